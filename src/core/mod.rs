@@ -1,0 +1,10 @@
+//! The pure-Rust core: everything that computes, nothing that touches the browser.
+//!
+//! Must never depend on web-sys, js-sys, wasm-bindgen or Leptos, and must never panic on user
+//! data: every failure is a typed error carrying a message a business user can act on.
+
+pub mod format;
+pub mod ingest;
+pub mod sample;
+pub mod summary;
+pub mod table;

@@ -1,0 +1,21 @@
+//! Custos: private, in-browser customer analytics.
+//!
+//! Layers, from the bottom up (each may depend only on the layers above it in this list):
+//! - [`core`]: pure Rust (no web-sys, no js-sys, no Leptos). Table model, ingest and every
+//!   analysis step. Compiled and tested natively; the CLI and the worker both call it.
+//! - [`protocol`]: serde messages between the UI and the worker. Plain data only.
+//! - `worker` (wasm32 only): owns the loaded table inside a Web Worker, runs core steps off the
+//!   main thread, reports progress and honours cancel.
+//! - `ui` (wasm32 only): the Leptos app. Sends commands, renders view-models. Never does
+//!   numeric work and never holds the full table.
+//!
+//! The native `custos` CLI (`src/bin/custos.rs`) sits beside the worker: same core, same
+//! parameters, so CLI numbers and browser numbers agree.
+
+pub mod core;
+pub mod protocol;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;
