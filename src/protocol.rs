@@ -92,6 +92,9 @@ pub struct DatasetView {
     pub elapsed_ms: f64,
     /// Approximate bytes held by the table in the worker.
     pub table_bytes: u64,
+    /// Size of the worker's WebAssembly memory after the read (its peak: wasm memory never
+    /// shrinks). 0 where unknown (native).
+    pub worker_memory_bytes: u64,
     /// Options that produced this view, so the UI shows the current overrides.
     pub options: IngestOptions,
 }
