@@ -32,17 +32,30 @@ pub enum Command {
         options: IngestOptions,
     },
     /// Generate and load a sample dataset.
-    LoadSample { sample: SampleKind },
+    LoadSample {
+        sample: SampleKind,
+    },
     /// Read the current file again with other dialect settings.
-    Reload { options: IngestOptions },
+    Reload {
+        options: IngestOptions,
+    },
     /// Accept the file that was read with ragged rows set aside.
     SkipBadRows,
     /// Stop the read in progress. The dataset loaded before it stays loaded.
     Cancel,
-    SetColumnType { column: usize, ctype: ColumnType },
-    SetColumnRole { column: usize, role: Option<Role> },
+    SetColumnType {
+        column: usize,
+        ctype: ColumnType,
+    },
+    SetColumnRole {
+        column: usize,
+        role: Option<Role>,
+    },
     /// A page of preview rows.
-    Preview { offset: usize, limit: usize },
+    Preview {
+        offset: usize,
+        limit: usize,
+    },
 }
 
 /// Worker → UI.
@@ -68,10 +81,14 @@ pub enum Event {
         message: String,
     },
     /// A column changed (type or role). Other columns may have lost the role.
-    ColumnsChanged { columns: Vec<ColumnSummary> },
+    ColumnsChanged {
+        columns: Vec<ColumnSummary>,
+    },
     PreviewPage(PreviewPage),
     /// A command failed. The previously loaded dataset (if any) is still loaded.
-    Failed { message: String },
+    Failed {
+        message: String,
+    },
     Cancelled,
 }
 

@@ -1,1 +1,307 @@
+//! `custos`: the native command-line tool over the same core as the browser app.
+//!
+//! For batch runs, files too large for a browser tab, and benchmarks. Human-readable output by
+//! default, `--json` for machines. Bad input ends with a one-line error and a non-zero exit code,
+//! never a panic trace.
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    std::process::exit(cli::run());
+}
+
+#[cfg(target_arch = "wasm32")]
 fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use std::fs::File;
+    use std::io::{BufWriter, Write};
+    use std::path::{Path, PathBuf};
+
+    use clap::{Parser, Subcommand, ValueEnum};
+    use serde::Serialize;
+
+    use custos::core::format;
+    use custos::core::ingest::{self, Delimiter, IngestOptions, Ingested, TextEncoding};
+    use custos::core::sample;
+
+    #[derive(Parser)]
+    #[command(
+        name = "custos",
+        version,
+        about = "Private customer analytics on the command line"
+    )]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    #[derive(Subcommand)]
+    enum Command {
+        /// Detect dialect, encoding, column types and roles of a CSV/TSV file.
+        Inspect {
+            file: PathBuf,
+            /// Print JSON instead of a table.
+            #[arg(long)]
+            json: bool,
+            /// Field delimiter: comma, semicolon, tab, pipe or whitespace (default: detect).
+            #[arg(long)]
+            delimiter: Option<String>,
+            /// The first line is a header (default: detect).
+            #[arg(long, conflicts_with = "no_header")]
+            header: bool,
+            /// The first line is data, not a header.
+            #[arg(long)]
+            no_header: bool,
+            /// Text encoding: utf-8, utf-8-bom, utf-16le, utf-16be, windows-1252 (default: detect).
+            #[arg(long)]
+            encoding: Option<String>,
+            /// Load the file even if some rows have the wrong number of fields (they are skipped).
+            #[arg(long)]
+            skip_bad_rows: bool,
+        },
+        /// Write a generated sample dataset (the ones the app offers in one click).
+        Sample {
+            #[arg(value_enum)]
+            kind: SampleKind,
+            #[arg(long, default_value_t = 20_000)]
+            rows: usize,
+            #[arg(long, default_value_t = 42)]
+            seed: u64,
+            /// Output file (default: standard output).
+            #[arg(short, long)]
+            output: Option<PathBuf>,
+        },
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
+    enum SampleKind {
+        Transactions,
+        Customers,
+    }
+
+    pub fn run() -> i32 {
+        let cli = Cli::parse();
+        let result = match cli.command {
+            Command::Inspect {
+                file,
+                json,
+                delimiter,
+                header,
+                no_header,
+                encoding,
+                skip_bad_rows,
+            } => options(delimiter, header, no_header, encoding)
+                .and_then(|options| inspect(&file, &options, skip_bad_rows, json)),
+            Command::Sample {
+                kind,
+                rows,
+                seed,
+                output,
+            } => write_sample(kind, rows, seed, output.as_deref()),
+        };
+        match result {
+            Ok(()) => 0,
+            Err(message) => {
+                eprintln!("error: {}", message.replace('\n', " "));
+                1
+            }
+        }
+    }
+
+    fn options(
+        delimiter: Option<String>,
+        header: bool,
+        no_header: bool,
+        encoding: Option<String>,
+    ) -> Result<IngestOptions, String> {
+        let delimiter = match delimiter {
+            None => None,
+            Some(name) => Some(Delimiter::from_name(&name).ok_or_else(|| {
+                format!("unknown delimiter '{name}': use comma, semicolon, tab, pipe or whitespace")
+            })?),
+        };
+        let encoding = match encoding {
+            None => None,
+            Some(name) => Some(TextEncoding::from_name(&name).ok_or_else(|| {
+                format!("unknown encoding '{name}': use utf-8, utf-8-bom, utf-16le, utf-16be or windows-1252")
+            })?),
+        };
+        let header = match (header, no_header) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        };
+        Ok(IngestOptions {
+            delimiter,
+            quote: None,
+            header,
+            encoding,
+        })
+    }
+
+    fn read(path: &Path, options: &IngestOptions) -> Result<Ingested, String> {
+        let file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        let size = file.metadata().ok().map(|m| m.len());
+        ingest::ingest_reader(file, options, size, |_| {}).map_err(|e| e.to_string())
+    }
+
+    #[derive(Serialize)]
+    struct InspectColumn<'a> {
+        name: &'a str,
+        #[serde(rename = "type")]
+        ctype: &'static str,
+        role: Option<&'static str>,
+        format: Option<&'a str>,
+        missing: usize,
+        distinct: usize,
+    }
+
+    #[derive(Serialize)]
+    struct InspectReport<'a> {
+        file: String,
+        bytes: u64,
+        encoding: &'static str,
+        encoding_guessed: bool,
+        gzip: bool,
+        delimiter: Delimiter,
+        quote: Option<String>,
+        header: bool,
+        line_ending: &'static str,
+        rows: u64,
+        skipped_bad_rows: u64,
+        shape: &'a ingest::ShapeGuess,
+        warnings: &'a [String],
+        renamed_headers: &'a [(String, String)],
+        columns: Vec<InspectColumn<'a>>,
+    }
+
+    fn inspect(
+        path: &Path,
+        options: &IngestOptions,
+        skip_bad_rows: bool,
+        json: bool,
+    ) -> Result<(), String> {
+        let ingested = read(path, options)?;
+        ingested
+            .check_bad_rows(skip_bad_rows)
+            .map_err(|e| format!("{e} (use --skip-bad-rows to load the other rows)"))?;
+        let d = &ingested.dialect;
+        let report = InspectReport {
+            file: path.display().to_string(),
+            bytes: ingested.report.bytes_read,
+            encoding: d.encoding.label(),
+            encoding_guessed: d.encoding_guessed,
+            gzip: d.gzip,
+            delimiter: d.delimiter,
+            quote: d.quote.map(|q| (q as char).to_string()),
+            header: d.header,
+            line_ending: d.line_ending.label(),
+            rows: ingested.report.rows,
+            skipped_bad_rows: ingested.report.bad_rows.count,
+            shape: &ingested.shape,
+            warnings: &ingested.report.warnings,
+            renamed_headers: &ingested.report.renamed_headers,
+            columns: ingested
+                .table
+                .columns()
+                .iter()
+                .map(|c| InspectColumn {
+                    name: &c.name,
+                    ctype: c.ctype.label(),
+                    role: c.role.map(|r| r.label()),
+                    format: c.note.format.as_deref(),
+                    missing: c.missing_count(),
+                    distinct: c.distinct_count(),
+                })
+                .collect(),
+        };
+        let stdout = std::io::stdout();
+        let mut out = BufWriter::new(stdout.lock());
+        let written = if json {
+            serde_json::to_writer_pretty(&mut out, &report)
+                .map_err(|e| e.to_string())
+                .and_then(|()| writeln!(out).map_err(|e| e.to_string()))
+        } else {
+            print_report(&mut out, &report).map_err(|e| e.to_string())
+        };
+        written.and_then(|()| out.flush().map_err(|e| e.to_string()))
+    }
+
+    fn print_report(out: &mut impl Write, r: &InspectReport<'_>) -> std::io::Result<()> {
+        writeln!(out, "file        {}", r.file)?;
+        writeln!(out, "size        {}", format::bytes(r.bytes))?;
+        let guessed = if r.encoding_guessed { " (guessed)" } else { "" };
+        let gzip = if r.gzip { ", gzip" } else { "" };
+        writeln!(out, "encoding    {}{guessed}{gzip}", r.encoding)?;
+        writeln!(out, "delimiter   {}", r.delimiter.label())?;
+        writeln!(out, "quote       {}", r.quote.as_deref().unwrap_or("none"))?;
+        writeln!(out, "header      {}", if r.header { "yes" } else { "no" })?;
+        writeln!(out, "line ends   {}", r.line_ending)?;
+        writeln!(out, "rows        {}", format::thousands(r.rows))?;
+        if r.skipped_bad_rows > 0 {
+            writeln!(
+                out,
+                "skipped     {} bad rows",
+                format::thousands(r.skipped_bad_rows)
+            )?;
+        }
+        writeln!(out, "columns     {}", r.columns.len())?;
+        writeln!(out, "shape       {}", r.shape.reason)?;
+        for (from, to) in r.renamed_headers {
+            writeln!(out, "renamed     '{from}' -> '{to}'")?;
+        }
+        for warning in r.warnings {
+            writeln!(out, "warning     {warning}")?;
+        }
+        writeln!(out)?;
+        let width = r
+            .columns
+            .iter()
+            .map(|c| c.name.chars().count())
+            .max()
+            .unwrap_or(4)
+            .clamp(4, 40);
+        writeln!(
+            out,
+            "{:<width$}  {:<11}  {:<11}  {:>9}  {:>9}  format",
+            "name", "type", "role", "missing", "distinct"
+        )?;
+        for c in &r.columns {
+            writeln!(
+                out,
+                "{:<width$}  {:<11}  {:<11}  {:>9}  {:>9}  {}",
+                c.name,
+                c.ctype,
+                c.role.unwrap_or("-"),
+                format::thousands(c.missing as u64),
+                format::thousands(c.distinct as u64),
+                c.format.unwrap_or("")
+            )?;
+        }
+        Ok(())
+    }
+
+    fn write_sample(
+        kind: SampleKind,
+        rows: usize,
+        seed: u64,
+        output: Option<&Path>,
+    ) -> Result<(), String> {
+        let text = match kind {
+            SampleKind::Transactions => sample::transactions_csv(rows, seed),
+            SampleKind::Customers => sample::customers_csv(rows, seed),
+        };
+        match output {
+            Some(path) => std::fs::write(path, text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display())),
+            None => {
+                let stdout = std::io::stdout();
+                let mut out = stdout.lock();
+                out.write_all(text.as_bytes())
+                    .and_then(|()| out.flush())
+                    .map_err(|e| e.to_string())
+            }
+        }
+    }
+}

@@ -134,9 +134,15 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), Some(days));
         }
         assert_eq!(iso_date(0), "1970-01-01");
-        assert_eq!(days_from_civil(2011, 12, 9).map(iso_date).as_deref(), Some("2011-12-09"));
+        assert_eq!(
+            days_from_civil(2011, 12, 9).map(iso_date).as_deref(),
+            Some("2011-12-09")
+        );
         assert_eq!(days_from_civil(2011, 2, 29), None);
-        assert_eq!(days_from_civil(2012, 2, 29).map(iso_date).as_deref(), Some("2012-02-29"));
+        assert_eq!(
+            days_from_civil(2012, 2, 29).map(iso_date).as_deref(),
+            Some("2012-02-29")
+        );
         assert_eq!(iso_datetime(86_400 + 3_661), "1970-01-02 01:01:01");
     }
 
