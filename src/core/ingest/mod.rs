@@ -29,6 +29,17 @@ pub use sniff::{Delimiter, Dialect, LineEnding};
 /// Largest input the browser accepts: beyond this a tab risks running out of memory.
 pub const BROWSER_MAX_BYTES: u64 = 512 * 1024 * 1024;
 
+/// Refuse, before reading, a file too large for a browser tab.
+pub fn check_browser_size(size: u64) -> Result<(), IngestError> {
+    if size > BROWSER_MAX_BYTES {
+        return Err(IngestError::TooLarge {
+            size_mb: size / 1_000_000,
+            limit_mb: BROWSER_MAX_BYTES / 1_000_000,
+        });
+    }
+    Ok(())
+}
+
 /// The user's overrides of what sniffing would pick. `None` = detect.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IngestOptions {
