@@ -5,7 +5,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -150,7 +150,7 @@ mod tests {
     fn numbers_are_readable() {
         assert_eq!(number(1234.0), "1,234");
         assert_eq!(number(-5.0), "-5");
-        assert_eq!(number(3.14159), "3.14");
+        assert_eq!(number(12.5), "12.50");
         assert_eq!(number(0.0425), "0.0425");
     }
 }
