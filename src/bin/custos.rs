@@ -23,7 +23,7 @@ mod cli {
 
     use custos::core::format;
     use custos::core::ingest::{self, Delimiter, IngestOptions, Ingested, TextEncoding};
-    use custos::core::sample;
+    use custos::core::{sample, summary};
 
     #[derive(Parser)]
     #[command(
@@ -155,6 +155,9 @@ mod cli {
         format: Option<&'a str>,
         missing: usize,
         distinct: usize,
+        /// min / max / mean / median as displayed, for numeric and date columns (JSON only).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        stats: Option<[String; 4]>,
     }
 
     #[derive(Serialize)]
@@ -206,13 +209,17 @@ mod cli {
                 .table
                 .columns()
                 .iter()
-                .map(|c| InspectColumn {
+                .enumerate()
+                .map(|(i, c)| InspectColumn {
                     name: &c.name,
                     ctype: c.ctype.label(),
                     role: c.role.map(|r| r.label()),
                     format: c.note.format.as_deref(),
                     missing: c.missing_count(),
                     distinct: c.distinct_count(),
+                    stats: summary::summarize_column(i, c)
+                        .stats
+                        .map(|s| [s.min_text, s.max_text, s.mean_text, s.median_text]),
                 })
                 .collect(),
         };

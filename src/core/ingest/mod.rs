@@ -216,10 +216,10 @@ impl Ingestor {
         self.text.clear();
         self.decoder.decode(&[], true, &mut self.text)?;
         let text = std::mem::take(&mut self.text);
-        self.feed_text(&text, true)?;
         if self.bytes_read == 0 {
             return Err(IngestError::Empty);
         }
+        self.feed_text(&text, true)?;
         let Some(parser) = self.parser else {
             return Err(IngestError::OnlyBlank);
         };

@@ -218,8 +218,11 @@ impl Shape {
         multi as f64 / self.counts.len().max(1) as f64
     }
 
+    /// Most records share one multi-field width. Files meant to be ragged (one basket per
+    /// line) have no dominant width at all: in `groceries.csv` the commonest width covers 22 %
+    /// of lines. A rectangular file with a few broken rows stays rectangular.
     fn is_rectangular(&self) -> bool {
-        self.modal().0 > 1 && self.modal_share() >= 0.9
+        self.modal().0 > 1 && self.modal_share() >= 0.6
     }
 }
 
