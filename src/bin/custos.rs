@@ -305,9 +305,11 @@ mod cli {
             None => {
                 let stdout = std::io::stdout();
                 let mut out = stdout.lock();
-                out.write_all(text.as_bytes())
-                    .and_then(|()| out.flush())
-                    .map_err(|e| e.to_string())
+                match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                    // `custos sample … | head` closes the pipe early: not an error.
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                    other => other.map_err(|e| e.to_string()),
+                }
             }
         }
     }

@@ -2,13 +2,14 @@
 // file, a header without rows, and ragged rows (with the "skip bad rows" offer).
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { closeSync, ftruncateSync, openSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
   TEST_TIMEOUT_MS,
   chooseFile,
   dataFile,
   datasetInfo,
+  columnRow,
   loadFile,
   openApp,
   startServer,
@@ -111,5 +112,44 @@ describe("bad input", { timeout: TEST_TIMEOUT_MS }, () => {
     assert.equal(info.rows, 57, "60 rows minus the 3 bad ones");
     assert.equal(info.cols, 3);
     assert.equal(await page.getByTestId("error-banner").count(), 0, "the banner is gone");
+  });
+
+  it("a 1 GB file is refused before reading and the loaded data stays", async () => {
+    const { page } = app;
+    await loadFile(page, dataFile("Mall_Customers.csv"));
+    // A sparse file: 1 GiB long, no disk used. The worker must refuse it by its size.
+    const big = path.join(tmp.dir, "huge.csv");
+    const fd = openSync(big, "w");
+    ftruncateSync(fd, 1024 * 1024 * 1024);
+    closeSync(fd);
+    await chooseFile(page, big);
+    const message = await waitForBanner(page);
+    assert.match(message, /1073 MB/, `banner gives the size: ${message}`);
+    assert.match(message, /command-line/, `banner says what to do: ${message}`);
+    const info = await datasetInfo(page);
+    assert.equal(info?.fileName, "Mall_Customers.csv", "the loaded dataset is kept");
+    assert.equal(info?.rows, 200);
+  });
+
+  it("UTF-16 without BOM, duplicate and empty headers, and a single column all load", async () => {
+    const { page } = app;
+    const utf16 = path.join(tmp.dir, "utf16_no_bom.csv");
+    writeFileSync(utf16, Buffer.from("name,name,\nJosé,1,2\nAnn,3,4\nBob,5,6\n", "utf16le"));
+    const info = await loadFile(page, utf16);
+    assert.equal(info.rows, 3);
+    assert.equal(info.cols, 3);
+    for (const name of ["name", "name_2", "column_3"]) {
+      assert.equal(await columnRow(page, name).count(), 1, `column ${name} is listed`);
+    }
+    const text = await page.getByTestId("dataset-summary").innerText();
+    assert.match(text, /byte-order mark/, "the guessed encoding is explained");
+    assert.match(await page.getByTestId("preview-grid").innerText(), /José/);
+
+    const single = path.join(tmp.dir, "emails.csv");
+    writeFileSync(single, "email\na@x.org\nb@y.org\nc@z.org\n");
+    const one = await loadFile(page, single);
+    assert.equal(one.cols, 1);
+    assert.equal(one.rows, 3);
+    assert.match(await page.getByTestId("dataset-summary").innerText(), /Only one column/);
   });
 });
