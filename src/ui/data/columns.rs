@@ -1,0 +1,168 @@
+//! The column summary: type and role (editable), missing share, distinct count, statistics or
+//! most frequent values.
+
+use leptos::prelude::*;
+
+use crate::core::summary::ColumnSummary;
+use crate::core::table::{ColumnType, Role};
+use crate::ui::format::{capitalize, percent, percent_text, thousands};
+use crate::ui::state::AppState;
+
+/// Most frequent values shown per column.
+const TOP_SHOWN: usize = 4;
+
+#[component]
+pub fn ColumnTable(state: AppState, n_rows: usize) -> impl IntoView {
+    // Rows are keyed by a revision, so every change draws fresh rows: a `<select>` the user
+    // changed keeps its own value otherwise, even when the worker refused the change.
+    let rows = view! {
+        <For
+            each=move || {
+                let rev = state.columns_rev.get();
+                state.columns.get().into_iter().map(move |column| (rev, column))
+            }
+            key=|(rev, column)| (*rev, column.index)
+            children=move |(_, column)| column_row(state, column, n_rows)
+        />
+    };
+    view! {
+        <section class="card columns-card" aria-labelledby="columns-title">
+            <div class="card-head">
+                <h2 id="columns-title">"Columns"</h2>
+                <p class="muted small">
+                    "Each type is confirmed on every row. Change a type or a role if the guess is wrong."
+                </p>
+            </div>
+            <div class="table-scroll">
+                <table class="column-table" data-testid="column-summary">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Column"</th>
+                            <th scope="col">"Type"</th>
+                            <th scope="col">"Role"</th>
+                            <th scope="col" class="num">"Missing"</th>
+                            <th scope="col" class="num">"Distinct"</th>
+                            <th scope="col" class="num">"Min"</th>
+                            <th scope="col" class="num">"Max"</th>
+                            <th scope="col" class="num">"Mean"</th>
+                            <th scope="col" class="num">"Median"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+fn column_row(state: AppState, column: ColumnSummary, n_rows: usize) -> impl IntoView {
+    let index = column.index;
+    let pct = percent(column.missing as u64, n_rows as u64);
+    let missing_title = format!(
+        "{} of {} rows missing",
+        thousands(column.missing as u64),
+        thousands(n_rows as u64)
+    );
+    let type_options = ColumnType::ALL
+        .into_iter()
+        .map(|t| {
+            view! {
+                <option value=t.label() selected=t == column.ctype>{capitalize(t.label())}</option>
+            }
+        })
+        .collect_view();
+    let role_options = Role::ALL
+        .into_iter()
+        .map(|r| view! { <option value=r.label() selected=Some(r) == column.role>{r.title()}</option> })
+        .collect_view();
+    let stats_cells = match &column.stats {
+        Some(stats) => view! {
+            <td class="num">{stats.min_text.clone()}</td>
+            <td class="num">{stats.max_text.clone()}</td>
+            <td class="num">{stats.mean_text.clone()}</td>
+            <td class="num">{stats.median_text.clone()}</td>
+        }
+        .into_any(),
+        None => {
+            let chips = column
+                .top
+                .iter()
+                .take(TOP_SHOWN)
+                .map(|(value, count)| {
+                    let shown = if value.chars().count() > 28 {
+                        let short: String = value.chars().take(27).collect();
+                        format!("{short}…")
+                    } else {
+                        value.clone()
+                    };
+                    view! {
+                        <li class="chip" title=value.clone()>
+                            <span class="chip-value">{shown}</span>
+                            <span class="chip-count">{thousands(*count as u64)}</span>
+                        </li>
+                    }
+                })
+                .collect_view();
+            let empty = column
+                .top
+                .is_empty()
+                .then(|| view! { <span class="muted">"—"</span> });
+            view! {
+                <td colspan="4" class="top-values">
+                    <ul class="chips" aria-label="Most frequent values">{chips}</ul>
+                    {empty}
+                </td>
+            }
+            .into_any()
+        }
+    };
+    let name = column.name.clone();
+    let name_title = column.name.clone();
+    let type_label = format!("Type of column {}", column.name);
+    let role_label = format!("Role of column {}", column.name);
+    view! {
+        <tr data-testid="column-row" data-name=column.name.clone() data-type=column.ctype.label()>
+            <th scope="row" class="col-name">
+                <span class="col-name-text" title=name_title>{name}</span>
+                {column.format.clone().map(|f| view! { <span class="col-format">{f}</span> })}
+            </th>
+            <td>
+                <select
+                    class="select-compact type-select"
+                    data-testid="column-type-select"
+                    aria-label=type_label
+                    on:change=move |ev| {
+                        if let Some(ctype) = ColumnType::from_label(&event_target_value(&ev)) {
+                            state.set_column_type(index, ctype);
+                        }
+                    }
+                >
+                    {type_options}
+                </select>
+            </td>
+            <td>
+                <select
+                    class="select-compact role-select"
+                    class:has-role=column.role.is_some()
+                    data-testid="column-role-select"
+                    aria-label=role_label
+                    on:change=move |ev| {
+                        let role = Role::from_label(&event_target_value(&ev));
+                        state.set_column_role(index, role);
+                    }
+                >
+                    <option value="" selected=column.role.is_none()>"—"</option>
+                    {role_options}
+                </select>
+            </td>
+            <td class="num missing-cell" title=missing_title>
+                <span class="missing-text">{percent_text(pct)}</span>
+                <span class="meter" aria-hidden="true">
+                    <span class="meter-fill" style:width=format!("{pct:.1}%")></span>
+                </span>
+            </td>
+            <td class="num">{thousands(column.distinct as u64)}</td>
+            {stats_cells}
+        </tr>
+    }
+}

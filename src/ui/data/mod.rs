@@ -1,0 +1,52 @@
+//! Step 1, Data: load a file or a sample, see how it was read, fix types and roles, preview it.
+
+mod columns;
+mod dialect;
+mod load;
+mod preview;
+mod summary;
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::ui::components::{ErrorBanner, ReadProgress};
+use crate::ui::state::AppState;
+
+#[component]
+pub fn DataStep(state: AppState) -> impl IntoView {
+    // Keyed by the dataset itself: each load draws fresh cards (and fresh `<select>`s).
+    let loaded = view! {
+        <For
+            each=move || state.dataset.get()
+            key=|dataset| Arc::as_ptr(dataset) as usize
+            children=move |dataset| {
+                let n_rows = dataset.n_rows;
+                view! {
+                    <div class="overview-grid">
+                        <summary::DatasetSummary state=state dataset=dataset.clone()/>
+                        <dialect::DialectCard state=state dataset=dataset/>
+                    </div>
+                    <columns::ColumnTable state=state n_rows=n_rows/>
+                    <preview::PreviewGrid state=state/>
+                }
+            }
+        />
+    };
+    view! {
+        <div class="step data-step">
+            <div class="step-intro">
+                <h1>"Data"</h1>
+                <p class="lead">
+                    "Load a customer table (one row per customer) or a transaction table "
+                    "(one row per purchase line). Custos detects the format, the column types "
+                    "and what each column means; check them below before moving on."
+                </p>
+            </div>
+            <load::LoadPanel state=state/>
+            <ReadProgress state=state/>
+            <ErrorBanner state=state/>
+            {loaded}
+        </div>
+    }
+}

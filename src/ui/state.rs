@@ -1,0 +1,262 @@
+//! The UI's state (Leptos signals) and the actions that talk to the worker.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use web_sys::File;
+
+use crate::core::ingest::{check_browser_size, IngestOptions};
+use crate::core::summary::ColumnSummary;
+use crate::core::table::{ColumnType, Role};
+use crate::protocol::{Command, DatasetView, Event, PreviewPage, SampleKind};
+
+use super::worker_client::{self, Crash};
+
+/// Rows per preview page (the worker answers with at most this many).
+pub const PREVIEW_PAGE: usize = 100;
+
+/// A read in progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    pub file_name: String,
+    pub bytes_read: u64,
+    pub total_bytes: Option<u64>,
+    pub rows: u64,
+}
+
+/// Rows set aside because they have the wrong number of fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadRowsOffer {
+    pub file_name: String,
+    pub count: u64,
+    pub expected: usize,
+    pub first_lines: Vec<u64>,
+}
+
+/// What the error banner shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub message: String,
+    /// Technical detail, shown smaller.
+    pub detail: Option<String>,
+    pub bad_rows: Option<BadRowsOffer>,
+}
+
+impl Problem {
+    pub fn message(message: String) -> Problem {
+        Problem {
+            message,
+            detail: None,
+            bad_rows: None,
+        }
+    }
+}
+
+/// Every signal of the app. `Copy`: pass it to components by value.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The loaded dataset (its `columns` and `preview` are the ones at load time; the live
+    /// ones are [`AppState::columns`] and [`AppState::preview`]).
+    pub dataset: RwSignal<Option<Arc<DatasetView>>>,
+    pub columns: RwSignal<Vec<ColumnSummary>>,
+    /// Bumped whenever the column selects must be redrawn from [`AppState::columns`] (also
+    /// after a refused change, so a select shows the type the worker kept).
+    pub columns_rev: RwSignal<u64>,
+    pub preview: RwSignal<PreviewPage>,
+    pub reading: RwSignal<Option<Reading>>,
+    pub problem: RwSignal<Option<Problem>>,
+    pub worker_ready: RwSignal<bool>,
+}
+
+impl AppState {
+    pub fn new() -> AppState {
+        AppState {
+            dataset: RwSignal::new(None),
+            columns: RwSignal::new(Vec::new()),
+            columns_rev: RwSignal::new(0),
+            preview: RwSignal::new(PreviewPage::default()),
+            reading: RwSignal::new(None),
+            problem: RwSignal::new(None),
+            worker_ready: RwSignal::new(false),
+        }
+    }
+
+    /// Spawn the worker and route its events into the signals.
+    pub fn connect(self) {
+        worker_client::start(
+            move |event| self.apply(event),
+            move |crash| self.crashed(crash),
+        );
+    }
+
+    fn apply(self, event: Event) {
+        match event {
+            Event::Ready => self.worker_ready.set(true),
+            Event::Progress {
+                bytes_read,
+                total_bytes,
+                rows,
+            } => self.reading.update(|reading| {
+                if let Some(reading) = reading {
+                    reading.bytes_read = bytes_read;
+                    reading.total_bytes = total_bytes.or(reading.total_bytes);
+                    reading.rows = rows;
+                }
+            }),
+            Event::Loaded(view) => {
+                self.reading.set(None);
+                self.problem.set(None);
+                self.columns.set(view.columns.clone());
+                self.columns_rev.update(|rev| *rev += 1);
+                self.preview.set(view.preview.clone());
+                self.dataset.set(Some(Arc::from(view)));
+            }
+            Event::BadRows {
+                file_name,
+                expected,
+                count,
+                first,
+                message,
+            } => {
+                self.reading.set(None);
+                self.problem.set(Some(Problem {
+                    message,
+                    detail: None,
+                    bad_rows: Some(BadRowsOffer {
+                        file_name,
+                        count,
+                        expected,
+                        first_lines: first.iter().map(|bad| bad.line).collect(),
+                    }),
+                }));
+            }
+            Event::ColumnsChanged { columns } => {
+                self.columns.set(columns);
+                self.columns_rev.update(|rev| *rev += 1);
+                // Cells may read differently under the new type.
+                let offset = self.preview.with_untracked(|page| page.offset);
+                self.show_rows(offset);
+            }
+            Event::PreviewPage(page) => self.preview.set(page),
+            Event::Failed { message } => {
+                self.reading.set(None);
+                self.problem.set(Some(Problem::message(message)));
+                // A refused type change: redraw the selects with the types the worker holds.
+                self.columns_rev.update(|rev| *rev += 1);
+            }
+            Event::Cancelled => self.reading.set(None),
+        }
+    }
+
+    fn crashed(self, crash: Crash) {
+        let was_reading = self.reading.with_untracked(Option::is_some);
+        let had_data = self.dataset.with_untracked(Option::is_some);
+        self.reading.set(None);
+        self.dataset.set(None);
+        self.columns.set(Vec::new());
+        self.preview.set(PreviewPage::default());
+        self.worker_ready.set(false);
+        let mut message = if crash.restarted {
+            "Custos’s data engine stopped unexpectedly and has been restarted.".to_string()
+        } else {
+            "Custos’s data engine could not be started. Reload the page; if this keeps \
+             happening, use a current version of Chrome, Edge, Firefox or Safari."
+                .to_string()
+        };
+        if crash.restarted && had_data {
+            message.push_str(" The loaded data was lost: load the file again.");
+        }
+        if crash.restarted && was_reading {
+            message.push_str(
+                " A very large file may need more memory than a browser tab has; the custos \
+                 command-line tool reads files of any size.",
+            );
+        }
+        self.problem.set(Some(Problem {
+            message,
+            detail: Some(format!("Details: {}", crash.detail)),
+            bad_rows: None,
+        }));
+    }
+
+    fn begin_reading(self, file_name: String, total_bytes: Option<u64>) {
+        self.problem.set(None);
+        self.reading.set(Some(Reading {
+            file_name,
+            bytes_read: 0,
+            total_bytes,
+            rows: 0,
+        }));
+    }
+
+    pub fn load_file(self, file: File) {
+        let name = file.name();
+        let size = file.size().max(0.0) as u64;
+        if let Err(err) = check_browser_size(size) {
+            self.problem.set(Some(Problem::message(err.to_string())));
+            return;
+        }
+        self.begin_reading(name.clone(), Some(size));
+        worker_client::send_file(
+            &Command::LoadFile {
+                name,
+                size,
+                options: IngestOptions::default(),
+            },
+            &file,
+        );
+    }
+
+    pub fn load_sample(self, sample: SampleKind) {
+        let name = match sample {
+            SampleKind::Transactions => "sample_transactions.csv",
+            SampleKind::Customers => "sample_customers.csv",
+        };
+        self.begin_reading(name.to_string(), None);
+        worker_client::send(&Command::LoadSample { sample });
+    }
+
+    /// Read the current file again with other dialect settings.
+    pub fn reload(self, options: IngestOptions) {
+        let Some(dataset) = self.dataset.get_untracked() else {
+            return;
+        };
+        self.begin_reading(dataset.file_name.clone(), Some(dataset.file_bytes));
+        worker_client::send(&Command::Reload { options });
+    }
+
+    pub fn cancel(self) {
+        worker_client::send(&Command::Cancel);
+    }
+
+    pub fn skip_bad_rows(self) {
+        self.problem.set(None);
+        worker_client::send(&Command::SkipBadRows);
+    }
+
+    pub fn dismiss_problem(self) {
+        self.problem.set(None);
+    }
+
+    pub fn set_column_type(self, column: usize, ctype: ColumnType) {
+        worker_client::send(&Command::SetColumnType { column, ctype });
+    }
+
+    pub fn set_column_role(self, column: usize, role: Option<Role>) {
+        worker_client::send(&Command::SetColumnRole { column, role });
+    }
+
+    /// Show the preview page starting at row `offset` (0-based).
+    pub fn show_rows(self, offset: usize) {
+        worker_client::send(&Command::Preview {
+            offset,
+            limit: PREVIEW_PAGE,
+        });
+    }
+}
+
+impl Default for AppState {
+    fn default() -> AppState {
+        AppState::new()
+    }
+}

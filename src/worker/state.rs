@@ -1,0 +1,170 @@
+//! What the worker holds between commands: the loaded dataset, a read waiting for the user's
+//! "skip bad rows", and the id of the read in progress.
+
+use crate::core::ingest::{IngestOptions, Ingested};
+use crate::core::summary::{preview_rows, summarize, summarize_column, ColumnSummary};
+use crate::core::table::{ColumnType, Role};
+use crate::protocol::{DatasetView, Event, PreviewPage};
+
+use super::read::Source;
+
+/// Rows in one page of the preview grid.
+pub const PREVIEW_ROWS: usize = 100;
+/// Largest page the UI may ask for.
+const MAX_PREVIEW_ROWS: usize = 1_000;
+
+/// A read that finished: the table and where it came from.
+pub(crate) struct Loaded {
+    pub ingested: Ingested,
+    pub source: Source,
+    pub options: IngestOptions,
+    pub file_name: String,
+    pub file_bytes: u64,
+    pub elapsed_ms: f64,
+    /// Column summaries, kept up to date with type and role changes.
+    pub summaries: Vec<ColumnSummary>,
+}
+
+#[derive(Default)]
+pub(crate) struct State {
+    pub current: Option<Loaded>,
+    /// Read with ragged rows set aside; becomes `current` on [`crate::protocol::Command::SkipBadRows`].
+    pub pending: Option<Loaded>,
+    /// Id of the last read started.
+    pub last_job: u64,
+    /// Id of the read in progress; `None` when idle or cancelled.
+    pub active_job: Option<u64>,
+}
+
+impl State {
+    pub fn current_source(&self) -> Option<Source> {
+        self.current.as_ref().map(|loaded| loaded.source.clone())
+    }
+
+    pub fn start_job(&mut self) -> u64 {
+        self.last_job += 1;
+        self.active_job = Some(self.last_job);
+        self.pending = None;
+        self.last_job
+    }
+
+    pub fn is_active(&self, job: u64) -> bool {
+        self.active_job == Some(job)
+    }
+
+    pub fn accept_pending(&mut self) -> Event {
+        match self.pending.take() {
+            Some(loaded) => {
+                let view = dataset_view(&loaded);
+                self.current = Some(loaded);
+                Event::Loaded(Box::new(view))
+            }
+            None => Event::Failed {
+                message: "There are no set-aside rows to skip: the file was already loaded or \
+                          replaced. Load the file again."
+                    .to_string(),
+            },
+        }
+    }
+
+    pub fn set_column_type(&mut self, index: usize, ctype: ColumnType) -> Event {
+        let Some(loaded) = self.current.as_mut() else {
+            return no_data();
+        };
+        let Some(column) = loaded.ingested.table.column_mut(index) else {
+            return no_column(index);
+        };
+        if let Err(err) = column.set_type(ctype) {
+            return Event::Failed {
+                message: err.to_string(),
+            };
+        }
+        let summary = summarize_column(index, column);
+        if let Some(slot) = loaded.summaries.get_mut(index) {
+            *slot = summary;
+        } else {
+            loaded.summaries = summarize(&loaded.ingested.table);
+        }
+        Event::ColumnsChanged {
+            columns: loaded.summaries.clone(),
+        }
+    }
+
+    pub fn set_column_role(&mut self, index: usize, role: Option<Role>) -> Event {
+        let Some(loaded) = self.current.as_mut() else {
+            return no_data();
+        };
+        if loaded.ingested.table.set_role(index, role).is_err() {
+            return no_column(index);
+        }
+        // A role moves: other columns may have lost it.
+        for (summary, column) in loaded
+            .summaries
+            .iter_mut()
+            .zip(loaded.ingested.table.columns())
+        {
+            summary.role = column.role;
+        }
+        Event::ColumnsChanged {
+            columns: loaded.summaries.clone(),
+        }
+    }
+
+    pub fn preview(&self, offset: usize, limit: usize) -> Event {
+        match self.current.as_ref() {
+            Some(loaded) => Event::PreviewPage(preview_page(loaded, offset, limit)),
+            None => no_data(),
+        }
+    }
+}
+
+fn no_data() -> Event {
+    Event::Failed {
+        message: "No dataset is loaded. Load a file or a sample first.".to_string(),
+    }
+}
+
+fn no_column(index: usize) -> Event {
+    Event::Failed {
+        message: format!(
+            "There is no column number {} in the loaded data. Load the file again.",
+            index + 1
+        ),
+    }
+}
+
+/// A page of rows, clamped to the table.
+pub(crate) fn preview_page(loaded: &Loaded, offset: usize, limit: usize) -> PreviewPage {
+    let table = &loaded.ingested.table;
+    let total_rows = table.n_rows();
+    let limit = limit.clamp(1, MAX_PREVIEW_ROWS);
+    let offset = if total_rows == 0 {
+        0
+    } else {
+        offset.min(total_rows - 1)
+    };
+    PreviewPage {
+        offset,
+        total_rows,
+        rows: preview_rows(table, offset, limit),
+    }
+}
+
+pub(crate) fn dataset_view(loaded: &Loaded) -> DatasetView {
+    let ingested = &loaded.ingested;
+    DatasetView {
+        file_name: loaded.file_name.clone(),
+        file_bytes: loaded.file_bytes,
+        dialect: ingested.dialect.clone(),
+        report: ingested.report.clone(),
+        shape: ingested.shape.clone(),
+        n_rows: ingested.table.n_rows(),
+        n_cols: ingested.table.n_cols(),
+        columns: loaded.summaries.clone(),
+        preview: preview_page(loaded, 0, PREVIEW_ROWS),
+        elapsed_ms: loaded.elapsed_ms,
+        table_bytes: ingested.table.heap_bytes() as u64,
+        worker_memory_bytes: super::memory_bytes(),
+        options: loaded.options.clone(),
+    }
+}
