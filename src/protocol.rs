@@ -90,6 +90,10 @@ pub enum Event {
         message: String,
     },
     Cancelled,
+    /// The worker panicked and is about to die; the UI restarts it. Its data is lost.
+    Crashed {
+        message: String,
+    },
 }
 
 /// Everything the Data step shows about a loaded dataset.

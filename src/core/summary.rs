@@ -192,26 +192,9 @@ pub fn preview_rows(table: &Table, offset: usize, limit: usize) -> Vec<Vec<Optio
 mod tests {
     use super::*;
     use crate::core::ingest::infer::{infer_column, InferContext};
-    use crate::core::table::MISSING;
 
     fn column(name: &str, cells: &[&str]) -> Column {
-        let mut dict: Vec<Box<str>> = Vec::new();
-        let codes = cells
-            .iter()
-            .map(|cell| {
-                if cell.is_empty() {
-                    return MISSING;
-                }
-                match dict.iter().position(|d| &**d == *cell) {
-                    Some(i) => i as u32,
-                    None => {
-                        dict.push((*cell).into());
-                        (dict.len() - 1) as u32
-                    }
-                }
-            })
-            .collect();
-        let mut c = Column::raw(name.to_string(), dict, codes);
+        let mut c = Column::from_cells(name, cells);
         infer_column(
             &mut c,
             &InferContext {

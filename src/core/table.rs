@@ -174,6 +174,28 @@ impl Column {
         }
     }
 
+    /// A text column from cell texts, `""` meaning missing (test fixtures).
+    #[cfg(test)]
+    pub(crate) fn from_cells(name: &str, cells: &[&str]) -> Column {
+        let mut dict: Vec<Box<str>> = Vec::new();
+        let codes = cells
+            .iter()
+            .map(|cell| {
+                if cell.is_empty() {
+                    return MISSING;
+                }
+                match dict.iter().position(|d| &**d == *cell) {
+                    Some(i) => i as u32,
+                    None => {
+                        dict.push((*cell).into());
+                        (dict.len() - 1) as u32
+                    }
+                }
+            })
+            .collect();
+        Column::raw(name.to_string(), dict, codes)
+    }
+
     pub fn len(&self) -> usize {
         self.codes.len()
     }
@@ -350,21 +372,8 @@ mod tests {
     use super::*;
 
     fn column(name: &str, cells: &[Option<&str>]) -> Column {
-        let mut dict: Vec<Box<str>> = Vec::new();
-        let codes = cells
-            .iter()
-            .map(|cell| match cell {
-                None => MISSING,
-                Some(text) => match dict.iter().position(|d| &**d == *text) {
-                    Some(i) => i as u32,
-                    None => {
-                        dict.push((*text).into());
-                        (dict.len() - 1) as u32
-                    }
-                },
-            })
-            .collect();
-        Column::raw(name.to_string(), dict, codes)
+        let texts: Vec<&str> = cells.iter().map(|c| c.unwrap_or("")).collect();
+        Column::from_cells(name, &texts)
     }
 
     #[test]

@@ -145,6 +145,8 @@ impl AppState {
                 self.columns_rev.update(|rev| *rev += 1);
             }
             Event::Cancelled => self.reading.set(None),
+            // Intercepted by the worker client, which restarts the worker and calls `crashed`.
+            Event::Crashed { .. } => {}
         }
     }
 

@@ -14,7 +14,6 @@ use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 
 use crate::protocol::{Command, Event};
-use crate::worker::wire::{self, PANIC_KIND};
 
 /// Trunk's loader for the `custos-worker` binary; relative so the app works under a sub-path.
 const WORKER_URL: &str = "./custos-worker_loader.js";
@@ -85,7 +84,6 @@ fn post(command: &Command, file: Option<&File>) {
             return;
         }
     };
-    mark_no_quote(command, &value);
     let message = Array::new();
     message.push(&value);
     if let Some(file) = file {
@@ -108,12 +106,6 @@ fn post(command: &Command, file: Option<&File>) {
                 "The request could not be sent to the data engine ({detail}). Reload the page."
             ),
         });
-    }
-}
-
-fn mark_no_quote(command: &Command, value: &JsValue) {
-    if let Command::LoadFile { options, .. } | Command::Reload { options } = command {
-        wire::mark_no_quote(value, options);
     }
 }
 
@@ -190,21 +182,8 @@ fn on_message(generation: u32, ev: MessageEvent) {
         return;
     }
     let data = ev.data();
-    if let Ok(kind) = Reflect::get(&data, &"kind".into()) {
-        if kind.as_string().as_deref() == Some(PANIC_KIND) {
-            let detail = Reflect::get(&data, &"message".into())
-                .ok()
-                .and_then(|m| m.as_string())
-                .unwrap_or_else(|| "internal error".to_string());
-            on_crash(generation, detail);
-            return;
-        }
-    }
-    match serde_wasm_bindgen::from_value::<Event>(data.clone()) {
-        Ok(Event::Loaded(mut view)) => {
-            wire::restore_no_quote(&data, &mut view.options);
-            deliver(Event::Loaded(view));
-        }
+    match serde_wasm_bindgen::from_value::<Event>(data) {
+        Ok(Event::Crashed { message }) => on_crash(generation, message),
         Ok(Event::Ready) => {
             START_FAILURES.with(|f| f.set(0));
             let queued = RUNNING.with(|r| match r.borrow_mut().as_mut() {

@@ -10,11 +10,10 @@
 
 mod read;
 mod state;
-pub mod wire;
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
@@ -24,8 +23,6 @@ use crate::protocol::{Command, Event};
 
 pub use read::CHUNK_BYTES;
 pub use state::PREVIEW_ROWS;
-
-pub use wire::PANIC_KIND;
 
 thread_local! {
     static STATE: RefCell<state::State> = RefCell::new(state::State::default());
@@ -50,9 +47,6 @@ fn scope() -> DedicatedWorkerGlobalScope {
 pub(crate) fn post(event: &Event) {
     match serde_wasm_bindgen::to_value(event) {
         Ok(value) => {
-            if let Event::Loaded(view) = event {
-                wire::mark_no_quote(&value, &view.options);
-            }
             if let Err(err) = scope().post_message(&value) {
                 web_sys::console::error_2(&"custos worker: postMessage failed".into(), &err);
             }
@@ -68,11 +62,9 @@ pub(crate) fn post(event: &Event) {
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
-        let message = info.to_string();
-        let object = Object::new();
-        let _ = Reflect::set(&object, &"kind".into(), &PANIC_KIND.into());
-        let _ = Reflect::set(&object, &"message".into(), &message.into());
-        let _ = scope().post_message(&object);
+        post(&Event::Crashed {
+            message: info.to_string(),
+        });
     }));
 }
 
@@ -89,17 +81,10 @@ fn decode(data: &JsValue) -> Result<(Command, Option<File>), String> {
         .dyn_ref()
         .ok_or_else(|| "The worker received a message it does not understand.".to_string())?;
     let raw = array.get(0);
-    let mut command: Command = serde_wasm_bindgen::from_value(raw.clone())
+    let command: Command = serde_wasm_bindgen::from_value(raw)
         .map_err(|err| format!("The worker received a command it does not understand: {err}"))?;
-    restore_no_quote(&raw, &mut command);
     let file = array.get(1).dyn_into::<File>().ok();
     Ok((command, file))
-}
-
-fn restore_no_quote(raw: &JsValue, command: &mut Command) {
-    if let Command::LoadFile { options, .. } | Command::Reload { options } = command {
-        wire::restore_no_quote(raw, options);
-    }
 }
 
 fn handle(command: Command, file: Option<File>) {

@@ -127,6 +127,15 @@ fn progress(ingestor: &Ingestor, total_bytes: u64) {
     });
 }
 
+/// Start reading the chunk at `offset` (the promise runs while the caller parses).
+fn read_chunk(file: &File, offset: u64, size: u64) -> Result<JsFuture, Stop> {
+    let end = (offset + CHUNK_BYTES).min(size);
+    let blob = file
+        .slice_with_f64_and_f64(offset as f64, end as f64)
+        .map_err(js_error)?;
+    Ok(JsFuture::from(blob.array_buffer()))
+}
+
 async fn read_file(
     job: u64,
     file: &File,
@@ -142,14 +151,10 @@ async fn read_file(
         total_bytes: Some(size),
         rows: 0,
     });
-    while offset < size {
-        let end = (offset + CHUNK_BYTES).min(size);
-        let blob = file
-            .slice_with_f64_and_f64(offset as f64, end as f64)
-            .map_err(js_error)?;
-        let array_buffer = JsFuture::from(blob.array_buffer())
-            .await
-            .map_err(js_error)?;
+    // The browser reads the next chunk while this one is parsed.
+    let mut next = (size > 0).then(|| read_chunk(file, 0, size)).transpose()?;
+    while let Some(chunk) = next.take() {
+        let array_buffer = chunk.await.map_err(js_error)?;
         // A Cancel (or a newer read) was handled while waiting for the bytes.
         if !is_active(job) {
             return Err(Stop::Abandoned);
@@ -162,10 +167,13 @@ async fn read_file(
                     .to_string(),
             )));
         }
+        offset += len as u64;
+        if offset < size {
+            next = Some(read_chunk(file, offset, size)?);
+        }
         buffer.resize(len, 0);
         bytes.copy_to(&mut buffer);
         ingestor.push(&buffer)?;
-        offset += len as u64;
         progress(&ingestor, size);
     }
     Ok((ingestor.finish()?, size))

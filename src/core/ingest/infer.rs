@@ -1035,7 +1035,6 @@ fn string_kind(hint: IdHint, dict: &[Box<str>], non_missing: usize) -> ColumnTyp
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::table::MISSING;
 
     const DOT: InferContext = InferContext {
         decimal_comma_allowed: false,
@@ -1045,23 +1044,7 @@ mod tests {
     };
 
     fn column(name: &str, cells: &[&str]) -> Column {
-        let mut dict: Vec<Box<str>> = Vec::new();
-        let codes = cells
-            .iter()
-            .map(|cell| {
-                if cell.is_empty() {
-                    return MISSING;
-                }
-                match dict.iter().position(|d| &**d == *cell) {
-                    Some(i) => i as u32,
-                    None => {
-                        dict.push((*cell).into());
-                        (dict.len() - 1) as u32
-                    }
-                }
-            })
-            .collect();
-        Column::raw(name.to_string(), dict, codes)
+        Column::from_cells(name, cells)
     }
 
     fn inferred(name: &str, cells: &[&str], context: &InferContext) -> Column {

@@ -40,12 +40,32 @@ pub fn check_browser_size(size: u64) -> Result<(), IngestError> {
     Ok(())
 }
 
+/// The user's choice of quoting (an enum rather than `Option<u8>`, so "no quoting" and
+/// "detect" stay distinct through serialization).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuoteOverride {
+    Double,
+    Single,
+    NoQuoting,
+}
+
+impl QuoteOverride {
+    /// The quote byte, or `None` for no quoting.
+    pub fn byte(self) -> Option<u8> {
+        match self {
+            QuoteOverride::Double => Some(b'"'),
+            QuoteOverride::Single => Some(b'\''),
+            QuoteOverride::NoQuoting => None,
+        }
+    }
+}
+
 /// The user's overrides of what sniffing would pick. `None` = detect.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IngestOptions {
     pub delimiter: Option<Delimiter>,
-    /// `Some(None)` = no quoting; `Some(Some(b'"'))` = quote with `"`.
-    pub quote: Option<Option<u8>>,
+    pub quote: Option<QuoteOverride>,
     pub header: Option<bool>,
     pub encoding: Option<TextEncoding>,
 }

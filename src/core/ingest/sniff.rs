@@ -111,7 +111,7 @@ pub fn sniff(
     let line_ending = line_ending(text);
     let sample = complete_lines(text);
     let quote = match options.quote {
-        Some(quote) => quote,
+        Some(quote) => quote.byte(),
         None => Some(detect_quote(sample)),
     };
     let (delimiter, variable_width) = match options.delimiter {
@@ -449,7 +449,7 @@ mod tests {
         let options = IngestOptions {
             delimiter: Some(Delimiter::Semicolon),
             header: Some(false),
-            quote: Some(None),
+            quote: Some(crate::core::ingest::QuoteOverride::NoQuoting),
             encoding: None,
         };
         let d = sniff(b"a,b\n1,2\n", &options, TextEncoding::Utf8).unwrap();

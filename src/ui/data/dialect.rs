@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::core::ingest::{Delimiter, IngestOptions, TextEncoding};
+use crate::core::ingest::{Delimiter, IngestOptions, QuoteOverride, TextEncoding};
 use crate::protocol::DatasetView;
 use crate::ui::format::serde_name;
 use crate::ui::state::AppState;
@@ -64,9 +64,9 @@ fn encoding_choice(options: &IngestOptions) -> &'static str {
 fn quote_choice(options: &IngestOptions) -> &'static str {
     match options.quote {
         None => "auto",
-        Some(Some(b'\'')) => "single",
-        Some(Some(_)) => "double",
-        Some(None) => "none",
+        Some(QuoteOverride::Single) => "single",
+        Some(QuoteOverride::Double) => "double",
+        Some(QuoteOverride::NoQuoting) => "none",
     }
 }
 
@@ -87,9 +87,9 @@ fn options_from(delimiter: &str, header: &str, encoding: &str, quote: &str) -> I
             _ => None,
         },
         quote: match quote {
-            "double" => Some(Some(b'"')),
-            "single" => Some(Some(b'\'')),
-            "none" => Some(None),
+            "double" => Some(QuoteOverride::Double),
+            "single" => Some(QuoteOverride::Single),
+            "none" => Some(QuoteOverride::NoQuoting),
             _ => None,
         },
     }
