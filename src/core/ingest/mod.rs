@@ -139,7 +139,7 @@ pub enum IngestError {
     Binary { kind: String },
     #[error("The file is {size_mb} MB; this browser tab can hold files up to {limit_mb} MB. Use the custos command-line tool for files this large, or split the file.")]
     TooLarge { size_mb: u64, limit_mb: u64 },
-    #[error("{count} row(s) do not have {expected} fields like the header (first at line {}). Skip these rows, or fix the file and load it again.", first_lines(.first))]
+    #[error("{} not have {expected} fields like the header (first at line {}). Skip these rows, or fix the file and load it again.", rows_do(*.count), first_lines(.first))]
     RaggedRows {
         expected: usize,
         count: u64,
@@ -151,6 +151,13 @@ pub enum IngestError {
     Io(String),
     #[error("Loading was cancelled.")]
     Cancelled,
+}
+
+fn rows_do(count: u64) -> String {
+    match count {
+        1 => "1 row does".to_string(),
+        n => format!("{} rows do", crate::core::format::thousands(n)),
+    }
 }
 
 fn first_lines(lines: &[BadLine]) -> String {
