@@ -13,12 +13,14 @@
 //   data-elapsed-ms (worker parse + infer + summary) and data-worker-memory (bytes of wasm
 //   memory in the worker) are recorded, plus the wall time seen from the test driver.
 
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
+// The same static server and CSS quoting as the end-to-end tests.
+import { cssString, startServer } from "../../tests/e2e/harness.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "..", "..");
@@ -57,54 +59,6 @@ function loadPlaywright(dir) {
         `(or pass --playwright DIR with node_modules/playwright-core in it)`,
     );
   }
-}
-
-/** python3 -m http.server on a free port; resolves to { url, close }. */
-async function startServer(dir) {
-  const child = spawn(
-    "python3",
-    ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", dir],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let output = "";
-  const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill();
-      reject(new Error(`python3 -m http.server did not start within 20 s:\n${output}`));
-    }, 20_000);
-    const onData = (chunk) => {
-      output += chunk.toString();
-      const m = output.match(/port (\d+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`python3 -m http.server exited with ${code}:\n${output}`));
-    });
-  });
-  child.stdout.removeAllListeners("data");
-  child.stderr.removeAllListeners("data");
-  child.removeAllListeners("exit");
-  child.stdout.resume();
-  child.stderr.resume();
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
-}
-
-function cssString(s) {
-  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 
 async function oneRun(page, url, file, timeoutMs, first) {
