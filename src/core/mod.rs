@@ -3,8 +3,13 @@
 //! Must never depend on web-sys, js-sys, wasm-bindgen or Leptos, and must never panic on user
 //! data: every failure is a typed error carrying a message a business user can act on.
 
+pub mod customer_table;
+pub mod eda;
+pub mod features;
 pub mod format;
 pub mod ingest;
+pub mod prep;
+pub mod receipt;
 pub mod sample;
 pub mod summary;
 pub mod table;
