@@ -9,7 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::table::MISSING;
+use crate::core::format;
+use crate::core::table::{Column, ColumnType, ParsedDict, Role, Table, MISSING};
 
 /// One feature column.
 #[derive(Debug, Clone, PartialEq)]
@@ -125,6 +126,217 @@ impl CustomerTable {
     }
 }
 
+impl CustomerTable {
+    /// A file that already has one row per customer → a customer table.
+    ///
+    /// - Ids: the column with the customer-id role, else the first identifier column, else
+    ///   the row numbers "1", "2", … with `id_name` "row". A missing id becomes "row N".
+    /// - Integer and decimal columns → numeric; boolean → numeric 1 (true/yes) / 0.
+    /// - Date and date-time columns → numeric "days since the earliest date in the column"
+    ///   (fractional days for date-times); the description names that date. The name stays.
+    /// - Categorical → categorical, keeping only levels that occur, in first-seen order.
+    /// - Other identifier and text columns are left out.
+    ///
+    /// Returns notes for the user: columns left out and why, repeated or missing ids.
+    pub fn from_table(table: &Table) -> Result<(CustomerTable, Vec<String>), CustomerTableError> {
+        let n = table.n_rows();
+        if n == 0 {
+            return Err(CustomerTableError::Empty);
+        }
+        let mut notes = Vec::new();
+        let id_column = table.role_column(Role::CustomerId).or_else(|| {
+            table
+                .columns()
+                .iter()
+                .enumerate()
+                .find(|(_, c)| c.ctype == ColumnType::Identifier)
+        });
+        let (id_name, ids) = match id_column {
+            Some((_, column)) => (column.name.clone(), column_ids(column, n, &mut notes)),
+            None => {
+                notes.push(
+                    "No customer id column: customers are numbered by their row in the file"
+                        .to_string(),
+                );
+                ("row".to_string(), (1..=n).map(|i| i.to_string()).collect())
+            }
+        };
+        let id_index = id_column.map(|(i, _)| i);
+        let mut features = Vec::new();
+        for (index, column) in table.columns().iter().enumerate() {
+            if Some(index) == id_index {
+                continue;
+            }
+            match column_feature(column, n) {
+                Some(feature) => features.push(feature),
+                None => notes.push(format!(
+                    "'{}' left out: it is {} (set its type to categorical in the Data step to \
+                     analyse it)",
+                    column.name,
+                    match column.ctype {
+                        ColumnType::Identifier => "an identifier",
+                        _ => "free text",
+                    }
+                )),
+            }
+        }
+        if features.is_empty() {
+            return Err(CustomerTableError::NoFeatures);
+        }
+        let customers = CustomerTable {
+            id_name,
+            ids,
+            features,
+        };
+        customers.check()?;
+        Ok((customers, notes))
+    }
+}
+
+/// Id text per row; notes missing and repeated ids.
+fn column_ids(column: &Column, n: usize, notes: &mut Vec<String>) -> Vec<String> {
+    let mut missing = 0usize;
+    let ids: Vec<String> = (0..n)
+        .map(|row| match column.text(row) {
+            Some(text) => text.to_string(),
+            None => {
+                missing += 1;
+                format!("row {}", row + 1)
+            }
+        })
+        .collect();
+    if missing > 0 {
+        notes.push(format!(
+            "{} rows have no {}: they are named by their row number (\"row 12\")",
+            format::thousands(missing as u64),
+            column.name
+        ));
+    }
+    let used = column.code_counts();
+    let repeated: usize = used.iter().map(|&c| c.saturating_sub(1)).sum();
+    if repeated > 0 {
+        notes.push(format!(
+            "{} has {} repeated ids: the file may have more than one row per customer \
+             (each row is treated as its own customer)",
+            column.name,
+            format::thousands(repeated as u64)
+        ));
+    }
+    ids
+}
+
+/// The feature of a non-id column, `None` for text and identifier columns.
+fn column_feature(column: &Column, n: usize) -> Option<Feature> {
+    let name = column.name.clone();
+    let numeric = |description: String, per_code: Vec<f64>| Feature {
+        name: column.name.clone(),
+        description,
+        values: FeatureValues::Numeric(
+            (0..n)
+                .map(|row| {
+                    column
+                        .codes
+                        .get(row)
+                        .and_then(|&c| per_code.get(c as usize))
+                        .copied()
+                        .filter(|x| x.is_finite())
+                        .unwrap_or(f64::NAN)
+                })
+                .collect(),
+        ),
+    };
+    let per_code = |column: &Column| -> Vec<f64> {
+        (0..column.dict.len())
+            .map(|code| column.code_number(code).unwrap_or(f64::NAN))
+            .collect()
+    };
+    match column.ctype {
+        ColumnType::Integer | ColumnType::Decimal => {
+            Some(numeric(format!("{name}, from the file"), per_code(column)))
+        }
+        ColumnType::Boolean => Some(numeric(
+            format!(
+                "{name}: 1 = yes, 0 = no{}",
+                column
+                    .note
+                    .format
+                    .as_ref()
+                    .map(|f| format!(" (read as {f})"))
+                    .unwrap_or_default()
+            ),
+            per_code(column),
+        )),
+        ColumnType::Date | ColumnType::DateTime => {
+            let seconds = matches!(column.parsed, ParsedDict::DateTime(_));
+            let raw = per_code(column);
+            let first = used_codes(column)
+                .filter_map(|code| raw.get(code).copied())
+                .filter(|x| x.is_finite())
+                .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.min(x))));
+            let (description, days) = match first {
+                Some(first) => {
+                    let since = if seconds {
+                        format::iso_datetime(first as i64)
+                    } else {
+                        format::iso_date(first as i64)
+                    };
+                    let per_day = if seconds { 86_400.0 } else { 1.0 };
+                    (
+                        format!("{name} as days since {since}, its earliest date"),
+                        raw.iter().map(|x| (x - first) / per_day).collect(),
+                    )
+                }
+                None => (format!("{name} as days since its earliest date"), raw),
+            };
+            Some(numeric(description, days))
+        }
+        ColumnType::Categorical => {
+            let counts = column.code_counts();
+            let mut new_code = vec![MISSING; column.dict.len()];
+            let mut levels = Vec::new();
+            for (code, &count) in counts.iter().enumerate() {
+                if count == 0 {
+                    continue;
+                }
+                if let (Some(text), Some(slot), Ok(next)) = (
+                    column.dict.get(code),
+                    new_code.get_mut(code),
+                    u32::try_from(levels.len()),
+                ) {
+                    *slot = next;
+                    levels.push(text.to_string());
+                }
+            }
+            let codes = (0..n)
+                .map(|row| {
+                    column
+                        .codes
+                        .get(row)
+                        .and_then(|&c| new_code.get(c as usize))
+                        .copied()
+                        .unwrap_or(MISSING)
+                })
+                .collect();
+            Some(Feature {
+                name,
+                description: format!("{}, from the file", column.name),
+                values: FeatureValues::Categorical { levels, codes },
+            })
+        }
+        ColumnType::Text | ColumnType::Identifier => None,
+    }
+}
+
+/// Dictionary codes that occur in the column.
+fn used_codes(column: &Column) -> impl Iterator<Item = usize> + '_ {
+    column
+        .code_counts()
+        .into_iter()
+        .enumerate()
+        .filter(|(_, n)| *n > 0)
+        .map(|(code, _)| code)
+}
+
 /// Where a customer table came from, for the UI and the receipt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -133,4 +345,107 @@ pub enum CustomerSource {
     Transactions,
     /// The file already had one row per customer.
     CustomerFile,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ingest::{ingest_bytes, IngestOptions};
+    use crate::core::table::ColumnType;
+
+    fn load(csv: &str) -> Table {
+        ingest_bytes(csv.as_bytes(), &IngestOptions::default())
+            .unwrap()
+            .table
+    }
+
+    #[test]
+    fn ids_numbers_dates_and_categories() {
+        let mut t = load(
+            "customer_id,segment,spend,joined,vip,notes\n\
+             C1,gold,10.5,2020-01-03,yes,likes tea and coffee every morning\n\
+             C2,silver,,2020-01-01,no,asked about the new store on main street\n\
+             C3,gold,7,2020-01-10,yes,wants a call back next week please\n",
+        );
+        let notes_index = t.column_index("notes").unwrap();
+        t.column_mut(notes_index)
+            .unwrap()
+            .set_type(ColumnType::Text)
+            .unwrap();
+        let (c, notes) = CustomerTable::from_table(&t).unwrap();
+        assert_eq!(c.id_name, "customer_id");
+        assert_eq!(c.ids, vec!["C1", "C2", "C3"]);
+        let names: Vec<&str> = c.features.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, vec!["segment", "spend", "joined", "vip"]);
+        match &c.feature("spend").unwrap().values {
+            FeatureValues::Numeric(v) => {
+                assert_eq!(v[0], 10.5);
+                assert!(v[1].is_nan());
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            c.feature("joined").unwrap().values,
+            FeatureValues::Numeric(vec![2.0, 0.0, 9.0])
+        );
+        assert!(c
+            .feature("joined")
+            .unwrap()
+            .description
+            .contains("days since 2020-01-01, its earliest date"));
+        assert_eq!(
+            c.feature("vip").unwrap().values,
+            FeatureValues::Numeric(vec![1.0, 0.0, 1.0])
+        );
+        assert_eq!(
+            c.feature("segment").unwrap().values,
+            FeatureValues::Categorical {
+                levels: vec!["gold".into(), "silver".into()],
+                codes: vec![0, 1, 0]
+            }
+        );
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].starts_with("'notes' left out"), "{notes:?}");
+    }
+
+    #[test]
+    fn without_an_id_column_rows_are_numbered() {
+        let t = load("a,b\n1,x\n2,y\n");
+        let (c, notes) = CustomerTable::from_table(&t).unwrap();
+        assert_eq!(c.id_name, "row");
+        assert_eq!(c.ids, vec!["1", "2"]);
+        assert_eq!(c.features.len(), 2);
+        assert!(notes[0].starts_with("No customer id column"));
+    }
+
+    #[test]
+    fn repeated_ids_are_noted() {
+        let mut t = load("id,a\nA,1\nA,2\nB,3\n");
+        t.column_mut(0)
+            .unwrap()
+            .set_type(ColumnType::Identifier)
+            .unwrap();
+        t.set_role(0, Some(Role::CustomerId)).unwrap();
+        let (c, notes) = CustomerTable::from_table(&t).unwrap();
+        assert_eq!(c.ids, vec!["A", "A", "B"]);
+        assert!(
+            notes.iter().any(|n| n.contains("1 repeated ids")),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn only_text_columns_is_an_error() {
+        let mut t = load("id,a\nA,x\n");
+        t.column_mut(1).unwrap().set_type(ColumnType::Text).unwrap();
+        t.set_role(0, Some(Role::CustomerId)).unwrap();
+        assert_eq!(
+            CustomerTable::from_table(&t),
+            Err(CustomerTableError::NoFeatures)
+        );
+        assert_eq!(
+            CustomerTable::from_table(&Table::default()),
+            Err(CustomerTableError::Empty)
+        );
+    }
 }
