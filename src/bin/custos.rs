@@ -18,11 +18,15 @@ mod cli {
     use std::io::{BufWriter, Write};
     use std::path::{Path, PathBuf};
 
-    use clap::{Parser, Subcommand, ValueEnum};
+    use clap::{Args, Parser, Subcommand, ValueEnum};
     use serde::Serialize;
 
+    use custos::core::customer_table::{CustomerTable, FeatureValues};
+    use custos::core::features::{self, FeatureParams, LineCleaning, RoleMapping};
     use custos::core::format;
     use custos::core::ingest::{self, Delimiter, IngestOptions, Ingested, TextEncoding};
+    use custos::core::receipt::ReceiptUnit;
+    use custos::core::table::Table;
     use custos::core::{sample, summary};
 
     #[derive(Parser)]
@@ -60,6 +64,29 @@ mod cli {
             #[arg(long)]
             skip_bad_rows: bool,
         },
+        /// Build the customer feature table (RFM etc.) from a file of purchase lines, as CSV.
+        ///
+        /// Columns are named exactly as in the file's header; roles not given are taken from
+        /// the detected roles (see `custos inspect`). Numbers are written plainly with up to 6
+        /// decimals, missing values as empty cells. The cleaning receipt and notes go to
+        /// standard error.
+        Customers {
+            file: PathBuf,
+            #[command(flatten)]
+            columns: RoleColumns,
+            /// Reference date for recency, YYYY-MM-DD (default: the day after the last purchase).
+            #[arg(long, value_name = "YYYY-MM-DD")]
+            reference_date: Option<String>,
+            /// Keep cancellations and returns (they count as negative spend).
+            #[arg(long)]
+            keep_cancellations: bool,
+            /// Load the file even if some rows have the wrong number of fields (they are skipped).
+            #[arg(long)]
+            skip_bad_rows: bool,
+            /// Output file (default: standard output).
+            #[arg(short, long)]
+            output: Option<PathBuf>,
+        },
         /// Write a generated sample dataset (the ones the app offers in one click).
         Sample {
             #[arg(value_enum)]
@@ -93,6 +120,21 @@ mod cli {
                 skip_bad_rows,
             } => options(delimiter, header, no_header, encoding)
                 .and_then(|options| inspect(&file, &options, skip_bad_rows, json)),
+            Command::Customers {
+                file,
+                columns,
+                reference_date,
+                keep_cancellations,
+                skip_bad_rows,
+                output,
+            } => customers(
+                &file,
+                &columns,
+                reference_date.as_deref(),
+                keep_cancellations,
+                skip_bad_rows,
+                output.as_deref(),
+            ),
             Command::Sample {
                 kind,
                 rows,
@@ -287,6 +329,230 @@ mod cli {
             )?;
         }
         Ok(())
+    }
+
+    /// Column names given on the command line, one per role (names as in the header).
+    #[derive(Args)]
+    struct RoleColumns {
+        /// Customer ID column.
+        #[arg(long)]
+        customer: Option<String>,
+        /// Purchase date column.
+        #[arg(long)]
+        date: Option<String>,
+        /// Order / invoice ID column (default: detected; without one, a customer-day is an order).
+        #[arg(long)]
+        order: Option<String>,
+        /// Amount (spend per line) column.
+        #[arg(long, conflicts_with_all = ["quantity", "price"])]
+        amount: Option<String>,
+        /// Quantity column (spend = quantity × price).
+        #[arg(long)]
+        quantity: Option<String>,
+        /// Unit price column (spend = quantity × price).
+        #[arg(long)]
+        price: Option<String>,
+        /// Product column (for distinct_products).
+        #[arg(long)]
+        product: Option<String>,
+    }
+
+    fn column_index(table: &Table, option: &str, name: &str) -> Result<usize, String> {
+        table.column_index(name).ok_or_else(|| {
+            let names: Vec<String> = table
+                .columns()
+                .iter()
+                .map(|c| format!("'{}'", c.name))
+                .collect();
+            format!(
+                "--{option}: there is no column named '{name}' (the columns are {})",
+                names.join(", ")
+            )
+        })
+    }
+
+    /// The detected roles, overridden by the columns named on the command line.
+    fn role_mapping(table: &Table, columns: &RoleColumns) -> Result<RoleMapping, String> {
+        let mut mapping = RoleMapping::from_roles(table);
+        let pick = |option: &str, name: &Option<String>, slot: &mut Option<usize>| {
+            if let Some(name) = name {
+                *slot = Some(column_index(table, option, name)?);
+            }
+            Ok::<(), String>(())
+        };
+        pick("customer", &columns.customer, &mut mapping.customer)?;
+        pick("date", &columns.date, &mut mapping.date)?;
+        pick("order", &columns.order, &mut mapping.order)?;
+        pick("amount", &columns.amount, &mut mapping.amount)?;
+        pick("quantity", &columns.quantity, &mut mapping.quantity)?;
+        pick("price", &columns.price, &mut mapping.unit_price)?;
+        pick("product", &columns.product, &mut mapping.product)?;
+        // Asking for quantity × price means: not the detected amount.
+        if columns.quantity.is_some() || columns.price.is_some() {
+            mapping.amount = None;
+        }
+        Ok(mapping)
+    }
+
+    fn parse_reference_date(text: &str) -> Result<i32, String> {
+        let bad = || format!("--reference-date '{text}' is not a date: write it as YYYY-MM-DD");
+        let mut parts = text.trim().splitn(3, '-');
+        let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(bad());
+        };
+        let year: i64 = y.parse().map_err(|_| bad())?;
+        let month: u32 = m.parse().map_err(|_| bad())?;
+        let day: u32 = d.parse().map_err(|_| bad())?;
+        format::days_from_civil(year, month, day)
+            .and_then(|days| i32::try_from(days).ok())
+            .ok_or_else(bad)
+    }
+
+    fn customers(
+        path: &Path,
+        columns: &RoleColumns,
+        reference_date: Option<&str>,
+        keep_cancellations: bool,
+        skip_bad_rows: bool,
+        output: Option<&Path>,
+    ) -> Result<(), String> {
+        let reference_date = reference_date.map(parse_reference_date).transpose()?;
+        let ingested = read(path, &IngestOptions::default())?;
+        ingested
+            .check_bad_rows(skip_bad_rows)
+            .map_err(|e| format!("{e} (use --skip-bad-rows to load the other rows)"))?;
+        let table = &ingested.table;
+        let params = FeatureParams {
+            mapping: role_mapping(table, columns)?,
+            reference_date,
+            cleaning: LineCleaning {
+                drop_cancellations: !keep_cancellations,
+                ..LineCleaning::default()
+            },
+        };
+        let built = features::build_customer_table(table, &params, &mut |_| {})
+            .map_err(|e| e.to_string())?;
+        let csv = customer_csv(&built.customers);
+        match output {
+            Some(path) => std::fs::write(path, csv)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+            None => {
+                let stdout = std::io::stdout();
+                let mut out = stdout.lock();
+                match out.write_all(csv.as_bytes()).and_then(|()| out.flush()) {
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                    other => other.map_err(|e| e.to_string())?,
+                }
+            }
+        }
+        let stderr = std::io::stderr();
+        let mut err = stderr.lock();
+        // The report is informational: a closed standard error does not fail the run.
+        let _ = print_build(&mut err, &built, ingested.report.rows);
+        Ok(())
+    }
+
+    fn print_build(
+        out: &mut impl Write,
+        built: &features::CustomerBuild,
+        rows: u64,
+    ) -> std::io::Result<()> {
+        writeln!(
+            out,
+            "customers   {} from {} of {} lines",
+            format::thousands(built.customers.n_rows() as u64),
+            format::thousands(built.lines_used),
+            format::thousands(rows)
+        )?;
+        writeln!(
+            out,
+            "reference   {}",
+            format::iso_date(i64::from(built.reference_date))
+        )?;
+        let names: Vec<&str> = built
+            .customers
+            .features
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        writeln!(out, "features    {}", names.join(", "))?;
+        writeln!(out, "receipt")?;
+        for line in &built.receipt {
+            let unit = match (line.unit, line.touched == 1) {
+                (ReceiptUnit::Lines, true) => "line",
+                (ReceiptUnit::Lines, false) => "lines",
+                (ReceiptUnit::Rows, true) => "row",
+                (ReceiptUnit::Rows, false) => "rows",
+                (ReceiptUnit::Values, true) => "value",
+                (ReceiptUnit::Values, false) => "values",
+                (ReceiptUnit::Columns, true) => "column",
+                (ReceiptUnit::Columns, false) => "columns",
+            };
+            let state = if line.enabled { "on " } else { "off" };
+            writeln!(
+                out,
+                "  [{state}] {:<46} {:>9} {unit:<6} {}",
+                line.title,
+                format::thousands(line.touched),
+                line.detail
+            )?;
+        }
+        for note in &built.notes {
+            writeln!(out, "note        {note}")?;
+        }
+        Ok(())
+    }
+
+    /// A CSV cell: quoted when it holds a comma, quote or line break.
+    fn csv_cell(text: &str) -> String {
+        if text.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", text.replace('"', "\"\""))
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// A number as plain text: up to 6 decimals, no trailing zeros, no thousands separators.
+    fn plain_number(x: f64) -> String {
+        if !x.is_finite() {
+            return String::new();
+        }
+        let text = format!("{x:.6}");
+        let text = text.trim_end_matches('0').trim_end_matches('.');
+        if text == "-0" {
+            "0".to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// The customer table as CSV: the id column, then the features; missing cells empty.
+    fn customer_csv(table: &CustomerTable) -> String {
+        let mut out = String::new();
+        let header: Vec<String> = std::iter::once(table.id_name.as_str())
+            .chain(table.features.iter().map(|f| f.name.as_str()))
+            .map(csv_cell)
+            .collect();
+        out.push_str(&header.join(","));
+        out.push('\n');
+        for (row, id) in table.ids.iter().enumerate() {
+            out.push_str(&csv_cell(id));
+            for feature in &table.features {
+                out.push(',');
+                let cell = match &feature.values {
+                    FeatureValues::Numeric(values) => {
+                        values.get(row).map_or(String::new(), |&x| plain_number(x))
+                    }
+                    FeatureValues::Categorical { .. } => feature
+                        .values
+                        .text(row)
+                        .map_or(String::new(), |t| csv_cell(&t)),
+                };
+                out.push_str(&cell);
+            }
+            out.push('\n');
+        }
+        out
     }
 
     fn write_sample(

@@ -1,0 +1,275 @@
+//! Transactions → customer features (RFM and behaviour), with the row-cleaning receipt.
+//!
+//! Input: the loaded [`Table`] of purchase lines and a [`RoleMapping`] saying which column is
+//! the customer id, the date, the amount (or quantity × unit price), etc. Output: a
+//! [`CustomerTable`] with one row per customer, the receipt of the line-level cleaning, and
+//! monthly activity for the EDA charts. Pure Rust: no web-sys, no I/O.
+//!
+//! # Lines
+//! Everything works on dictionary codes: dates, amounts, customer ids and order flags are read
+//! once per distinct value (`inputs.rs`), then one pass over the rows classifies each line
+//! (`lines.rs`), and the kept lines, sorted by customer and order, are summed up
+//! (`aggregate.rs`). Cleaning steps, in this order, each counted on what the earlier ones left:
+//! 1. cancellations and returns: an order id written `C` + digit (Online Retail's `C536379`;
+//!    not Superstore's `CA-2016-…`, and not when *every* order id looks like that), a quantity
+//!    ≤ 0, or a negative amount (or negative quantity × price). When switched off they stay and
+//!    count as returns (negative spend);
+//! 2. lines without a customer id (when switched off: kept as one customer, `(no customer ID)`);
+//! 3. exact duplicates: the whole row identical, every column, to an earlier row;
+//! 4. lines whose date, or amount / quantity / unit price, is missing (always dropped).
+//!
+//! Dates are whole days: a date-time is floored to its day. Customer ids are the cell text, with
+//! `17850.0` (integers written as floats) read as `17850`. An order is a distinct order id;
+//! without an order column (or for a line without one) an order is one customer and day.
+//! Spend is the amount column, else quantity × unit price; without either, the spend features
+//! are absent (not zero).
+//!
+//! # Features (one row per customer, rows sorted by id: numbers by value, then text)
+//! With `ref` the reference date (default: last date + 1 day) and `age` = `ref` − line date:
+//! - `recency_days` = ref − last purchase; `tenure_days` = last − first purchase;
+//!   `lifetime_days` = ref − first purchase;
+//! - `frequency` = distinct orders; `monetary` = total spend; `avg_order_value` = monetary /
+//!   frequency; `avg_days_between_orders` = tenure_days / (frequency − 1), missing for a
+//!   customer with one order;
+//! - `distinct_products` (product column mapped);
+//! - `return_share` = orders holding a cancellation or return line / all orders, counted on the
+//!   lines before cancellations, duplicates and unreadable lines are dropped (needs an order,
+//!   quantity or amount column to recognise a return);
+//! - `spend_30d`, `spend_90d` = spend with age ≤ 30 / ≤ 90 days; `spend_trend` =
+//!   (S₉₀ − P₉₀) / (|S₉₀| + |P₉₀|) with P₉₀ the spend with 90 < age ≤ 180: −1 = all of the last
+//!   half-year's spend was in its first half, +1 = all in the recent 90 days, missing when both
+//!   are 0;
+//! - `r_score`, `f_score`, `m_score`: quintile scores 1–5, 5 = best (most recent, most orders,
+//!   most spend); see [`rfm::quintile_scores`] for ties;
+//! - `rfm_segment`: the classic segment names from R and FM = round-half-up((F + M) / 2) (F alone
+//!   without spend), on this grid (a common R × FM map, where the lowest recency with low FM is
+//!   `Lost` rather than `Hibernating`):
+//!
+//! | R \ FM | 1              | 2                   | 3                   | 4               | 5               |
+//! |--------|----------------|---------------------|---------------------|-----------------|-----------------|
+//! | 5      | New Customers  | Potential Loyalists | Potential Loyalists | Champions       | Champions       |
+//! | 4      | Promising      | Potential Loyalists | Potential Loyalists | Loyal Customers | Loyal Customers |
+//! | 3      | About to Sleep | About to Sleep      | Need Attention      | Loyal Customers | Loyal Customers |
+//! | 2      | Hibernating    | Hibernating         | At Risk             | At Risk         | Can't Lose Them |
+//! | 1      | Lost           | Lost                | At Risk             | At Risk         | Can't Lose Them |
+
+mod aggregate;
+mod inputs;
+mod lines;
+pub mod rfm;
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::customer_table::CustomerTable;
+use crate::core::format::{iso_date, thousands};
+use crate::core::receipt::ReceiptLine;
+use crate::core::table::{Role, Table};
+
+pub use rfm::RfmSegment;
+
+/// Which column plays which role (column indices into the loaded table).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RoleMapping {
+    pub customer: Option<usize>,
+    pub date: Option<usize>,
+    pub order: Option<usize>,
+    pub quantity: Option<usize>,
+    pub unit_price: Option<usize>,
+    pub amount: Option<usize>,
+    pub product: Option<usize>,
+}
+
+impl RoleMapping {
+    /// Mapping from the roles detected at ingest (Column.role), for the UI to pre-fill. The
+    /// product is the product id column when there is one, else the product name / category.
+    pub fn from_roles(table: &Table) -> RoleMapping {
+        let find = |role: Role| table.role_column(role).map(|(index, _)| index);
+        RoleMapping {
+            customer: find(Role::CustomerId),
+            date: find(Role::Date),
+            order: find(Role::OrderId),
+            quantity: find(Role::Quantity),
+            unit_price: find(Role::UnitPrice),
+            amount: find(Role::Amount),
+            product: find(Role::ProductId).or_else(|| find(Role::Product)),
+        }
+    }
+}
+
+/// Line-level cleaning before aggregation; each switch appears on the receipt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LineCleaning {
+    /// Drop cancellations/returns: order ids starting with `C`, and lines with quantity ≤ 0 or
+    /// a negative amount. When off, they count as returns (negative spend).
+    pub drop_cancellations: bool,
+    pub drop_missing_customer: bool,
+    pub drop_exact_duplicates: bool,
+}
+
+impl Default for LineCleaning {
+    fn default() -> LineCleaning {
+        LineCleaning {
+            drop_cancellations: true,
+            drop_missing_customer: true,
+            drop_exact_duplicates: true,
+        }
+    }
+}
+
+/// Parameters of [`build_customer_table`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FeatureParams {
+    pub mapping: RoleMapping,
+    /// Days since 1970-01-01; `None` = last date in the data + 1 day.
+    pub reference_date: Option<i32>,
+    pub cleaning: LineCleaning,
+}
+
+/// Activity per calendar month of the cleaned lines (for the monthly charts).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MonthlyActivity {
+    /// `YYYY-MM`, every month from the first to the last, gaps included.
+    pub months: Vec<String>,
+    /// `None` when the data has no amounts.
+    pub revenue: Option<Vec<f64>>,
+    pub orders: Vec<u64>,
+    pub active_customers: Vec<u64>,
+}
+
+/// Result of [`build_customer_table`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerBuild {
+    pub customers: CustomerTable,
+    pub receipt: Vec<ReceiptLine>,
+    pub monthly: MonthlyActivity,
+    /// The reference date used (days since 1970-01-01).
+    pub reference_date: i32,
+    /// Lines kept after cleaning.
+    pub lines_used: u64,
+    /// Facts the user must know, e.g. "No amount or price column: monetary features are absent".
+    pub notes: Vec<String>,
+}
+
+/// Where to fix a role, said at the end of the role messages.
+const WHERE_ROLES: &str = "in the Data step's role column or in the Explore mapping";
+
+/// Why a customer table could not be built from the lines. Each message names the column (or
+/// role) and says what to do.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FeatureError {
+    #[error(
+        "No column is set as the {} ('{}' role): customer features need one. Give that role to \
+         the column that holds it {WHERE_ROLES}.",
+        .role.title(), .role.label()
+    )]
+    MissingRole { role: Role },
+    #[error(
+        "The {} role points to column number {}, but the table has {n_cols} columns. Choose the \
+         column again {WHERE_ROLES}.",
+        .role.title(), .index + 1
+    )]
+    NoSuchColumn {
+        role: Role,
+        index: usize,
+        n_cols: usize,
+    },
+    #[error(
+        "Column '{column}' ({}) has no value on any line. Give the {} role to another column \
+         {WHERE_ROLES}.",
+        .role.title(), .role.title()
+    )]
+    EmptyColumn { role: Role, column: String },
+    #[error(
+        "Column '{column}' (the date) cannot be read as dates: {} of {} values are not dates \
+         (e.g. {}). Give the Date role to another column {WHERE_ROLES}, or fix these values in \
+         the file.",
+        thousands(*.failed_rows as u64), thousands(*.total_rows as u64), quote_list(.examples)
+    )]
+    UnreadableDates {
+        column: String,
+        failed_rows: usize,
+        total_rows: usize,
+        examples: Vec<String>,
+    },
+    #[error(
+        "Column '{column}' ({}) does not hold numbers: {} of {} values do not read as numbers \
+         (e.g. {}). Give the {} role to another column {WHERE_ROLES}, or fix these values in \
+         the file.",
+        .role.title(), thousands(*.failed_rows as u64), thousands(*.total_rows as u64),
+        quote_list(.examples), .role.title()
+    )]
+    NotNumeric {
+        role: Role,
+        column: String,
+        failed_rows: usize,
+        total_rows: usize,
+        examples: Vec<String>,
+    },
+    #[error(
+        "No purchase line is left after cleaning ({summary}). Check the columns chosen for the \
+         customer ID ('{customer}') and the date ('{date}'), or switch off a cleaning step."
+    )]
+    NoLinesLeft {
+        customer: String,
+        date: String,
+        summary: String,
+    },
+    #[error(
+        "Only one customer ('{id}' in column '{column}') is left after cleaning: segments and \
+         predictions need at least 2 customers. Check that '{column}' is the column that \
+         identifies customers, or load data with more customers."
+    )]
+    SingleCustomer { column: String, id: String },
+    #[error(
+        "The reference date {} is before the first purchase ({}) in column '{column}'. Choose \
+         a date on or after the last purchase ({}), or leave it empty to use {}.",
+        iso(*.reference), iso(*.first), iso(*.last), iso(*.last + 1)
+    )]
+    ReferenceBeforeFirstPurchase {
+        column: String,
+        reference: i32,
+        first: i32,
+        last: i32,
+    },
+    #[error(
+        "The reference date {} is before the last purchase ({}) in column '{column}': recency \
+         would be negative. Choose {} or later, or leave it empty to use {}.",
+        iso(*.reference), iso(*.last), iso(*.last), iso(*.last + 1)
+    )]
+    ReferenceBeforeLastPurchase {
+        column: String,
+        reference: i32,
+        last: i32,
+    },
+}
+
+fn iso(days: i32) -> String {
+    iso_date(i64::from(days))
+}
+
+fn quote_list(values: &[String]) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
+    quoted.join(", ")
+}
+
+/// Build the customer table from purchase lines.
+///
+/// `progress` receives the fraction done (0 to 1) a handful of times. Fails with a
+/// [`FeatureError`] a business user can act on; never panics on user data.
+pub fn build_customer_table(
+    table: &Table,
+    params: &FeatureParams,
+    progress: &mut dyn FnMut(f64),
+) -> Result<CustomerBuild, FeatureError> {
+    progress(0.0);
+    let inputs = inputs::Inputs::resolve(table, &params.mapping)?;
+    progress(0.15);
+    let cleaned = lines::clean(table, &inputs, &params.cleaning)?;
+    progress(0.5);
+    let build = aggregate::build(&inputs, cleaned, params, progress)?;
+    progress(1.0);
+    Ok(build)
+}
+
+#[cfg(test)]
+mod tests;

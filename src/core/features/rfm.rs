@@ -1,0 +1,222 @@
+//! RFM quintile scores and the classic segment names (grid in the parent module's doc).
+
+use serde::{Deserialize, Serialize};
+
+/// Quintile scores 1–5 of `values` (5 = best). `NaN` values get a `NaN` score and are left out
+/// of the ranking.
+///
+/// Ties: equal values share their average rank, so equal customers always get the same score:
+/// score = ⌈5 × (average rank − ½) / n⌉, the quintile of the rank's midpoint. Without ties
+/// this gives the usual equal-sized quintiles; with many ties (e.g. a third of the customers
+/// with a single order) a score can be skipped, and all-equal values all get 3. The same as
+/// pandas `np.ceil(5 * (s.rank(method="average") - 0.5) / s.count())` (on `-s` when lower is
+/// better).
+pub fn quintile_scores(values: &[f64], higher_is_better: bool) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..values.len())
+        .filter(|&i| values.get(i).is_some_and(|v| !v.is_nan()))
+        .collect();
+    let key = |i: usize| {
+        let v = values.get(i).copied().unwrap_or(f64::NAN);
+        if higher_is_better {
+            v
+        } else {
+            -v
+        }
+    };
+    order.sort_by(|&a, &b| key(a).total_cmp(&key(b)));
+    let n = order.len() as u64;
+    let mut scores = vec![f64::NAN; values.len()];
+    let mut start = 0;
+    for group in order.chunk_by(|&a, &b| key(a) == key(b)) {
+        // 1-based ranks lo ..= hi; average − ½ = (lo + hi − 1) / 2.
+        let lo = start as u64 + 1;
+        let hi = (start + group.len()) as u64;
+        let score = (5 * (lo + hi - 1)).div_ceil(2 * n).clamp(1, 5) as f64;
+        for &i in group {
+            if let Some(slot) = scores.get_mut(i) {
+                *slot = score;
+            }
+        }
+        start += group.len();
+    }
+    scores
+}
+
+/// The combined frequency–monetary score: (F + M) / 2 rounded half up, or F alone when the
+/// data has no spend.
+pub fn fm_score(f: u8, m: Option<u8>) -> u8 {
+    match m {
+        Some(m) => (f + m).div_ceil(2),
+        None => f,
+    }
+}
+
+/// The classic RFM segments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RfmSegment {
+    Champions,
+    LoyalCustomers,
+    PotentialLoyalists,
+    NewCustomers,
+    Promising,
+    NeedAttention,
+    AboutToSleep,
+    AtRisk,
+    CantLoseThem,
+    Hibernating,
+    Lost,
+}
+
+use RfmSegment::*;
+
+/// `GRID[5 − R][FM − 1]`: rows R = 5 … 1, columns FM = 1 … 5.
+const GRID: [[RfmSegment; 5]; 5] = [
+    [
+        NewCustomers,
+        PotentialLoyalists,
+        PotentialLoyalists,
+        Champions,
+        Champions,
+    ],
+    [
+        Promising,
+        PotentialLoyalists,
+        PotentialLoyalists,
+        LoyalCustomers,
+        LoyalCustomers,
+    ],
+    [
+        AboutToSleep,
+        AboutToSleep,
+        NeedAttention,
+        LoyalCustomers,
+        LoyalCustomers,
+    ],
+    [Hibernating, Hibernating, AtRisk, AtRisk, CantLoseThem],
+    [Lost, Lost, AtRisk, AtRisk, CantLoseThem],
+];
+
+impl RfmSegment {
+    /// Best to worst, the order segments are listed in.
+    pub const ALL: [RfmSegment; 11] = [
+        Champions,
+        LoyalCustomers,
+        PotentialLoyalists,
+        NewCustomers,
+        Promising,
+        NeedAttention,
+        AboutToSleep,
+        AtRisk,
+        CantLoseThem,
+        Hibernating,
+        Lost,
+    ];
+
+    /// The name shown to the user.
+    pub fn label(self) -> &'static str {
+        match self {
+            Champions => "Champions",
+            LoyalCustomers => "Loyal Customers",
+            PotentialLoyalists => "Potential Loyalists",
+            NewCustomers => "New Customers",
+            Promising => "Promising",
+            NeedAttention => "Need Attention",
+            AboutToSleep => "About to Sleep",
+            AtRisk => "At Risk",
+            CantLoseThem => "Can't Lose Them",
+            Hibernating => "Hibernating",
+            Lost => "Lost",
+        }
+    }
+
+    /// The segment of recency score `r` and frequency–monetary score `fm` (each 1–5; values
+    /// outside are clamped).
+    pub fn from_scores(r: u8, fm: u8) -> RfmSegment {
+        let row = 5 - usize::from(r.clamp(1, 5));
+        let column = usize::from(fm.clamp(1, 5)) - 1;
+        GRID.get(row)
+            .and_then(|cells| cells.get(column))
+            .copied()
+            .unwrap_or(Hibernating)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quintiles_without_ties_are_equal_sized() {
+        let values: Vec<f64> = (1..=10).map(f64::from).collect();
+        assert_eq!(
+            quintile_scores(&values, true),
+            [1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 4.0, 4.0, 5.0, 5.0]
+        );
+        assert_eq!(
+            quintile_scores(&values, false),
+            [5.0, 5.0, 4.0, 4.0, 3.0, 3.0, 2.0, 2.0, 1.0, 1.0]
+        );
+    }
+
+    #[test]
+    fn ties_share_one_score() {
+        // Six customers with one order, then 2, 3, 4, 5 orders: ranks 1–6 average 3.5.
+        let values = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 3.0, 4.0, 5.0];
+        let scores = quintile_scores(&values, true);
+        assert_eq!(scores, [2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 4.0, 4.0, 5.0, 5.0]);
+        // All equal: the middle score.
+        assert_eq!(quintile_scores(&[7.0; 4], true), [3.0; 4]);
+        // Order of appearance does not matter.
+        let shuffled = [5.0, 1.0, 3.0, 1.0, 1.0, 2.0, 1.0, 4.0, 1.0, 1.0];
+        let s = quintile_scores(&shuffled, true);
+        assert_eq!(s, [5.0, 2.0, 4.0, 2.0, 2.0, 4.0, 2.0, 5.0, 2.0, 2.0]);
+    }
+
+    #[test]
+    fn missing_values_are_left_out() {
+        let scores = quintile_scores(&[f64::NAN, 10.0, 20.0], true);
+        assert!(scores[0].is_nan());
+        assert_eq!(&scores[1..], [2.0, 4.0]);
+        assert!(quintile_scores(&[], true).is_empty());
+    }
+
+    #[test]
+    fn fm_rounds_half_up() {
+        assert_eq!(fm_score(1, Some(2)), 2);
+        assert_eq!(fm_score(4, Some(5)), 5);
+        assert_eq!(fm_score(3, Some(3)), 3);
+        assert_eq!(fm_score(2, None), 2);
+    }
+
+    #[test]
+    fn segment_grid_corners_and_edges() {
+        use RfmSegment::*;
+        let cases = [
+            (5, 5, Champions),
+            (5, 4, Champions),
+            (4, 4, LoyalCustomers),
+            (5, 1, NewCustomers),
+            (4, 1, Promising),
+            (5, 3, PotentialLoyalists),
+            (3, 3, NeedAttention),
+            (3, 2, AboutToSleep),
+            (3, 5, LoyalCustomers),
+            (2, 3, AtRisk),
+            (1, 4, AtRisk),
+            (2, 5, CantLoseThem),
+            (1, 5, CantLoseThem),
+            (2, 2, Hibernating),
+            (1, 1, Lost),
+            (1, 2, Lost),
+            (0, 9, CantLoseThem),
+        ];
+        for (r, fm, expected) in cases {
+            assert_eq!(RfmSegment::from_scores(r, fm), expected, "R{r} FM{fm}");
+        }
+        // Every segment appears on the grid.
+        for segment in RfmSegment::ALL {
+            assert!(GRID.iter().flatten().any(|&s| s == segment), "{segment:?}");
+        }
+    }
+}

@@ -1,0 +1,565 @@
+//! Transactions → customer table on real datasets (checked against pandas), a small fixture
+//! with a golden table, bad input, and the `custos customers` command.
+//!
+//! The Online Retail, Superstore and Groceries figures were computed once with pandas 3.1
+//! (`python3`, numpy) as below, independently of Custos; rerun the steps to check them.
+//!
+//! ```python
+//! import pandas as pd, numpy as np
+//! df = pd.read_csv("online_retail_sparkguide.csv", dtype=str, keep_default_na=False)
+//! q, p = pd.to_numeric(df.Quantity), pd.to_numeric(df.UnitPrice)
+//! c_invoice = df.InvoiceNo.str.match(r"^[Cc][0-9]")
+//! cancel = c_invoice | (q <= 0) | (q * p < 0)        # 9,288 + 1,336 + 2 = 10,626 lines
+//! nocust = df.CustomerID == ""                        # 133,359 of the non-cancelled lines
+//! rest = df[~cancel & ~nocust]
+//! d = rest.drop_duplicates().copy()                   # 5,192 duplicates; 392,732 lines left
+//! d["cust"] = d.CustomerID.str.replace(r"\.0+$", "", regex=True)
+//! d["day"] = pd.to_datetime(d.InvoiceDate).dt.floor("D")
+//! d["spend"] = pd.to_numeric(d.Quantity) * pd.to_numeric(d.UnitPrice)
+//! ref = d.day.max() + pd.Timedelta(days=1)            # 2011-12-10
+//! g = d.groupby("cust").agg(last=("day", "max"), frequency=("InvoiceNo", "nunique"),
+//!                           monetary=("spend", "sum"))
+//! g["recency"] = (ref - g["last"]).dt.days            # 4,339 customers; spend 8,887,208.894
+//! n = len(g)
+//! g["r"] = np.ceil(5 * ((-g.recency).rank(method="average") - 0.5) / n)
+//! g["f"] = np.ceil(5 * (g.frequency.rank(method="average") - 0.5) / n)
+//! g["m"] = np.ceil(5 * (g.monetary.rank(method="average") - 0.5) / n)
+//! raw = df[~nocust].assign(cust=..., cancel=cancel[~nocust])   # return share: orders with
+//! o = raw.groupby(["cust", "InvoiceNo"]).cancel.any().groupby("cust").agg(["sum", "count"])
+//! # a cancellation line / all orders of the customer, before cleaning
+//!
+//! s = pd.read_csv("Sample - Superstore.csv", encoding="cp1252")
+//! s["Customer ID"].nunique()                          # 793; Sales sum 2,297,200.8603
+//! s.groupby("Customer ID")["Order ID"].nunique().sum()   # 5,009
+//! gr = pd.read_csv("Groceries_dataset.csv").drop_duplicates()   # 759 duplicates
+//! gr["day"] = pd.to_datetime(gr.Date, format="%d-%m-%Y")
+//! gg = gr.groupby("Member_number").agg(last=("day", "max"), freq=("day", "nunique"))
+//! # 3,898 members; sum of freq 14,963; member 1000: recency 36, freq 5 (ref 2015-12-31)
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use custos::core::customer_table::{CustomerTable, FeatureValues};
+use custos::core::features::{
+    build_customer_table, CustomerBuild, FeatureError, FeatureParams, RoleMapping,
+};
+use custos::core::ingest::{self, IngestOptions};
+use custos::core::table::{Role, Table};
+
+fn data_dir() -> PathBuf {
+    let dir = std::env::var_os("CUSTOS_DATA_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
+    assert!(
+        dir.is_dir(),
+        "datasets not found at {} (set CUSTOS_DATA_DIR)",
+        dir.display()
+    );
+    dir
+}
+
+fn load_file(path: &Path) -> Table {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    ingest::ingest_reader(file, &IngestOptions::default(), None, |_| {})
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .table
+}
+
+fn load_text(csv: &str) -> Table {
+    ingest::ingest_bytes(csv.as_bytes(), &IngestOptions::default())
+        .unwrap()
+        .table
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn params(table: &Table) -> FeatureParams {
+    FeatureParams {
+        mapping: RoleMapping::from_roles(table),
+        ..FeatureParams::default()
+    }
+}
+
+fn build(table: &Table) -> CustomerBuild {
+    build_customer_table(table, &params(table), &mut |_| {}).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn build_err(table: &Table, params: &FeatureParams) -> FeatureError {
+    match build_customer_table(table, params, &mut |_| {}) {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e,
+    }
+}
+
+fn numbers<'a>(table: &'a CustomerTable, name: &str) -> &'a [f64] {
+    match &table
+        .feature(name)
+        .unwrap_or_else(|| panic!("no {name}"))
+        .values
+    {
+        FeatureValues::Numeric(v) => v,
+        FeatureValues::Categorical { .. } => panic!("{name} is categorical"),
+    }
+}
+
+/// The value of feature `name` for customer `id`.
+fn cell(table: &CustomerTable, id: &str, name: &str) -> f64 {
+    let row = table
+        .ids
+        .iter()
+        .position(|i| i == id)
+        .unwrap_or_else(|| panic!("no customer {id}"));
+    numbers(table, name)[row]
+}
+
+fn touched(build: &CustomerBuild, step: &str) -> u64 {
+    build
+        .receipt
+        .iter()
+        .find(|l| l.step == step)
+        .unwrap_or_else(|| panic!("no receipt line {step}"))
+        .touched
+}
+
+fn close(actual: f64, expected: f64) -> bool {
+    (actual - expected).abs() <= 1e-6 * expected.abs().max(1.0)
+}
+
+#[test]
+fn online_retail_matches_pandas() {
+    let table = load_file(&data_dir().join("online_retail_sparkguide.csv"));
+    let built = build(&table);
+    let c = &built.customers;
+    assert_eq!(c.id_name, "CustomerID");
+    assert_eq!(c.n_rows(), 4_339);
+    assert_eq!(built.lines_used, 392_732);
+    assert_eq!(touched(&built, "drop_cancellations"), 10_626);
+    assert_eq!(touched(&built, "drop_missing_customer"), 133_359);
+    assert_eq!(touched(&built, "drop_exact_duplicates"), 5_192);
+    assert!(built.receipt[0]
+        .detail
+        .contains("9,288 lines of 3,836 orders starting with C"));
+    assert_eq!(built.reference_date, 15_318); // 2011-12-10
+    let revenue: f64 = numbers(c, "monetary").iter().sum();
+    assert!((revenue - 8_887_208.894).abs() < 0.01, "{revenue}");
+    let orders: f64 = numbers(c, "frequency").iter().sum();
+    assert_eq!(orders, 18_536.0);
+
+    // (id, recency, frequency, monetary, return share, R, F, M) from pandas.
+    let expected = [
+        ("12346", 326.0, 1.0, 77_183.6, 0.5, 1.0, 1.0, 5.0),
+        ("12347", 3.0, 7.0, 4_310.0, 0.0, 5.0, 5.0, 5.0),
+        ("17850", 373.0, 34.0, 5_391.21, 1.0 / 35.0, 1.0, 5.0, 5.0),
+    ];
+    for (id, recency, frequency, monetary, returns, r, f, m) in expected {
+        assert_eq!(cell(c, id, "recency_days"), recency, "{id}");
+        assert_eq!(cell(c, id, "frequency"), frequency, "{id}");
+        assert!(close(cell(c, id, "monetary"), monetary), "{id}");
+        assert!(close(cell(c, id, "return_share"), returns), "{id}");
+        assert_eq!(
+            [
+                cell(c, id, "r_score"),
+                cell(c, id, "f_score"),
+                cell(c, id, "m_score")
+            ],
+            [r, f, m],
+            "{id}"
+        );
+    }
+    // Score sizes as pandas counts them (ties share a score, so F has no 2).
+    let count = |name: &str, score: f64| numbers(c, name).iter().filter(|&&s| s == score).count();
+    let sizes = |name: &str| {
+        (1..=5)
+            .map(|s| count(name, f64::from(s)))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(sizes("r_score"), [869, 858, 863, 881, 868]);
+    assert_eq!(sizes("f_score"), [1_494, 0, 1_343, 630, 872]);
+    assert_eq!(sizes("m_score"), [868, 868, 867, 868, 868]);
+    // Every month from 2010-12 to 2011-12.
+    assert_eq!(built.monthly.months.len(), 13);
+    let monthly: f64 = built.monthly.revenue.as_ref().unwrap().iter().sum();
+    assert!((monthly - revenue).abs() < 0.01);
+    assert!(c.check().is_ok());
+}
+
+#[test]
+fn superstore_windows_1252() {
+    let path = data_dir().join("Sample - Superstore.csv");
+    // The file's bytes hold the name in Windows-1252 (ö = 0xF6).
+    let bytes = std::fs::read(&path).unwrap();
+    let raw_name = b"Barry Franz\xF6sisch";
+    assert!(bytes.windows(raw_name.len()).any(|w| w == raw_name));
+    let table = load_file(&path);
+    let names = table.column_by_name("Customer Name").unwrap();
+    let ids = table.column_by_name("Customer ID").unwrap();
+    let barry = (0..table.n_rows())
+        .find(|&r| names.text(r) == Some("Barry Französisch"))
+        .expect("the accented name decodes");
+    assert_eq!(ids.text(barry), Some("BF-11020"));
+
+    let built = build(&table);
+    let c = &built.customers;
+    assert_eq!(c.n_rows(), 793);
+    assert!(c.ids.iter().any(|id| id == "BF-11020"));
+    // Order IDs like CA-2016-152156 are not cancellations.
+    assert_eq!(touched(&built, "drop_cancellations"), 0);
+    assert_eq!(built.lines_used, 9_994);
+    let revenue: f64 = numbers(c, "monetary").iter().sum();
+    assert!((revenue - 2_297_200.86).abs() < 0.01, "{revenue}");
+    let orders: f64 = numbers(c, "frequency").iter().sum();
+    assert_eq!(orders, 5_009.0);
+    assert!(built.notes.iter().any(|n| n.contains("'Sales'")));
+}
+
+#[test]
+fn groceries_without_amounts_has_no_monetary_features() {
+    let table = load_file(&data_dir().join("Groceries_dataset.csv"));
+    let built = build(&table);
+    let c = &built.customers;
+    assert_eq!(c.n_rows(), 3_898);
+    for absent in [
+        "monetary",
+        "avg_order_value",
+        "spend_30d",
+        "spend_90d",
+        "spend_trend",
+        "m_score",
+        "return_share",
+    ] {
+        assert!(c.feature(absent).is_none(), "{absent} should be absent");
+    }
+    assert!(c.feature("distinct_products").is_some());
+    assert!(c.feature("rfm_segment").is_some());
+    assert!(
+        built
+            .notes
+            .iter()
+            .any(|n| n.contains("monetary features") && n.contains("absent")),
+        "{:?}",
+        built.notes
+    );
+    assert!(built.notes.iter().any(|n| n.contains("one order")));
+    assert!(built.monthly.revenue.is_none());
+    assert_eq!(touched(&built, "drop_exact_duplicates"), 759);
+    // pandas: member-days, reference 2015-12-31.
+    let days: f64 = numbers(c, "frequency").iter().sum();
+    assert_eq!(days, 14_963.0);
+    assert_eq!(cell(c, "1000", "recency_days"), 36.0);
+    assert_eq!(cell(c, "1000", "frequency"), 5.0);
+}
+
+/// The customer table to 4 decimals, then the receipt, as text.
+fn table_text(built: &CustomerBuild) -> String {
+    let c = &built.customers;
+    let mut out = String::new();
+    let names: Vec<&str> = c.features.iter().map(|f| f.name.as_str()).collect();
+    out.push_str(&format!("{}\t{}\n", c.id_name, names.join("\t")));
+    for (row, id) in c.ids.iter().enumerate() {
+        let cells: Vec<String> = c
+            .features
+            .iter()
+            .map(|f| match &f.values {
+                FeatureValues::Numeric(v) if v[row].is_nan() => String::new(),
+                FeatureValues::Numeric(v) => format!("{:.4}", v[row]),
+                FeatureValues::Categorical { .. } => f.values.text(row).unwrap_or_default(),
+            })
+            .collect();
+        out.push_str(&format!("{id}\t{}\n", cells.join("\t")));
+    }
+    out.push_str(&format!(
+        "\nreference_date\t{}\nlines_used\t{}\n",
+        custos::core::format::iso_date(i64::from(built.reference_date)),
+        built.lines_used
+    ));
+    for line in &built.receipt {
+        out.push_str(&format!(
+            "{}\t{}\t{}\t{}\n",
+            line.step, line.enabled, line.touched, line.detail
+        ));
+    }
+    for (i, month) in built.monthly.months.iter().enumerate() {
+        let revenue = built.monthly.revenue.as_ref().map_or(0.0, |r| r[i]);
+        out.push_str(&format!(
+            "{month}\t{revenue:.4}\t{}\t{}\n",
+            built.monthly.orders[i], built.monthly.active_customers[i]
+        ));
+    }
+    out
+}
+
+/// Compare with `tests/golden/<name>` (`UPDATE_GOLDEN=1` rewrites it; review the diff).
+fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with UPDATE_GOLDEN=1 and review)",
+            path.display()
+        )
+    });
+    assert_eq!(actual, expected, "golden output {name} changed");
+}
+
+#[test]
+fn small_fixture_golden_table() {
+    let table = load_file(&fixture("transactions_small.csv"));
+    let built = build(&table);
+    // Hand-checked: 19 lines; C1004 and the quantity-0 line are returns, one line has no
+    // customer, one repeats 1002 exactly; 15 lines of 5 customers are left.
+    assert_eq!(built.lines_used, 15);
+    assert_eq!(touched(&built, "drop_cancellations"), 2);
+    assert_eq!(touched(&built, "drop_missing_customer"), 1);
+    assert_eq!(touched(&built, "drop_exact_duplicates"), 1);
+    assert_eq!(built.customers.ids, ["101", "102", "103", "104", "105"]);
+    // Customer 101: 21 + 6.75 + 8.10 over 3 orders; 1 of its 4 orders was cancelled.
+    assert!(close(cell(&built.customers, "101", "monetary"), 35.85));
+    assert_eq!(cell(&built.customers, "101", "return_share"), 0.25);
+    golden("transactions_small.customers.tsv", &table_text(&built));
+}
+
+// ----------------------------------------------------------------------------------------------
+// Bad input: each error names the role or column and says what to do.
+// ----------------------------------------------------------------------------------------------
+
+const GOOD: &str = "customer_id,order_date,amount\n\
+                    a,2024-01-01,10\n\
+                    b,2024-01-02,20\n\
+                    a,2024-02-01,5\n";
+
+#[test]
+fn no_customer_column_is_named() {
+    let table = load_text(GOOD);
+    let mut p = params(&table);
+    p.mapping.customer = None;
+    let err = build_err(&table, &p);
+    assert_eq!(
+        err,
+        FeatureError::MissingRole {
+            role: Role::CustomerId
+        }
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("Customer ID") && text.contains("Explore mapping"),
+        "{text}"
+    );
+}
+
+#[test]
+fn no_date_column_is_named() {
+    let table = load_text("customer_id,amount\na,1\nb,2\n");
+    let err = build_err(&table, &params(&table));
+    assert_eq!(err, FeatureError::MissingRole { role: Role::Date });
+    assert!(err.to_string().contains("Date"), "{err}");
+}
+
+#[test]
+fn unreadable_dates_show_examples() {
+    let table = load_text("customer_id,bought\na,yesterday\nb,2024-01-02\nc,last week\n");
+    let mut p = params(&table);
+    p.mapping.date = table.column_index("bought");
+    let err = build_err(&table, &p);
+    assert!(
+        matches!(err, FeatureError::UnreadableDates { .. }),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("'bought'") && text.contains("'yesterday'"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_empty_amount_column_is_named() {
+    let table = load_text("customer_id,order_date,amount\na,2024-01-01,\nb,2024-01-02,NA\n");
+    let mut p = params(&table);
+    p.mapping.amount = table.column_index("amount");
+    let err = build_err(&table, &p);
+    assert_eq!(
+        err,
+        FeatureError::EmptyColumn {
+            role: Role::Amount,
+            column: "amount".to_string()
+        }
+    );
+    assert!(err.to_string().contains("'amount'"), "{err}");
+}
+
+#[test]
+fn a_text_amount_column_is_named() {
+    let table = load_text("customer_id,order_date,amount\na,2024-01-01,$10\nb,2024-01-02,$5\n");
+    let mut p = params(&table);
+    p.mapping.amount = table.column_index("amount");
+    let err = build_err(&table, &p);
+    assert!(matches!(err, FeatureError::NotNumeric { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("'amount'") && text.contains("'$10'"),
+        "{text}"
+    );
+}
+
+#[test]
+fn nothing_left_after_cleaning() {
+    let table = load_text(
+        "InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice\n\
+         C1,a,2024-01-01,-1,5\n\
+         2,,2024-01-02,1,5\n",
+    );
+    let err = build_err(&table, &params(&table));
+    assert!(matches!(err, FeatureError::NoLinesLeft { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("'CustomerID'") && text.contains("1 cancellations or returns"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_single_customer_is_refused() {
+    let table = load_text("customer_id,order_date,amount\na,2024-01-01,10\na,2024-01-05,3\n");
+    let err = build_err(&table, &params(&table));
+    assert_eq!(
+        err,
+        FeatureError::SingleCustomer {
+            column: "customer_id".to_string(),
+            id: "a".to_string()
+        }
+    );
+    assert!(err.to_string().contains("at least 2 customers"), "{err}");
+}
+
+#[test]
+fn a_reference_date_before_all_purchases_is_refused() {
+    let table = load_text(GOOD);
+    let mut p = params(&table);
+    p.reference_date = Some(0); // 1970-01-01
+    let err = build_err(&table, &p);
+    assert!(
+        matches!(err, FeatureError::ReferenceBeforeFirstPurchase { .. }),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("1970-01-01") && text.contains("2024-01-01") && text.contains("'order_date'"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_mapping_outside_the_table_is_refused() {
+    let table = load_text(GOOD);
+    let mut p = params(&table);
+    p.mapping.order = Some(9);
+    let err = build_err(&table, &p);
+    assert!(matches!(err, FeatureError::NoSuchColumn { .. }), "{err:?}");
+}
+
+// ----------------------------------------------------------------------------------------------
+// The `custos customers` command.
+// ----------------------------------------------------------------------------------------------
+
+fn custos() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_custos"))
+}
+
+#[test]
+fn cli_customers_golden_csv() {
+    let output = custos()
+        .arg("customers")
+        .arg(fixture("transactions_small.csv"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    golden(
+        "transactions_small.customers.csv",
+        &String::from_utf8(output.stdout).unwrap(),
+    );
+    assert!(
+        stderr.contains("customers   5 from 15 of 19 lines"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Drop exact duplicate lines"), "{stderr}");
+}
+
+#[test]
+fn cli_customers_options_and_output_file() {
+    let out = std::env::temp_dir().join(format!("custos-customers-{}.csv", std::process::id()));
+    let output = custos()
+        .arg("customers")
+        .arg(fixture("transactions_small.csv"))
+        .args(["--customer", "CustomerID", "--date", "InvoiceDate"])
+        .args(["--quantity", "Quantity", "--price", "UnitPrice"])
+        .args(["--reference-date", "2024-07-31", "--keep-cancellations"])
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.stdout.is_empty());
+    let csv = std::fs::read_to_string(&out).unwrap();
+    std::fs::remove_file(&out).ok();
+    // 101 keeps its cancelled plate (−12): 35.85 − 12; recency from 2024-07-31.
+    let row = csv.lines().find(|l| l.starts_with("101,")).unwrap();
+    assert!(row.starts_with("101,72,4,23.85,"), "{row}");
+}
+
+fn one_line_error(args: &[&std::ffi::OsStr]) -> String {
+    let output = custos().args(args).output().unwrap();
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    stderr
+}
+
+#[test]
+fn cli_customers_bad_input_fails_with_one_line() {
+    let small = fixture("transactions_small.csv");
+    let message = one_line_error(&[
+        "customers".as_ref(),
+        small.as_os_str(),
+        "--customer".as_ref(),
+        "Client".as_ref(),
+    ]);
+    assert!(message.contains("'Client'"), "{message}");
+    let message = one_line_error(&[
+        "customers".as_ref(),
+        small.as_os_str(),
+        "--reference-date".as_ref(),
+        "2020-01-01".as_ref(),
+    ]);
+    assert!(message.contains("before the first purchase"), "{message}");
+    let message = one_line_error(&[
+        "customers".as_ref(),
+        small.as_os_str(),
+        "--reference-date".as_ref(),
+        "31/12/2024".as_ref(),
+    ]);
+    assert!(message.contains("YYYY-MM-DD"), "{message}");
+    // A customer file (one row per customer, no date): the Date role is missing.
+    let dir = std::env::temp_dir().join(format!("custos-customers-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("customers.csv");
+    std::fs::write(&path, "customer_id,age\n1,30\n2,41\n").unwrap();
+    let message = one_line_error(&["customers".as_ref(), path.as_os_str()]);
+    assert!(message.contains("Date"), "{message}");
+    std::fs::remove_dir_all(&dir).ok();
+}
