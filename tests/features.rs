@@ -37,8 +37,7 @@
 //! # 3,898 members; sum of freq 14,963; member 1000: recency 36, freq 5 (ref 2015-12-31)
 //! ```
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
 use custos::core::customer_table::{CustomerTable, FeatureValues};
 use custos::core::features::{
@@ -47,35 +46,14 @@ use custos::core::features::{
 use custos::core::ingest::{self, IngestOptions};
 use custos::core::table::{Role, Table};
 
-fn data_dir() -> PathBuf {
-    let dir = std::env::var_os("CUSTOS_DATA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
-    assert!(
-        dir.is_dir(),
-        "datasets not found at {} (set CUSTOS_DATA_DIR)",
-        dir.display()
-    );
-    dir
-}
-
-fn load_file(path: &Path) -> Table {
-    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    ingest::ingest_reader(file, &IngestOptions::default(), None, |_| {})
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .table
-}
+use common::{
+    check_golden, custos, data_dir, fixture, ingest_path, load_data, one_line_error, run_ok,
+};
 
 fn load_text(csv: &str) -> Table {
     ingest::ingest_bytes(csv.as_bytes(), &IngestOptions::default())
         .unwrap()
         .table
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
 }
 
 fn params(table: &Table) -> FeatureParams {
@@ -132,7 +110,7 @@ fn close(actual: f64, expected: f64) -> bool {
 
 #[test]
 fn online_retail_matches_pandas() {
-    let table = load_file(&data_dir().join("online_retail_sparkguide.csv"));
+    let table = load_data("online_retail_sparkguide.csv").table;
     let built = build(&table);
     let c = &built.customers;
     assert_eq!(c.id_name, "CustomerID");
@@ -195,7 +173,7 @@ fn superstore_windows_1252() {
     let bytes = std::fs::read(&path).unwrap();
     let raw_name = b"Barry Franz\xF6sisch";
     assert!(bytes.windows(raw_name.len()).any(|w| w == raw_name));
-    let table = load_file(&path);
+    let table = ingest_path(&path).table;
     let names = table.column_by_name("Customer Name").unwrap();
     let ids = table.column_by_name("Customer ID").unwrap();
     let barry = (0..table.n_rows())
@@ -219,7 +197,7 @@ fn superstore_windows_1252() {
 
 #[test]
 fn groceries_without_amounts_has_no_monetary_features() {
-    let table = load_file(&data_dir().join("Groceries_dataset.csv"));
+    let table = load_data("Groceries_dataset.csv").table;
     let built = build(&table);
     let c = &built.customers;
     assert_eq!(c.n_rows(), 3_898);
@@ -293,26 +271,9 @@ fn table_text(built: &CustomerBuild) -> String {
     out
 }
 
-/// Compare with `tests/golden/<name>` (`UPDATE_GOLDEN=1` rewrites it; review the diff).
-fn golden(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, actual).unwrap();
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (run with UPDATE_GOLDEN=1 and review)",
-            path.display()
-        )
-    });
-    assert_eq!(actual, expected, "golden output {name} changed");
-}
-
 #[test]
 fn small_fixture_golden_table() {
-    let table = load_file(&fixture("transactions_small.csv"));
+    let table = ingest_path(&fixture("transactions_small.csv")).table;
     let built = build(&table);
     // Hand-checked: 19 lines; C1004 and the quantity-0 line are returns, one line has no
     // customer, one repeats 1002 exactly; 15 lines of 5 customers are left.
@@ -324,7 +285,7 @@ fn small_fixture_golden_table() {
     // Customer 101: 21 + 6.75 + 8.10 over 3 orders; 1 of its 4 orders was cancelled.
     assert!(close(cell(&built.customers, "101", "monetary"), 35.85));
     assert_eq!(cell(&built.customers, "101", "return_share"), 0.25);
-    golden("transactions_small.customers.tsv", &table_text(&built));
+    check_golden("transactions_small.customers.tsv", &table_text(&built));
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -470,20 +431,15 @@ fn a_mapping_outside_the_table_is_refused() {
 // The `custos customers` command.
 // ----------------------------------------------------------------------------------------------
 
-fn custos() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_custos"))
-}
-
 #[test]
 fn cli_customers_golden_csv() {
-    let output = custos()
-        .arg("customers")
-        .arg(fixture("transactions_small.csv"))
-        .output()
-        .unwrap();
+    let output = run_ok(
+        custos()
+            .arg("customers")
+            .arg(fixture("transactions_small.csv")),
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
-    golden(
+    check_golden(
         "transactions_small.customers.csv",
         &String::from_utf8(output.stdout).unwrap(),
     );
@@ -497,20 +453,15 @@ fn cli_customers_golden_csv() {
 #[test]
 fn cli_customers_options_and_output_file() {
     let out = std::env::temp_dir().join(format!("custos-customers-{}.csv", std::process::id()));
-    let output = custos()
-        .arg("customers")
-        .arg(fixture("transactions_small.csv"))
-        .args(["--customer", "CustomerID", "--date", "InvoiceDate"])
-        .args(["--quantity", "Quantity", "--price", "UnitPrice"])
-        .args(["--reference-date", "2024-07-31", "--keep-cancellations"])
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let output = run_ok(
+        custos()
+            .arg("customers")
+            .arg(fixture("transactions_small.csv"))
+            .args(["--customer", "CustomerID", "--date", "InvoiceDate"])
+            .args(["--quantity", "Quantity", "--price", "UnitPrice"])
+            .args(["--reference-date", "2024-07-31", "--keep-cancellations"])
+            .arg("-o")
+            .arg(&out),
     );
     assert!(output.stdout.is_empty());
     let csv = std::fs::read_to_string(&out).unwrap();
@@ -518,16 +469,6 @@ fn cli_customers_options_and_output_file() {
     // 101 keeps its cancelled plate (−12): 35.85 − 12; recency from 2024-07-31.
     let row = csv.lines().find(|l| l.starts_with("101,")).unwrap();
     assert!(row.starts_with("101,72,4,23.85,"), "{row}");
-}
-
-fn one_line_error(args: &[&std::ffi::OsStr]) -> String {
-    let output = custos().args(args).output().unwrap();
-    assert!(!output.status.success());
-    assert!(output.stdout.is_empty());
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with("error: "), "{stderr}");
-    stderr
 }
 
 #[test]

@@ -1,30 +1,11 @@
 //! Ingest of every real dataset in `../shared/data`, checked against the figures in its README.
 
-use std::path::PathBuf;
+mod common;
 
-use custos::core::ingest::{
-    self, Delimiter, IngestOptions, Ingested, LineEnding, TableShape, TextEncoding,
-};
+use custos::core::ingest::{Delimiter, Ingested, LineEnding, TableShape, TextEncoding};
 use custos::core::table::{ColumnType, Role};
 
-fn data_dir() -> PathBuf {
-    let dir = std::env::var_os("CUSTOS_DATA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
-    assert!(
-        dir.is_dir(),
-        "datasets not found at {} (set CUSTOS_DATA_DIR)",
-        dir.display()
-    );
-    dir
-}
-
-fn load(name: &str) -> Ingested {
-    let path = data_dir().join(name);
-    let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    ingest::ingest_reader(file, &IngestOptions::default(), None, |_| {})
-        .unwrap_or_else(|e| panic!("{name}: {e}"))
-}
+use common::load_data;
 
 struct Expect<'a> {
     rows: usize,
@@ -38,7 +19,7 @@ struct Expect<'a> {
 }
 
 fn check(name: &str, expect: Expect<'_>) -> Ingested {
-    let got = load(name);
+    let got = load_data(name);
     let t = &got.table;
     assert_eq!(t.n_rows(), expect.rows, "{name}: rows");
     assert_eq!(t.n_cols(), expect.cols, "{name}: columns");
@@ -390,7 +371,7 @@ fn superstore_windows_1252() {
 
 #[test]
 fn groceries_baskets_without_header() {
-    let got = load("groceries.csv");
+    let got = load_data("groceries.csv");
     assert_eq!(got.table.n_rows(), 9_835);
     assert_eq!(got.table.n_cols(), 32);
     assert!(!got.dialect.header);

@@ -2,36 +2,18 @@
 //! `../shared/data` and on a small fixture with a golden result
 //! (`tests/golden/prep_customers.csv.json`, rewritten with `UPDATE_GOLDEN=1`, reviewed like code).
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use custos::core::customer_table::{CustomerTable, FeatureValues};
 use custos::core::eda::{self, ChartKind};
-use custos::core::ingest::{self, IngestOptions};
 use custos::core::prep::{self, stats, OutlierAction, OutlierMethod, PrepParams, ScaleMethod};
 use custos::core::receipt::ReceiptUnit;
 use custos::core::table::Table;
 
-fn data_dir() -> PathBuf {
-    let dir = std::env::var_os("CUSTOS_DATA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
-    assert!(
-        dir.is_dir(),
-        "datasets not found at {} (set CUSTOS_DATA_DIR)",
-        dir.display()
-    );
-    dir
-}
-
-fn load_path(path: &Path) -> Table {
-    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    ingest::ingest_reader(file, &IngestOptions::default(), None, |_| {})
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .table
-}
+use common::{check_golden, fixture, ingest_path, load_data};
 
 fn customers(name: &str) -> (Table, CustomerTable, Vec<String>) {
-    let table = load_path(&data_dir().join(name));
+    let table = load_data(name).table;
     let (customers, notes) = CustomerTable::from_table(&table).unwrap();
     (table, customers, notes)
 }
@@ -346,10 +328,7 @@ fn table_json(t: &CustomerTable) -> serde_json::Value {
 #[test]
 fn golden_small_customer_file() {
     let name = "prep_customers.csv";
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    let table = load_path(&fixture);
+    let table = ingest_path(&fixture(name)).table;
     let (customers, notes) = CustomerTable::from_table(&table).unwrap();
     let mut params = all_on();
     params.one_hot.max_levels = 3;
@@ -372,17 +351,5 @@ fn golden_small_customer_file() {
         "correlation": eda::correlation_heatmap(&customers, 10),
     });
     let actual = serde_json::to_string_pretty(&round(json)).unwrap() + "\n";
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(format!("{name}.json"));
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, &actual).unwrap();
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (run with UPDATE_GOLDEN=1 and review)",
-            path.display()
-        )
-    });
-    assert_eq!(actual, expected, "golden output of {name} changed");
+    check_golden(&format!("{name}.json"), &actual);
 }
