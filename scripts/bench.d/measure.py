@@ -6,7 +6,8 @@
 Wall time is taken with a monotonic clock around each run (resolution far below /usr/bin/time's
 10 ms); peak memory is /usr/bin/time's "Maximum resident set size" of the process. Reported:
 best (minimum) wall time, every wall time, the largest peak RSS over the runs, and the standard
-output of the fastest run (so callers can read e.g. a row count from it) and of every run.
+output of the fastest run (so callers can read e.g. a row count from it) and of every run, and
+the same of standard error (`stderr`, `stderrs`: e.g. `custos customers` prints its receipt there).
 """
 import json
 import os
@@ -24,7 +25,7 @@ def main() -> int:
         return 2
     runs = int(args[0])
     cmd = args[2:]
-    walls, peaks, outputs = [], [], []
+    walls, peaks, outputs, errors = [], [], [], []
     for _ in range(runs):
         fd, log = tempfile.mkstemp(prefix="custos-bench-time-")
         os.close(fd)
@@ -54,6 +55,7 @@ def main() -> int:
         walls.append(wall)
         peaks.append(int(match.group(1)) * 1024)
         outputs.append(proc.stdout.decode("utf-8", "replace"))
+        errors.append(proc.stderr.decode("utf-8", "replace"))
     best = min(range(runs), key=lambda i: walls[i])
     print(json.dumps({
         "wall_s": walls[best],
@@ -61,6 +63,8 @@ def main() -> int:
         "peak_rss_bytes": max(peaks),
         "stdout": outputs[best],
         "stdouts": outputs,
+        "stderr": errors[best],
+        "stderrs": errors,
     }))
     return 0
 
