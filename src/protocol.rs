@@ -9,7 +9,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::customer_table::CustomerSource;
+use crate::core::eda::Chart;
+use crate::core::explore::{ExploreParams, FeatureSummary};
+use crate::core::features::RoleMapping;
 use crate::core::ingest::{BadLine, Dialect, IngestOptions, IngestReport, ShapeGuess};
+use crate::core::receipt::ReceiptLine;
 use crate::core::summary::ColumnSummary;
 use crate::core::table::{ColumnType, Role};
 
@@ -56,6 +61,22 @@ pub enum Command {
         offset: usize,
         limit: usize,
     },
+    /// Build the customer table from the loaded data, prepare it and draw the default charts.
+    Explore {
+        params: Box<ExploreParams>,
+    },
+    /// Histogram and box plot (numeric) or bar chart (categorical) of these customer-table
+    /// features.
+    ChartFeatures {
+        names: Vec<String>,
+    },
+    /// A page of the prepared customer table.
+    CustomerPreview {
+        offset: usize,
+        limit: usize,
+    },
+    /// The prepared customer table as CSV.
+    ExportCustomers,
 }
 
 /// Worker → UI.
@@ -90,6 +111,27 @@ pub enum Event {
         message: String,
     },
     Cancelled,
+    /// The Explore step is at `stage` ("Building customer features", …), `fraction` done.
+    ExploreProgress {
+        stage: String,
+        fraction: f64,
+    },
+    /// The customer table is built and prepared; replaces any earlier one.
+    Explored(Box<ExploreView>),
+    /// The Explore step failed; the loaded data and any earlier customer table are kept.
+    ExploreFailed {
+        message: String,
+    },
+    /// Charts asked for with [`Command::ChartFeatures`].
+    FeatureCharts {
+        charts: Vec<Chart>,
+    },
+    CustomerPage(PreviewPage),
+    /// The customer table as CSV text, for download.
+    CustomersCsv {
+        file_name: String,
+        csv: String,
+    },
     /// The worker panicked and is about to die; the UI restarts it. Its data is lost.
     Crashed {
         message: String,
@@ -126,4 +168,30 @@ pub struct PreviewPage {
     pub offset: usize,
     pub total_rows: usize,
     pub rows: Vec<Vec<Option<String>>>,
+}
+
+/// Everything the Explore step shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExploreView {
+    pub source: CustomerSource,
+    /// The role mapping used (transactions), as column indices of the loaded table.
+    pub mapping: RoleMapping,
+    pub n_customers: usize,
+    pub id_name: String,
+    /// Reference date (ISO) and transaction lines used (transactions only).
+    pub reference_date: Option<String>,
+    pub lines_used: Option<u64>,
+    pub receipt: Vec<ReceiptLine>,
+    /// What the user must know (absent monetary, columns left out, …).
+    pub notes: Vec<String>,
+    /// The fitted preparation, one line per fitted parameter group.
+    pub fitted: Vec<String>,
+    pub features: Vec<FeatureSummary>,
+    pub header: Vec<String>,
+    pub preview: PreviewPage,
+    pub charts: Vec<Chart>,
+    /// Milliseconds the whole step took in the worker.
+    pub elapsed_ms: f64,
+    /// Size of the worker's WebAssembly memory afterwards (its peak so far).
+    pub worker_memory_bytes: u64,
 }

@@ -21,7 +21,6 @@ mod cli {
     use clap::{Args, Parser, Subcommand, ValueEnum};
     use serde::Serialize;
 
-    use custos::core::customer_table::{CustomerTable, FeatureValues};
     use custos::core::features::{self, FeatureParams, LineCleaning, RoleMapping};
     use custos::core::format;
     use custos::core::ingest::{self, Delimiter, IngestOptions, Ingested, TextEncoding};
@@ -432,7 +431,7 @@ mod cli {
         };
         let built = features::build_customer_table(table, &params, &mut |_| {})
             .map_err(|e| e.to_string())?;
-        let csv = customer_csv(&built.customers);
+        let csv = built.customers.to_csv();
         match output {
             Some(path) => std::fs::write(path, csv)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
@@ -501,58 +500,6 @@ mod cli {
             writeln!(out, "note        {note}")?;
         }
         Ok(())
-    }
-
-    /// A CSV cell: quoted when it holds a comma, quote or line break.
-    fn csv_cell(text: &str) -> String {
-        if text.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", text.replace('"', "\"\""))
-        } else {
-            text.to_string()
-        }
-    }
-
-    /// A number as plain text: up to 6 decimals, no trailing zeros, no thousands separators.
-    fn plain_number(x: f64) -> String {
-        if !x.is_finite() {
-            return String::new();
-        }
-        let text = format!("{x:.6}");
-        let text = text.trim_end_matches('0').trim_end_matches('.');
-        if text == "-0" {
-            "0".to_string()
-        } else {
-            text.to_string()
-        }
-    }
-
-    /// The customer table as CSV: the id column, then the features; missing cells empty.
-    fn customer_csv(table: &CustomerTable) -> String {
-        let mut out = String::new();
-        let header: Vec<String> = std::iter::once(table.id_name.as_str())
-            .chain(table.features.iter().map(|f| f.name.as_str()))
-            .map(csv_cell)
-            .collect();
-        out.push_str(&header.join(","));
-        out.push('\n');
-        for (row, id) in table.ids.iter().enumerate() {
-            out.push_str(&csv_cell(id));
-            for feature in &table.features {
-                out.push(',');
-                let cell = match &feature.values {
-                    FeatureValues::Numeric(values) => {
-                        values.get(row).map_or(String::new(), |&x| plain_number(x))
-                    }
-                    FeatureValues::Categorical { .. } => feature
-                        .values
-                        .text(row)
-                        .map_or(String::new(), |t| csv_cell(&t)),
-                };
-                out.push_str(&cell);
-            }
-            out.push('\n');
-        }
-        out
     }
 
     fn write_sample(

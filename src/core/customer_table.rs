@@ -64,13 +64,48 @@ impl FeatureValues {
         match self {
             FeatureValues::Numeric(v) => v
                 .get(row)
-                .filter(|x| !x.is_nan())
-                .map(|&x| crate::core::format::number(x)),
+                .filter(|x| x.is_finite())
+                .map(|&x| cell_number(x)),
             FeatureValues::Categorical { levels, codes } => codes
                 .get(row)
                 .and_then(|&c| levels.get(c as usize))
                 .cloned(),
         }
+    }
+}
+
+/// A number as a table cell: whole numbers without decimals, others with two (four below 1),
+/// no thousands separators, so columns line up and read like the exported CSV.
+fn cell_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else if x.abs() >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.4}")
+    }
+}
+
+/// A CSV cell: quoted when it holds a comma, quote or line break.
+fn csv_cell(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// A number as plain CSV text: up to 6 decimals, no trailing zeros, empty when not finite.
+fn plain_number(x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let text = format!("{x:.6}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".to_string()
+    } else {
+        text.to_string()
     }
 }
 
@@ -110,6 +145,36 @@ impl CustomerTable {
 
     pub fn feature(&self, name: &str) -> Option<&Feature> {
         self.features.iter().find(|f| f.name == name)
+    }
+
+    /// The table as CSV: the id column, then the features; numbers plain (up to 6 decimals, no
+    /// thousands separators); missing cells empty.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::new();
+        let header: Vec<String> = std::iter::once(self.id_name.as_str())
+            .chain(self.features.iter().map(|f| f.name.as_str()))
+            .map(csv_cell)
+            .collect();
+        out.push_str(&header.join(","));
+        out.push('\n');
+        for (row, id) in self.ids.iter().enumerate() {
+            out.push_str(&csv_cell(id));
+            for feature in &self.features {
+                out.push(',');
+                let cell = match &feature.values {
+                    FeatureValues::Numeric(values) => {
+                        values.get(row).map_or(String::new(), |&x| plain_number(x))
+                    }
+                    FeatureValues::Categorical { .. } => feature
+                        .values
+                        .text(row)
+                        .map_or(String::new(), |t| csv_cell(&t)),
+                };
+                out.push_str(&cell);
+            }
+            out.push('\n');
+        }
+        out
     }
 
     /// Check that every feature has one value per customer.

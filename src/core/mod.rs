@@ -5,6 +5,7 @@
 
 pub mod customer_table;
 pub mod eda;
+pub mod explore;
 pub mod features;
 pub mod format;
 pub mod ingest;

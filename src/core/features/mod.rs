@@ -83,7 +83,27 @@ impl RoleMapping {
     /// Mapping from the roles detected at ingest (Column.role), for the UI to pre-fill. The
     /// product is the product id column when there is one, else the product name / category.
     pub fn from_roles(table: &Table) -> RoleMapping {
-        let find = |role: Role| table.role_column(role).map(|(index, _)| index);
+        RoleMapping::from_column_roles(
+            table
+                .columns()
+                .iter()
+                .enumerate()
+                .map(|(index, column)| (index, column.role)),
+        )
+    }
+
+    /// The same from `(column index, role)` pairs (the UI holds column summaries, not the
+    /// table). The first column with a role takes it.
+    pub fn from_column_roles(
+        roles: impl IntoIterator<Item = (usize, Option<Role>)>,
+    ) -> RoleMapping {
+        let roles: Vec<(usize, Option<Role>)> = roles.into_iter().collect();
+        let find = |role: Role| {
+            roles
+                .iter()
+                .find(|(_, r)| *r == Some(role))
+                .map(|(index, _)| *index)
+        };
         RoleMapping {
             customer: find(Role::CustomerId),
             date: find(Role::Date),

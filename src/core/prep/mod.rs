@@ -131,6 +131,63 @@ pub fn fit_transform(
 }
 
 impl FittedPrep {
+    /// The fitted parameters in words, one line per column and step (for the UI's "fitted
+    /// parameters" list): fill values, outlier fences, log columns, centres and scales, levels.
+    pub fn describe(&self) -> Vec<String> {
+        use crate::core::format::number;
+        let mut lines = Vec::new();
+        if self.params.impute.enabled {
+            for fill in &self.impute.fills {
+                let value = match &fill.fill {
+                    FillValue::Number(x) => number(*x),
+                    FillValue::Level(level) => format!("‘{level}’"),
+                };
+                lines.push(format!("{}: missing values filled with {value}", fill.name));
+            }
+        }
+        if self.params.outliers.enabled {
+            for bound in &self.outliers.bounds {
+                lines.push(format!(
+                    "{}: outlier fences {} … {}",
+                    bound.name,
+                    number(bound.lower),
+                    number(bound.upper)
+                ));
+            }
+        }
+        if self.params.log.enabled && !self.log.columns.is_empty() {
+            lines.push(format!(
+                "log(1 + x) applied to {}",
+                self.log.columns.join(", ")
+            ));
+        }
+        if self.params.scale.enabled {
+            for column in &self.scale.columns {
+                lines.push(format!(
+                    "{}: centre {}, scale {}",
+                    column.name,
+                    number(column.center),
+                    number(column.scale)
+                ));
+            }
+        }
+        if self.params.one_hot.enabled {
+            for column in &self.one_hot.columns {
+                let other = if column.other_levels.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (+ {} rarer levels as ‘other’)", column.other_levels.len())
+                };
+                lines.push(format!(
+                    "{}: one column per level {}{other}",
+                    column.name,
+                    column.levels.join(", ")
+                ));
+            }
+        }
+        lines
+    }
+
     /// Apply the fitted steps to `table` (the fitted data or new data with the same columns).
     pub fn transform(&self, table: &CustomerTable) -> Result<Prepared, PrepError> {
         table.check()?;
