@@ -6,6 +6,8 @@
 //! - [`protocol`]: serde messages between the UI and the worker. Plain data only.
 //! - `worker` (wasm32 only): owns the loaded table inside a Web Worker, runs core steps off the
 //!   main thread, reports progress and honours cancel.
+//! - `charts` (wasm32 only): draws [`core::eda::Chart`]s on a `<canvas>` (plotters-canvas),
+//!   crisp on HiDPI, with hover hit-testing and PNG export. Knows nothing of the UI.
 //! - `ui` (wasm32 only): the Leptos app. Sends commands, renders view-models. Never does
 //!   numeric work and never holds the full table.
 //!
@@ -15,6 +17,8 @@
 pub mod core;
 pub mod protocol;
 
+#[cfg(target_arch = "wasm32")]
+pub mod charts;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 #[cfg(target_arch = "wasm32")]
