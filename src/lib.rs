@@ -23,3 +23,14 @@ pub mod charts;
 pub mod ui;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
+
+// The pure helpers of `charts` (number formatting, axis scales) use no browser API: compile them
+// natively too, so that their unit tests run with `cargo test`.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[allow(dead_code)]
+#[path = "charts/format.rs"]
+mod charts_format;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[allow(dead_code)]
+#[path = "charts/scale.rs"]
+mod charts_scale;

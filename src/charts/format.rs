@@ -280,7 +280,7 @@ mod tests {
         assert_eq!(value(412.0, ValueFormat::Count), "412");
         assert_eq!(value(9.53, ValueFormat::Percent), "9.5%");
         assert_eq!(value(-0.214, ValueFormat::Correlation), "\u{2212}0.21");
-        assert_eq!(value(3.14159, ValueFormat::Number), "3.14");
+        assert_eq!(value(3.14259, ValueFormat::Number), "3.14");
         assert_eq!(share(412, 4338), "9.5%");
     }
 }

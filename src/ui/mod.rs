@@ -5,6 +5,8 @@
 
 mod components;
 mod data;
+mod download;
+mod explore;
 mod format;
 mod nav;
 mod state;
@@ -39,9 +41,10 @@ pub fn App() -> impl IntoView {
                     "Runs entirely in this tab — your data never leaves this device"
                 </p>
             </header>
-            <nav::StepNav/>
+            <nav::StepNav state=state/>
             <main class="app-main" id="main">
                 <data::DataStep state=state/>
+                <explore::ExploreStep state=state/>
             </main>
             <footer class="app-footer">
                 "Custos works offline: nothing is uploaded, nothing is tracked."

@@ -1,91 +1,105 @@
 //! The step navigation: Data → Explore → Segment → Predict → Value & Recommend → Dashboard →
-//! Export. Only Data exists so far; the others are shown, disabled, so the user sees the flow.
+//! Export. Data and Explore work; Explore opens once a dataset is loaded. The later steps are
+//! shown, disabled, so the user sees the whole flow.
 
 use leptos::prelude::*;
 
-struct Step {
+use crate::ui::state::{AppState, Step};
+
+struct StepInfo {
     id: &'static str,
     label: &'static str,
-    enabled: bool,
+    /// `None`: not built yet.
+    step: Option<Step>,
 }
 
-const STEPS: [Step; 7] = [
-    Step {
+const STEPS: [StepInfo; 7] = [
+    StepInfo {
         id: "data",
         label: "Data",
-        enabled: true,
+        step: Some(Step::Data),
     },
-    Step {
+    StepInfo {
         id: "explore",
         label: "Explore",
-        enabled: false,
+        step: Some(Step::Explore),
     },
-    Step {
+    StepInfo {
         id: "segment",
         label: "Segment",
-        enabled: false,
+        step: None,
     },
-    Step {
+    StepInfo {
         id: "predict",
         label: "Predict",
-        enabled: false,
+        step: None,
     },
-    Step {
+    StepInfo {
         id: "value",
         label: "Value & Recommend",
-        enabled: false,
+        step: None,
     },
-    Step {
+    StepInfo {
         id: "dashboard",
         label: "Dashboard",
-        enabled: false,
+        step: None,
     },
-    Step {
+    StepInfo {
         id: "export",
         label: "Export",
-        enabled: false,
+        step: None,
     },
 ];
 
 #[component]
-pub fn StepNav() -> impl IntoView {
+pub fn StepNav(state: AppState) -> impl IntoView {
+    let has_data = Memo::new(move |_| state.dataset.with(Option::is_some));
     let items = STEPS
         .iter()
         .enumerate()
-        .map(|(i, step)| {
+        .map(|(i, info)| {
             let number = i + 1;
-            let title = if step.enabled {
-                format!("Step {number}: {}", step.label)
-            } else {
-                format!(
-                    "{} comes after the data is loaded — available in a later version of Custos",
-                    step.label
-                )
+            let target = info.step;
+            let label = info.label;
+            let enabled = move || match target {
+                Some(Step::Data) => true,
+                Some(Step::Explore) => has_data.get(),
+                None => false,
             };
-            let class = if step.enabled {
-                "nav-step current"
-            } else {
-                "nav-step disabled"
+            let current = move || target.is_some_and(|t| state.step.get() == t);
+            let title = move || match target {
+                Some(_) if enabled() => format!("Step {number}: {label}"),
+                Some(_) => format!("{label} opens once a dataset is loaded"),
+                None => format!("{label} — available in a later version of Custos"),
             };
-            let href = if step.enabled { "#main" } else { "#" };
+            let class = move || {
+                if current() {
+                    "nav-step current"
+                } else if enabled() {
+                    "nav-step"
+                } else {
+                    "nav-step disabled"
+                }
+            };
             view! {
                 <li class="nav-item">
                     <a
                         class=class
-                        href=href
+                        href="#main"
                         data-testid="nav-step"
-                        data-step=step.id
-                        aria-current=step.enabled.then_some("step")
-                        aria-disabled=(!step.enabled).then_some("true")
+                        data-step=info.id
+                        aria-current=move || current().then_some("step")
+                        aria-disabled=move || (!enabled()).then_some("true")
                         title=title
                         on:click=move |ev| {
-                            if !STEPS.get(i).is_some_and(|s| s.enabled) {
-                                ev.prevent_default();
+                            ev.prevent_default();
+                            if let (Some(step), true) = (target, enabled()) {
+                                state.step.set(step);
                             }
                         }
                     >
                         <span class="nav-number" aria-hidden="true">{number}</span>
-                        <span class="nav-label">{step.label}</span>
+                        <span class="nav-label">{label}</span>
                     </a>
                 </li>
             }

@@ -5,10 +5,12 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use web_sys::File;
 
+use crate::core::eda::Chart;
+use crate::core::explore::ExploreParams;
 use crate::core::ingest::{check_browser_size, IngestOptions};
 use crate::core::summary::ColumnSummary;
 use crate::core::table::{ColumnType, Role};
-use crate::protocol::{Command, DatasetView, Event, PreviewPage, SampleKind};
+use crate::protocol::{Command, DatasetView, Event, ExploreView, PreviewPage, SampleKind};
 
 use super::worker_client::{self, Crash};
 
@@ -31,6 +33,20 @@ pub struct BadRowsOffer {
     pub count: u64,
     pub expected: usize,
     pub first_lines: Vec<u64>,
+}
+
+/// The step of the flow on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Data,
+    Explore,
+}
+
+/// The Explore step at work.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExploreProgress {
+    pub stage: String,
+    pub fraction: f64,
 }
 
 /// What the error banner shows.
@@ -66,6 +82,17 @@ pub struct AppState {
     pub reading: RwSignal<Option<Reading>>,
     pub problem: RwSignal<Option<Problem>>,
     pub worker_ready: RwSignal<bool>,
+    pub step: RwSignal<Step>,
+    /// The customer table built by the Explore step for the loaded dataset.
+    pub explored: RwSignal<Option<Arc<ExploreView>>>,
+    pub exploring: RwSignal<Option<ExploreProgress>>,
+    /// Why the last Explore run failed (the loaded data and earlier results stay).
+    pub explore_problem: RwSignal<Option<String>>,
+    /// Charts the user asked for, newest first.
+    pub picked_charts: RwSignal<Vec<Chart>>,
+    pub customer_page: RwSignal<PreviewPage>,
+    /// The dataset changed (types, roles) since the customer table was built.
+    pub explore_stale: RwSignal<bool>,
 }
 
 impl AppState {
@@ -78,6 +105,13 @@ impl AppState {
             reading: RwSignal::new(None),
             problem: RwSignal::new(None),
             worker_ready: RwSignal::new(false),
+            step: RwSignal::new(Step::Data),
+            explored: RwSignal::new(None),
+            exploring: RwSignal::new(None),
+            explore_problem: RwSignal::new(None),
+            picked_charts: RwSignal::new(Vec::new()),
+            customer_page: RwSignal::new(PreviewPage::default()),
+            explore_stale: RwSignal::new(false),
         }
     }
 
@@ -110,6 +144,9 @@ impl AppState {
                 self.columns_rev.update(|rev| *rev += 1);
                 self.preview.set(view.preview.clone());
                 self.dataset.set(Some(Arc::from(view)));
+                self.clear_explore();
+                // A new dataset: show how it was read first.
+                self.step.set(Step::Data);
             }
             Event::BadRows {
                 file_name,
@@ -132,6 +169,9 @@ impl AppState {
             }
             Event::ColumnsChanged { columns } => {
                 self.columns.set(columns);
+                if self.explored.with_untracked(Option::is_some) {
+                    self.explore_stale.set(true);
+                }
                 self.columns_rev.update(|rev| *rev += 1);
                 // Cells may read differently under the new type.
                 let offset = self.preview.with_untracked(|page| page.offset);
@@ -144,15 +184,60 @@ impl AppState {
                 // A refused type change: redraw the selects with the types the worker holds.
                 self.columns_rev.update(|rev| *rev += 1);
             }
-            Event::Cancelled => self.reading.set(None),
+            Event::Cancelled => {
+                self.reading.set(None);
+                self.exploring.set(None);
+            }
+            Event::ExploreProgress { stage, fraction } => {
+                self.exploring
+                    .set(Some(ExploreProgress { stage, fraction }));
+            }
+            Event::Explored(view) => {
+                self.exploring.set(None);
+                self.explore_problem.set(None);
+                self.explore_stale.set(false);
+                self.customer_page.set(view.preview.clone());
+                self.picked_charts.set(Vec::new());
+                self.explored.set(Some(Arc::from(view)));
+            }
+            Event::ExploreFailed { message } => {
+                self.exploring.set(None);
+                self.explore_problem.set(Some(message));
+            }
+            Event::FeatureCharts { charts } => self.picked_charts.update(|picked| {
+                let mut fresh: Vec<Chart> = charts
+                    .into_iter()
+                    .filter(|chart| !picked.iter().any(|p| p.id == chart.id))
+                    .collect();
+                fresh.append(picked);
+                *picked = fresh;
+            }),
+            Event::CustomerPage(page) => self.customer_page.set(page),
+            Event::CustomersCsv { file_name, csv } => {
+                if let Err(message) = super::download::text_file(&file_name, &csv, "text/csv") {
+                    self.explore_problem.set(Some(message));
+                }
+            }
             // Intercepted by the worker client, which restarts the worker and calls `crashed`.
             Event::Crashed { .. } => {}
         }
     }
 
+    fn clear_explore(self) {
+        self.explored.set(None);
+        self.exploring.set(None);
+        self.explore_problem.set(None);
+        self.picked_charts.set(Vec::new());
+        self.customer_page.set(PreviewPage::default());
+        self.explore_stale.set(false);
+    }
+
     fn crashed(self, crash: Crash) {
-        let was_reading = self.reading.with_untracked(Option::is_some);
+        let was_reading = self.reading.with_untracked(Option::is_some)
+            || self.exploring.with_untracked(Option::is_some);
         let had_data = self.dataset.with_untracked(Option::is_some);
+        self.clear_explore();
+        self.step.set(Step::Data);
         self.reading.set(None);
         self.dataset.set(None);
         self.columns.set(Vec::new());
@@ -246,6 +331,38 @@ impl AppState {
 
     pub fn set_column_role(self, column: usize, role: Option<Role>) {
         worker_client::send(&Command::SetColumnRole { column, role });
+    }
+
+    /// Build the customer table, prepare it and draw the default charts.
+    pub fn explore(self, params: ExploreParams) {
+        self.explore_problem.set(None);
+        self.exploring.set(Some(ExploreProgress {
+            stage: "Starting".to_string(),
+            fraction: 0.0,
+        }));
+        worker_client::send(&Command::Explore {
+            params: Box::new(params),
+        });
+    }
+
+    pub fn chart_features(self, names: Vec<String>) {
+        worker_client::send(&Command::ChartFeatures { names });
+    }
+
+    pub fn remove_chart(self, id: &str) {
+        self.picked_charts
+            .update(|charts| charts.retain(|c| c.id != id));
+    }
+
+    pub fn show_customers(self, offset: usize) {
+        worker_client::send(&Command::CustomerPreview {
+            offset,
+            limit: PREVIEW_PAGE,
+        });
+    }
+
+    pub fn export_customers(self) {
+        worker_client::send(&Command::ExportCustomers);
     }
 
     /// Show the preview page starting at row `offset` (0-based).

@@ -8,6 +8,7 @@
 //! Files are read in [`CHUNK_BYTES`] slices with `Blob.arrayBuffer()`: every await returns to
 //! the event loop, so a [`Command::Cancel`] is handled between two chunks.
 
+mod explore;
 mod read;
 mod state;
 
@@ -128,6 +129,10 @@ fn handle(command: Command, file: Option<File>) {
             let event = STATE.with(|s| s.borrow().preview(offset, limit));
             post(&event);
         }
+        Command::Explore { params } => explore::start(*params),
+        Command::ChartFeatures { names } => post(&explore::charts(&names)),
+        Command::CustomerPreview { offset, limit } => post(&explore::page(offset, limit)),
+        Command::ExportCustomers => post(&explore::export_csv()),
     }
 }
 

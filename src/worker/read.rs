@@ -100,6 +100,7 @@ async fn run_job(job: u64, source: Source, options: IngestOptions) {
             Ok(()) => {
                 let view = dataset_view(&loaded);
                 state.current = Some(loaded);
+                state.explored = None;
                 Event::Loaded(Box::new(view))
             }
             Err(err) => {
@@ -213,7 +214,7 @@ async fn read_sample(
 }
 
 /// Return to the event loop once (a macrotask), so queued messages such as Cancel run.
-async fn yield_now() {
+pub(crate) async fn yield_now() {
     let promise = Promise::new(&mut |resolve, _reject| {
         let scope: WorkerGlobalScope = js_sys::global().unchecked_into();
         if scope

@@ -1,6 +1,7 @@
 //! What the worker holds between commands: the loaded dataset, a read waiting for the user's
 //! "skip bad rows", and the id of the read in progress.
 
+use crate::core::explore::Explored;
 use crate::core::ingest::{IngestOptions, Ingested};
 use crate::core::summary::{preview_rows, summarize, summarize_column, ColumnSummary};
 use crate::core::table::{ColumnType, Role};
@@ -32,8 +33,10 @@ pub(crate) struct State {
     pub pending: Option<Loaded>,
     /// Id of the last read started.
     pub last_job: u64,
-    /// Id of the read in progress; `None` when idle or cancelled.
+    /// Id of the job (read or Explore step) in progress; `None` when idle or cancelled.
     pub active_job: Option<u64>,
+    /// The customer table built from `current` by the Explore step.
+    pub explored: Option<Explored>,
 }
 
 impl State {
@@ -48,6 +51,13 @@ impl State {
         self.last_job
     }
 
+    /// A job that works on the loaded data (a set-aside read stays set aside).
+    pub fn start_explore_job(&mut self) -> u64 {
+        self.last_job += 1;
+        self.active_job = Some(self.last_job);
+        self.last_job
+    }
+
     pub fn is_active(&self, job: u64) -> bool {
         self.active_job == Some(job)
     }
@@ -57,6 +67,7 @@ impl State {
             Some(loaded) => {
                 let view = dataset_view(&loaded);
                 self.current = Some(loaded);
+                self.explored = None;
                 Event::Loaded(Box::new(view))
             }
             None => Event::Failed {
@@ -136,17 +147,25 @@ fn no_column(index: usize) -> Event {
 /// A page of rows, clamped to the table.
 pub(crate) fn preview_page(loaded: &Loaded, offset: usize, limit: usize) -> PreviewPage {
     let table = &loaded.ingested.table;
-    let total_rows = table.n_rows();
+    page_of(table.n_rows(), offset, limit, |offset, limit| {
+        preview_rows(table, offset, limit)
+    })
+}
+
+/// A page of `total_rows` rows starting at `offset`: the offset clamped to the last row, the
+/// length to 1…[`MAX_PREVIEW_ROWS`], the rows from `rows(offset, limit)`.
+pub(crate) fn page_of(
+    total_rows: usize,
+    offset: usize,
+    limit: usize,
+    rows: impl FnOnce(usize, usize) -> Vec<Vec<Option<String>>>,
+) -> PreviewPage {
     let limit = limit.clamp(1, MAX_PREVIEW_ROWS);
-    let offset = if total_rows == 0 {
-        0
-    } else {
-        offset.min(total_rows - 1)
-    };
+    let offset = offset.min(total_rows.saturating_sub(1));
     PreviewPage {
         offset,
         total_rows,
-        rows: preview_rows(table, offset, limit),
+        rows: rows(offset, limit),
     }
 }
 

@@ -133,13 +133,13 @@ describe("real datasets", { timeout: TEST_TIMEOUT_MS }, () => {
     const first = await firstRowHeader();
     assert.ok(first.length > 0, "the preview shows rows");
 
-    await page.getByTestId("preview-next").click();
+    await page.getByTestId("preview-grid-next").click();
     await poll(async () => (await firstRowHeader()) !== first, {
-      message: "preview-next did not change the rows shown",
+      message: "preview-grid-next did not change the rows shown",
     });
-    await page.getByTestId("preview-prev").click();
+    await page.getByTestId("preview-grid-prev").click();
     await poll(async () => (await firstRowHeader()) === first, {
-      message: "preview-prev did not go back to the first rows",
+      message: "preview-grid-prev did not go back to the first rows",
     });
   });
 });

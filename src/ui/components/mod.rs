@@ -2,7 +2,9 @@
 
 mod banner;
 pub mod chart;
+mod grid;
 mod progress;
 
 pub use banner::ErrorBanner;
-pub use progress::ReadProgress;
+pub use grid::{GridColumn, PagedGrid};
+pub use progress::{ProgressCard, ReadProgress};

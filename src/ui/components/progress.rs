@@ -1,4 +1,4 @@
-//! Progress of a read: bytes, percent, rows so far, and a Cancel button.
+//! Progress cards: a read (bytes, percent, rows so far) and any long step, with a Cancel button.
 //!
 //! The card is built once per read; only its texts and the bar follow the progress events, so
 //! the Cancel button is never replaced under the user's pointer.
@@ -40,45 +40,71 @@ pub fn ReadProgress(state: AppState) -> impl IntoView {
         format!("{} rows parsed", thousands(rows))
     };
     let pct_text = move || pct.get().map(|p| format!("{}%", p.floor() as u64));
-    let width = move || format!("{:.1}%", pct.get().unwrap_or(0.0));
-    let value_now = move || pct.get().map(|p| (p.floor() as u64).to_string());
-
     move || {
         active.get().then(|| {
             view! {
-                <section class="card progress-card" data-testid="progress">
-                    <div class="progress-head">
-                        <div class="progress-title" aria-live="polite">
-                            <span class="spinner" aria-hidden="true"></span>
-                            <span>"Reading "<strong>{file_name}</strong></span>
-                        </div>
-                        <button
-                            type="button"
-                            class="btn btn-secondary"
-                            data-testid="cancel-button"
-                            on:click=move |_| state.cancel()
-                        >
-                            "Cancel"
-                        </button>
-                    </div>
-                    <div
-                        class="progress-track"
-                        class:indeterminate=move || pct.get().is_none()
-                        role="progressbar"
-                        aria-label="Reading progress"
-                        aria-valuemin="0"
-                        aria-valuemax="100"
-                        aria-valuenow=value_now
-                    >
-                        <div class="progress-fill" style:width=width></div>
-                    </div>
+                <ProgressCard
+                    testid="progress"
+                    cancel_testid="cancel-button"
+                    label="Reading progress"
+                    pct=Signal::derive(move || pct.get())
+                    on_cancel=Callback::new(move |_| state.cancel())
+                    title=view! { <span>"Reading "<strong>{file_name}</strong></span> }.into_any()
+                >
                     <div class="progress-stats">
                         <span data-testid="progress-bytes">{bytes_text}</span>
                         <span class="progress-pct">{pct_text}</span>
                         <span data-testid="progress-rows">{rows_text}</span>
                     </div>
-                </section>
+                </ProgressCard>
             }
         })
+    }
+}
+
+/// A progress card: spinner and title, a Cancel button, a bar (indeterminate while `pct` is
+/// `None`) and whatever details follow as children.
+#[component]
+pub fn ProgressCard(
+    testid: &'static str,
+    cancel_testid: &'static str,
+    /// Accessible name of the bar.
+    label: &'static str,
+    #[prop(into)] pct: Signal<Option<f64>>,
+    on_cancel: Callback<()>,
+    title: AnyView,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let width = move || format!("{:.1}%", pct.get().unwrap_or(0.0));
+    let value_now = move || pct.get().map(|p| (p.floor() as u64).to_string());
+    view! {
+        <section class="card progress-card" data-testid=testid>
+            <div class="progress-head">
+                <div class="progress-title" aria-live="polite">
+                    <span class="spinner" aria-hidden="true"></span>
+                    {title}
+                </div>
+                <button
+                    type="button"
+                    class="btn btn-secondary"
+                    data-testid=cancel_testid
+                    on:click=move |_| on_cancel.run(())
+                >
+                    "Cancel"
+                </button>
+            </div>
+            <div
+                class="progress-track"
+                class:indeterminate=move || pct.get().is_none()
+                role="progressbar"
+                aria-label=label
+                aria-valuemin="0"
+                aria-valuemax="100"
+                aria-valuenow=value_now
+            >
+                <div class="progress-fill" style:width=width></div>
+            </div>
+            {children.map(|children| children())}
+        </section>
     }
 }

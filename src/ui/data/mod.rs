@@ -11,7 +11,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::ui::components::{ErrorBanner, ReadProgress};
-use crate::ui::state::AppState;
+use crate::ui::state::{AppState, Step};
 
 #[component]
 pub fn DataStep(state: AppState) -> impl IntoView {
@@ -29,12 +29,26 @@ pub fn DataStep(state: AppState) -> impl IntoView {
                     </div>
                     <columns::ColumnTable state=state n_rows=n_rows/>
                     <preview::PreviewGrid state=state/>
+                    <div class="next-step">
+                        <p class="muted">"Types and roles look right?"</p>
+                        <button
+                            type="button"
+                            class="btn btn-primary"
+                            data-testid="go-explore"
+                            on:click=move |_| {
+                                state.step.set(Step::Explore);
+                                scroll_to_top();
+                            }
+                        >
+                            "Continue to Explore ›"
+                        </button>
+                    </div>
                 }
             }
         />
     };
     view! {
-        <div class="step data-step">
+        <div class="step data-step" class:hidden=move || state.step.get() != Step::Data>
             <div class="step-intro">
                 <h1>"Data"</h1>
                 <p class="lead">
@@ -48,5 +62,11 @@ pub fn DataStep(state: AppState) -> impl IntoView {
             <ErrorBanner state=state/>
             {loaded}
         </div>
+    }
+}
+
+fn scroll_to_top() {
+    if let Some(window) = web_sys::window() {
+        window.scroll_to_with_x_and_y(0.0, 0.0);
     }
 }

@@ -1,0 +1,149 @@
+//! A paged grid of rows: sticky header, scrollable both ways, previous/next buttons.
+//! Used for the loaded data (Data step) and the customer table (Explore step).
+
+use leptos::prelude::*;
+
+use crate::protocol::PreviewPage;
+use crate::ui::format::thousands;
+
+/// One header cell: the column name and whether its cells are numbers (right-aligned).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GridColumn {
+    pub name: String,
+    pub numeric: bool,
+}
+
+#[component]
+pub fn PagedGrid(
+    /// Card title.
+    title: &'static str,
+    /// `data-testid` of the scrolling grid.
+    testid: &'static str,
+    #[prop(into)] columns: Signal<Vec<GridColumn>>,
+    #[prop(into)] page: Signal<PreviewPage>,
+    /// Rows per page.
+    page_size: usize,
+    /// Ask for the page starting at this row.
+    on_page: Callback<usize>,
+) -> impl IntoView {
+    let offset = Memo::new(move |_| page.with(|p| p.offset));
+    let total = Memo::new(move |_| page.with(|p| p.total_rows));
+    let shown = Memo::new(move |_| page.with(|p| p.rows.len()));
+    let at_start = move || offset.get() == 0;
+    let at_end = move || offset.get() + shown.get() >= total.get();
+    let range_text = move || {
+        let (offset, total, shown) = (offset.get(), total.get(), shown.get());
+        if total == 0 || shown == 0 {
+            "No rows".to_string()
+        } else {
+            format!(
+                "Rows {}–{} of {}",
+                thousands(offset as u64 + 1),
+                thousands((offset + shown) as u64),
+                thousands(total as u64)
+            )
+        }
+    };
+    let header = move || {
+        columns.with(|columns| {
+            columns
+                .iter()
+                .map(|c| {
+                    let class = if c.numeric { "num" } else { "" };
+                    view! {
+                        <th scope="col" class=class title=c.name.clone()>{c.name.clone()}</th>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let body = move || {
+        let numeric: Vec<bool> =
+            columns.with(|columns| columns.iter().map(|c| c.numeric).collect());
+        page.with(|page| {
+            page.rows
+                .iter()
+                .enumerate()
+                .map(|(i, row)| {
+                    let cells = row
+                        .iter()
+                        .enumerate()
+                        .map(|(j, cell)| {
+                            let num = numeric.get(j).copied().unwrap_or(false);
+                            match cell {
+                                Some(text) => {
+                                    let class = if num { "num" } else { "" };
+                                    let title = (text.chars().count() > 24).then(|| text.clone());
+                                    view! { <td class=class title=title>{text.clone()}</td> }.into_any()
+                                }
+                                None => view! {
+                                    <td class="missing" title="missing">"—"</td>
+                                }
+                                .into_any(),
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <tr>
+                            <th scope="row" class="rownum">{thousands((page.offset + i + 1) as u64)}</th>
+                            {cells}
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let go = move |delta: isize| {
+        let current = offset.get_untracked() as isize;
+        let next = (current + delta * page_size as isize).max(0) as usize;
+        on_page.run(next);
+    };
+    let title_id = format!("{testid}-title");
+    let labelled_by = title_id.clone();
+
+    view! {
+        <section class="card preview-card" aria-labelledby=labelled_by>
+            <div class="card-head">
+                <h2 id=title_id>{title}</h2>
+                <div class="pager">
+                    <span class="pager-text" aria-live="polite">{range_text}</span>
+                    <button
+                        type="button"
+                        class="btn btn-secondary btn-small"
+                        data-testid=format!("{testid}-prev")
+                        disabled=at_start
+                        on:click=move |_| go(-1)
+                    >
+                        {format!("‹ Previous {page_size}")}
+                    </button>
+                    <button
+                        type="button"
+                        class="btn btn-secondary btn-small"
+                        data-testid=format!("{testid}-next")
+                        disabled=at_end
+                        on:click=move |_| go(1)
+                    >
+                        {format!("Next {page_size} ›")}
+                    </button>
+                </div>
+            </div>
+            <div
+                class="grid-scroll"
+                data-testid=testid
+                tabindex="0"
+                role="region"
+                aria-label=format!("{title}, scrollable")
+            >
+                <table class="grid">
+                    <thead>
+                        <tr>
+                            <th scope="col" class="rownum">"#"</th>
+                            {header}
+                        </tr>
+                    </thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}

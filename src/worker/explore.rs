@@ -1,0 +1,179 @@
+//! The Explore step in the worker: build the customer table from the loaded data, prepare it
+//! and compute the default charts, in stages. Between stages the worker returns to the event
+//! loop, so a Cancel (or a new file) stops the job; the loaded data is never touched.
+
+use crate::core::eda::Chart;
+use crate::core::explore::{self, ExploreParams, Explored};
+use crate::core::format;
+use crate::protocol::{Event, ExploreView, PreviewPage};
+
+use super::read::yield_now;
+use super::state::page_of;
+use super::{now_ms, post, STATE};
+
+/// Rows in one page of the customer preview.
+pub const CUSTOMER_PAGE_ROWS: usize = 100;
+
+/// Start the Explore step; an earlier job in progress is abandoned.
+pub(crate) fn start(params: ExploreParams) {
+    let job = STATE.with(|s| s.borrow_mut().start_explore_job());
+    wasm_bindgen_futures::spawn_local(run(job, params));
+}
+
+fn is_active(job: u64) -> bool {
+    STATE.with(|s| s.borrow().is_active(job))
+}
+
+fn stage(name: &str, fraction: f64) {
+    post(&Event::ExploreProgress {
+        stage: name.to_string(),
+        fraction,
+    });
+}
+
+fn fail(job: u64, message: String) {
+    STATE.with(|s| {
+        let mut state = s.borrow_mut();
+        if state.is_active(job) {
+            state.active_job = None;
+        }
+    });
+    post(&Event::ExploreFailed { message });
+}
+
+async fn run(job: u64, params: ExploreParams) {
+    let started = now_ms();
+    stage("Building the customer table", 0.0);
+    yield_now().await;
+    if !is_active(job) {
+        return;
+    }
+    // Stage 1: customer table (the loaded table is borrowed only inside this closure).
+    let built = STATE.with(|s| {
+        let state = s.borrow();
+        let Some(loaded) = state.current.as_ref() else {
+            return Err("No dataset is loaded. Load a file or a sample first.".to_string());
+        };
+        let mut report = |fraction: f64| stage("Building the customer table", fraction * 0.7);
+        explore::build(&loaded.ingested.table, &params, &mut report).map_err(|e| e.to_string())
+    });
+    let built = match built {
+        Ok(built) => built,
+        Err(message) => return fail(job, message),
+    };
+    stage("Cleaning and transforming", 0.7);
+    yield_now().await;
+    if !is_active(job) {
+        return;
+    }
+    // Stage 2: customer-level preparation.
+    let explored = match explore::prepare(built, &params.prep) {
+        Ok(explored) => explored,
+        Err(err) => return fail(job, err.to_string()),
+    };
+    stage("Drawing up the charts", 0.85);
+    yield_now().await;
+    if !is_active(job) {
+        return;
+    }
+    // Stage 3: charts and the view.
+    let event = STATE.with(|s| {
+        let mut state = s.borrow_mut();
+        let Some(loaded) = state.current.as_ref() else {
+            return Event::ExploreFailed {
+                message: "The loaded dataset was replaced while the customer table was being \
+                          built. Run the step again."
+                    .to_string(),
+            };
+        };
+        let charts = explore::default_gallery(&explored, &loaded.ingested.table);
+        let view = explore_view(&explored, &params, charts, now_ms() - started);
+        state.active_job = None;
+        state.explored = Some(explored);
+        Event::Explored(Box::new(view))
+    });
+    post(&event);
+}
+
+fn explore_view(
+    explored: &Explored,
+    params: &ExploreParams,
+    charts: Vec<Chart>,
+    elapsed_ms: f64,
+) -> ExploreView {
+    let table = &explored.prepared;
+    ExploreView {
+        source: explored.built.source,
+        mapping: params.features.mapping.clone(),
+        n_customers: table.n_rows(),
+        id_name: table.id_name.clone(),
+        reference_date: explored
+            .built
+            .reference_date
+            .map(|days| format::iso_date(i64::from(days))),
+        lines_used: explored.built.lines_used,
+        receipt: explored.receipt.clone(),
+        notes: explored.built.notes.clone(),
+        fitted: explored.fitted.describe(),
+        features: explore::summarize_features(table),
+        header: explore::preview_header(table),
+        preview: customer_page(explored, 0, CUSTOMER_PAGE_ROWS),
+        charts,
+        elapsed_ms,
+        worker_memory_bytes: super::memory_bytes(),
+    }
+}
+
+/// A page of the prepared customer table, clamped.
+pub(crate) fn customer_page(explored: &Explored, offset: usize, limit: usize) -> PreviewPage {
+    let table = &explored.prepared;
+    page_of(table.n_rows(), offset, limit, |offset, limit| {
+        explore::preview_rows(table, offset, limit)
+    })
+}
+
+fn not_explored() -> Event {
+    Event::ExploreFailed {
+        message: "There is no customer table yet. Build it in the Explore step first.".to_string(),
+    }
+}
+
+pub(crate) fn charts(names: &[String]) -> Event {
+    STATE.with(|s| match s.borrow().explored.as_ref() {
+        Some(explored) => Event::FeatureCharts {
+            charts: explore::charts_for(&explored.prepared, names),
+        },
+        None => not_explored(),
+    })
+}
+
+pub(crate) fn page(offset: usize, limit: usize) -> Event {
+    STATE.with(|s| match s.borrow().explored.as_ref() {
+        Some(explored) => Event::CustomerPage(customer_page(explored, offset, limit)),
+        None => not_explored(),
+    })
+}
+
+pub(crate) fn export_csv() -> Event {
+    STATE.with(|s| {
+        let state = s.borrow();
+        match state.explored.as_ref() {
+            Some(explored) => {
+                let stem = state
+                    .current
+                    .as_ref()
+                    .map(|loaded| loaded.file_name.clone())
+                    .unwrap_or_else(|| "customers".to_string());
+                let stem = stem
+                    .rsplit_once('.')
+                    .map_or(stem.as_str(), |(s, _)| s)
+                    .to_string();
+                Event::CustomersCsv {
+                    file_name: format!("{stem}_customers.csv"),
+                    csv: explored.prepared.to_csv(),
+                }
+            }
+            None => not_explored(),
+        }
+    })
+}

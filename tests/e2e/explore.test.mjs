@@ -1,0 +1,184 @@
+// The Explore step: the raw Online Retail file becomes a clean customer table with a receipt
+// and charts drawn on canvas; a customer file is used as is; missing roles and absent amounts
+// are explained. No request leaves the origin (the harness's guard checks every page).
+import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import {
+  LOAD_TIMEOUT_MS,
+  TEST_TIMEOUT_MS,
+  UI_TIMEOUT_MS,
+  dataFile,
+  ensureArtifactsDir,
+  firstInteger,
+  loadFile,
+  openApp,
+  poll,
+  startServer,
+} from "./harness.mjs";
+
+/** Open the Explore step from the Data step. */
+async function goExplore(page) {
+  await page.getByTestId("go-explore").click();
+  await page.getByTestId("explore-run").waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+}
+
+/** Build the customer table and wait for the results (or fail with the step's error). */
+async function buildCustomers(page) {
+  const before = await page.getByTestId("explore-overview").count();
+  await page.getByTestId("explore-run").click();
+  await poll(
+    async () => {
+      const guard = page.__custosGuard;
+      if (guard && (guard.pageErrors.length || guard.consoleErrors.length)) guard.check();
+      const error = page.getByTestId("explore-error");
+      if ((await error.count()) > 0) throw new Error(`Explore failed: ${await error.innerText()}`);
+      if ((await page.getByTestId("explore-progress").count()) > 0) return false;
+      return (await page.getByTestId("explore-overview").count()) > before || before > 0;
+    },
+    { timeout: LOAD_TIMEOUT_MS, interval: 200, message: "the customer table was not built" },
+  );
+  await page.getByTestId("explore-overview").waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+}
+
+/** Wait for the error of the Explore step and return its text. */
+async function exploreError(page) {
+  await page.getByTestId("explore-run").click();
+  const error = page.getByTestId("explore-error");
+  await error.waitFor({ state: "visible", timeout: LOAD_TIMEOUT_MS });
+  return (await error.innerText()).trim();
+}
+
+/**
+ * Pixels of a chart's canvas that differ from its most common colour (the background): a
+ * blank or nearly blank canvas fails.
+ */
+async function inkPixels(page, chartId) {
+  const card = page.locator(`[data-testid="chart"][data-chart-id="${chartId}"]`);
+  await card.waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+  await card.scrollIntoViewIfNeeded();
+  return poll(
+    async () => {
+      const ink = await card.locator("canvas").evaluate((canvas) => {
+        const ctx = canvas.getContext("2d");
+        if (!ctx || canvas.width === 0 || canvas.height === 0) return 0;
+        const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+        const counts = new Map();
+        for (let i = 0; i < data.length; i += 4) {
+          const key = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+          counts.set(key, (counts.get(key) || 0) + 1);
+        }
+        let background = 0;
+        for (const n of counts.values()) background = Math.max(background, n);
+        return data.length / 4 - background;
+      });
+      return ink > 2000 ? ink : false;
+    },
+    { timeout: UI_TIMEOUT_MS, message: `chart ${chartId} stays blank` },
+  );
+}
+
+describe("explore", { timeout: TEST_TIMEOUT_MS }, () => {
+  let server;
+  let app;
+  before(async () => {
+    server = await startServer();
+  });
+  after(async () => {
+    await server?.close();
+  });
+  beforeEach(async () => {
+    app = await openApp(server);
+  });
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  it("Online Retail: customer table, receipt, histogram, heatmap and monthly revenue; screenshot", async () => {
+    const { page } = app;
+    await loadFile(page, dataFile("online_retail_sparkguide.csv"));
+    await goExplore(page);
+    // The detected shape and roles are accepted as they are.
+    assert.equal(await page.getByTestId("source-transactions").isChecked(), true);
+    await buildCustomers(page);
+
+    // pandas: drop missing CustomerID, exact duplicates, invoices starting with C and
+    // quantity <= 0 → 4,339 customers over 392,732 lines.
+    const customers = firstInteger(await page.getByTestId("explore-customers").innerText());
+    assert.equal(customers, 4339, "customers after cleaning");
+    const lines = firstInteger(await page.getByTestId("explore-lines").innerText());
+    assert.equal(lines, 392732, "purchase lines after cleaning");
+    assert.equal(
+      (await page.getByTestId("explore-reference").innerText()).trim(),
+      "2011-12-10",
+      "reference date = last invoice day + 1",
+    );
+    const receipt = page.getByTestId("receipt");
+    for (const step of ["drop_cancellations", "drop_missing_customer", "drop_exact_duplicates"]) {
+      assert.equal(await receipt.locator(`tr[data-step="${step}"]`).count(), 1, `receipt lists ${step}`);
+    }
+    assert.match(await receipt.innerText(), /133,359/, "receipt counts the lines without a customer (after duplicates)");
+
+    // Charts drawn on canvas with real pixels.
+    for (const id of ["monthly:revenue", "corr", "hist:recency_days", "hist:monetary"]) {
+      const ink = await inkPixels(page, id);
+      assert.ok(ink > 2000, `${id} has ink`);
+    }
+    // A tooltip under the pointer on the monthly revenue chart.
+    const revenue = page.locator('[data-testid="chart"][data-chart-id="monthly:revenue"] canvas');
+    await revenue.scrollIntoViewIfNeeded();
+    const box = await revenue.boundingBox();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5, { steps: 4 });
+    const tooltip = page.locator('[data-testid="chart"][data-chart-id="monthly:revenue"] [data-testid="chart-tooltip"]');
+    await tooltip.waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+    assert.match(await tooltip.innerText(), /20\d\d-\d\d/, "tooltip names the month");
+
+    // The user charts another feature.
+    await page.getByTestId("chart-picker").selectOption("avg_order_value");
+    await page.getByTestId("chart-add").click();
+    await inkPixels(page, "hist:avg_order_value");
+
+    // The customer table pages.
+    const grid = page.getByTestId("customer-grid");
+    await grid.waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+    assert.ok((await grid.locator("tbody tr").count()) > 10, "customer rows shown");
+
+    await page.mouse.move(0, 0);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const file = path.join(ensureArtifactsDir(), "explore-step.png");
+    await page.screenshot({ path: file, fullPage: true });
+    app.guard.check();
+  });
+
+  it("a customer file is used as is; missing roles and absent amounts are explained", async () => {
+    const { page } = app;
+    await loadFile(page, dataFile("Mall_Customers.csv"));
+    await goExplore(page);
+    assert.equal(await page.getByTestId("source-customers").isChecked(), true);
+    await buildCustomers(page);
+    assert.equal(firstInteger(await page.getByTestId("explore-customers").innerText()), 200);
+    await inkPixels(page, "corr");
+
+    // Treated as transactions, it has no date column: the message names the missing role.
+    await page.getByTestId("source-transactions").check();
+    const message = await exploreError(page);
+    assert.match(message, /date/i, `message names the date: ${message}`);
+    // The earlier customer table stays.
+    assert.equal(firstInteger(await page.getByTestId("explore-customers").innerText()), 200);
+
+    // Groceries: no amounts, so monetary is absent (not zero), and the note says so.
+    await loadFile(page, dataFile("Groceries_dataset.csv"));
+    await goExplore(page);
+    await page.getByTestId("source-transactions").check();
+    await buildCustomers(page);
+    assert.ok(firstInteger(await page.getByTestId("explore-customers").innerText()) > 3000);
+    assert.match(await page.getByTestId("explore-notes").innerText(), /monetary/i);
+    assert.equal(
+      await page.locator('[data-testid="chart"][data-chart-id="hist:monetary"]').count(),
+      0,
+      "no monetary histogram without amounts",
+    );
+    app.guard.check();
+  });
+});
