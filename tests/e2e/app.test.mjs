@@ -1,31 +1,9 @@
 // The release app loads cleanly and the built-in samples work.
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { it } from "node:test";
 import assert from "node:assert/strict";
-import {
-  TEST_TIMEOUT_MS,
-  UI_TIMEOUT_MS,
-  openApp,
-  startServer,
-  waitForDataset,
-} from "./harness.mjs";
+import { UI_TIMEOUT_MS, describeApp, waitForDataset } from "./harness.mjs";
 
-describe("app shell", { timeout: TEST_TIMEOUT_MS }, () => {
-  let server;
-  let app;
-  before(async () => {
-    server = await startServer();
-  });
-  after(async () => {
-    await server?.close();
-  });
-  beforeEach(async () => {
-    app = await openApp(server);
-  });
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-
+describeApp("app shell", (app) => {
   it("loads the release build: title, CSP, step navigation, favicon", async () => {
     const { page } = app;
     assert.match(await page.title(), /Custos/);

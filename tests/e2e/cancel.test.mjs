@@ -1,22 +1,20 @@
 // A big file streams with live progress (the page keeps rendering while the worker parses) and
 // can be cancelled; the previous dataset stays and the app keeps working.
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { after, before, it } from "node:test";
 import assert from "node:assert/strict";
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
 import path from "node:path";
 import {
-  TEST_TIMEOUT_MS,
   UI_TIMEOUT_MS,
   chooseFile,
   dataFile,
   datasetInfo,
+  describeApp,
   fileSize,
   firstInteger,
   loadFile,
-  openApp,
   poll,
-  startServer,
   tempDir,
 } from "./harness.mjs";
 
@@ -45,27 +43,16 @@ async function writeTransactions(file, rows) {
   await once(out, "finish");
 }
 
-describe("big file: progress and cancel", { timeout: TEST_TIMEOUT_MS }, () => {
-  let server;
-  let app;
+describeApp("big file: progress and cancel", (app) => {
   let tmp;
   let bigFile;
   before(async () => {
-    server = await startServer();
     tmp = tempDir();
     bigFile = path.join(tmp.dir, "big_transactions.csv");
     await writeTransactions(bigFile, BIG_ROWS);
   });
-  after(async () => {
-    await server?.close();
+  after(() => {
     tmp?.remove();
-  });
-  beforeEach(async () => {
-    app = await openApp(server);
-  });
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
   });
 
   it(`shows progress while reading a ~60 MB file and cancels it`, async (t) => {

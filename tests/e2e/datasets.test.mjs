@@ -1,21 +1,19 @@
 // Real datasets from ../shared/data load with the right shape, dialect and types; a type the
 // data cannot hold is refused; the preview pages; a screenshot of the Data step is written.
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import {
   LOAD_TIMEOUT_MS,
-  TEST_TIMEOUT_MS,
   UI_TIMEOUT_MS,
   columnRow,
   dataFile,
   datasetInfo,
+  describeApp,
   dialectInfo,
   ensureArtifactsDir,
   loadFile,
-  openApp,
   poll,
-  startServer,
   waitForBanner,
 } from "./harness.mjs";
 
@@ -29,23 +27,7 @@ function checkInfo(info, { rows, cols }) {
   assert.match(info.workerMemory ?? "", /^\d+$/, "data-worker-memory is an integer");
 }
 
-describe("real datasets", { timeout: TEST_TIMEOUT_MS }, () => {
-  let server;
-  let app;
-  before(async () => {
-    server = await startServer();
-  });
-  after(async () => {
-    await server?.close();
-  });
-  beforeEach(async () => {
-    app = await openApp(server);
-  });
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-
+describeApp("real datasets", (app) => {
   it(`${SHOPPERS}: 12330 × 18, comma, Revenue is boolean; screenshot`, async () => {
     const { page } = app;
     const info = await loadFile(page, dataFile(SHOPPERS));

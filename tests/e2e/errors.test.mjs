@@ -1,18 +1,16 @@
 // Bad input gets a clear message and the app stays usable: a binary file named .csv, an empty
 // file, a header without rows, and ragged rows (with the "skip bad rows" offer).
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { after, before, it } from "node:test";
 import assert from "node:assert/strict";
 import { closeSync, ftruncateSync, openSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
-  TEST_TIMEOUT_MS,
   chooseFile,
   dataFile,
   datasetInfo,
   columnRow,
+  describeApp,
   loadFile,
-  openApp,
-  startServer,
   tempDir,
   waitForBanner,
   waitForDataset,
@@ -42,24 +40,13 @@ function raggedCsv(rows = 60) {
   return text;
 }
 
-describe("bad input", { timeout: TEST_TIMEOUT_MS }, () => {
-  let server;
-  let app;
+describeApp("bad input", (app) => {
   let tmp;
-  before(async () => {
-    server = await startServer();
+  before(() => {
     tmp = tempDir();
   });
-  after(async () => {
-    await server?.close();
+  after(() => {
     tmp?.remove();
-  });
-  beforeEach(async () => {
-    app = await openApp(server);
-  });
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
   });
 
   it("a PNG named photo.csv is refused, then a good file loads", async () => {

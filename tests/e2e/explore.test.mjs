@@ -1,20 +1,18 @@
 // The Explore step: the raw Online Retail file becomes a clean customer table with a receipt
 // and charts drawn on canvas; a customer file is used as is; missing roles and absent amounts
 // are explained. No request leaves the origin (the harness's guard checks every page).
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import {
   LOAD_TIMEOUT_MS,
-  TEST_TIMEOUT_MS,
   UI_TIMEOUT_MS,
   dataFile,
+  describeApp,
   ensureArtifactsDir,
   firstInteger,
   loadFile,
-  openApp,
   poll,
-  startServer,
 } from "./harness.mjs";
 
 /** Open the Explore step from the Data step. */
@@ -78,23 +76,7 @@ async function inkPixels(page, chartId) {
   );
 }
 
-describe("explore", { timeout: TEST_TIMEOUT_MS }, () => {
-  let server;
-  let app;
-  before(async () => {
-    server = await startServer();
-  });
-  after(async () => {
-    await server?.close();
-  });
-  beforeEach(async () => {
-    app = await openApp(server);
-  });
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-
+describeApp("explore", (app) => {
   it("Online Retail: customer table, receipt, histogram, heatmap and monthly revenue; screenshot", async () => {
     const { page } = app;
     await loadFile(page, dataFile("online_retail_sparkguide.csv"));

@@ -8,6 +8,8 @@
 //   a crash, or a console message about a panic, a wasm trap or a Content-Security-Policy
 //   violation fails the test, with the list of what happened.
 // - Datasets come from ../shared/data (or $CUSTOS_DATA_DIR); they are never copied here.
+// - describeApp() declares a suite with this lifecycle: one server per suite, a fresh Chromium
+//   and app per test, closed (and the guard checked) after it.
 
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
@@ -15,6 +17,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
+import { after, afterEach, before, beforeEach, describe } from "node:test";
 import { chromium } from "playwright-core";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -30,10 +33,11 @@ export const CHROMIUM = process.env.CUSTOS_CHROMIUM || "/usr/bin/chromium";
 /** Generous limits: a cold 2-core CI machine, big files, no timing assertions. */
 export const LOAD_TIMEOUT_MS = 180_000;
 export const UI_TIMEOUT_MS = 30_000;
-/** Per-test timeout for node:test's `it(name, { timeout }, fn)`. */
+/** The timeout describeApp() gives its suite (node:test's `describe(name, { timeout })`). */
 export const TEST_TIMEOUT_MS = 10 * 60_000;
 
-const CHROMIUM_ARGS = [
+/** Chromium's flags: no sandbox, no GPU, and nothing that reaches the network on its own. */
+export const CHROMIUM_ARGS = [
   "--no-sandbox",
   "--disable-gpu",
   "--disable-quic",
@@ -150,6 +154,20 @@ export async function startServer(dir = DIST_DIR) {
 }
 
 /**
+ * Start Chromium headless (CHROMIUM, CHROMIUM_ARGS) with its profile in `profileDir`. Other
+ * options go to playwright's launchPersistentContext; `browserType` is the playwright-core
+ * `chromium` to use (default: this module's; the benchmark drivers pass the one they load).
+ */
+export function launchChromium(profileDir, { browserType = chromium, ...options } = {}) {
+  return browserType.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    ...options,
+  });
+}
+
+/**
  * Start Chromium (fresh profile), open the app at `server.url` and wait until the Data step is
  * mounted. Returns { page, context, guard, close }: call `guard.check()` at the end of a test
  * (close() calls it too, unless `{ check: false }`).
@@ -158,13 +176,7 @@ export async function openApp(server, { viewport = { width: 1280, height: 900 } 
   const profile = tempDir("custos-chromium-");
   let context;
   try {
-    context = await chromium.launchPersistentContext(profile.dir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport,
-      acceptDownloads: false,
-    });
+    context = await launchChromium(profile.dir, { viewport, acceptDownloads: false });
   } catch (err) {
     profile.remove();
     throw new Error(`could not start ${CHROMIUM} (install it with scripts/setup): ${err.message}`);
@@ -196,6 +208,56 @@ export async function openApp(server, { viewport = { width: 1280, height: 900 } 
       `the app did not start: ${err.message}` + (problems.length ? `\n${problems.join("\n")}` : ""),
     );
   }
+}
+
+/**
+ * A suite of browser tests: node:test's `describe(name, { timeout: TEST_TIMEOUT_MS, ...options })`
+ * that serves the app once for the suite (startServer) and opens it in a fresh Chromium for every
+ * test (openApp; closed after the test, which checks the guard). `body(app)` declares the tests
+ * with node:test's `it` (and may add its own before/after hooks); inside a test, `app.page`,
+ * `app.context` and `app.guard` are those of the test's app.
+ *
+ *   describeApp("suite", (app) => {
+ *     it("does something", async () => {
+ *       const { page } = app;
+ *       ...
+ *     });
+ *   });
+ */
+export function describeApp(name, options, body) {
+  if (typeof options === "function") [options, body] = [{}, options];
+  return describe(name, { timeout: TEST_TIMEOUT_MS, ...options }, () => {
+    let server;
+    let current;
+    before(async () => {
+      server = await startServer();
+    });
+    after(async () => {
+      await server?.close();
+    });
+    beforeEach(async () => {
+      current = await openApp(server);
+    });
+    afterEach(async () => {
+      await current?.close();
+      current = undefined;
+    });
+    const opened = () => {
+      if (!current) throw new Error("the app is only open inside a test (it), not while declaring the suite");
+      return current;
+    };
+    body({
+      get page() {
+        return opened().page;
+      },
+      get context() {
+        return opened().context;
+      },
+      get guard() {
+        return opened().guard;
+      },
+    });
+  });
 }
 
 /** Records everything that must not happen while the app runs. */
