@@ -38,7 +38,19 @@ pub struct ValueSpec<'a> {
     pub extend: bool,
 }
 
-impl ValueSpec<'_> {
+impl<'a> ValueSpec<'a> {
+    /// A value axis over `lo…hi` extended to round ticks, whole-number ticks for counts.
+    pub fn extended(title: &'a str, format: ValueFormat, lo: f64, hi: f64) -> Self {
+        Self {
+            title,
+            format,
+            lo,
+            hi,
+            integer: format == ValueFormat::Count,
+            extend: true,
+        }
+    }
+
     fn ticks(&self, length: f64, spacing: f64) -> (f64, f64, Ticks) {
         let target = tick_target(length, spacing);
         if self.extend {
@@ -91,6 +103,24 @@ pub struct Axes {
     pub y_title: String,
     /// Vertical grid lines at x ticks (scatter).
     pub x_grid: bool,
+}
+
+impl Axes {
+    /// The category bands along the bottom (`n` bands over the plot width for a value axis).
+    pub fn band(&self, n: usize) -> Band {
+        match &self.x {
+            XAxis::Categories { band, .. } => *band,
+            XAxis::Value(_) => Band::new(self.plot.x, self.plot.w, n),
+        }
+    }
+
+    /// The scale of a value axis along the bottom (`domain` over the plot width for categories).
+    pub fn x_scale(&self, domain: (f64, f64)) -> Linear {
+        match &self.x {
+            XAxis::Value(axis) => axis.scale,
+            XAxis::Categories { .. } => Linear::new(domain, (self.plot.x, self.plot.right())),
+        }
+    }
 }
 
 fn title_height(title: &str) -> f64 {
@@ -294,33 +324,16 @@ fn category_axis_x(
 /// Grid, tick labels and axis titles (drawn before the data).
 pub fn draw(p: &mut Painter, axes: &Axes) -> Drawn {
     let plot = axes.plot;
-    let (grid, muted, title_colour) = (p.theme.grid, p.theme.muted, p.theme.text_2);
+    let (grid, muted) = (p.theme.grid, p.theme.muted);
     for (t, label) in axes.y.ticks.iter().zip(&axes.y.labels) {
         let y = axes.y.scale.map(*t);
         p.hline(plot.x, plot.right(), y, 1.0, grid)?;
         p.text(label, plot.x - TICK_GAP, y, TICK_FONT, muted, Anchor::RIGHT)?;
     }
-    if !axes.y_title.is_empty() {
-        let title = p.fit(&axes.y_title, TITLE_FONT, plot.h + 20.0);
-        p.text_vertical(
-            &title,
-            axes.frame.x + TITLE_FONT.line() / 2.0,
-            plot.y + plot.h / 2.0,
-            TITLE_FONT,
-            title_colour,
-        )?;
-    }
+    draw_side_title(p, &axes.y_title, axes.frame, plot)?;
     let label_y = plot.bottom() + TICK_GAP;
     match &axes.x {
-        XAxis::Value(axis) => {
-            for (t, label) in axis.ticks.iter().zip(&axis.labels) {
-                let x = axis.scale.map(*t);
-                if axes.x_grid {
-                    p.vline(x, plot.y, plot.bottom(), 1.0, grid)?;
-                }
-                p.text(label, x, label_y, TICK_FONT, muted, Anchor::TOP)?;
-            }
-        }
+        XAxis::Value(axis) => draw_value_ticks_x(p, axis, plot, axes.x_grid)?,
         XAxis::Categories {
             band,
             labels,
@@ -343,18 +356,60 @@ pub fn draw(p: &mut Painter, axes: &Axes) -> Drawn {
             }
         }
     }
-    if !axes.x_title.is_empty() {
-        let title = p.fit(&axes.x_title, TITLE_FONT, axes.frame.w);
+    draw_bottom_title(p, &axes.x_title, axes.frame, plot)
+}
+
+/// Tick labels of a value axis under `plot`, with vertical grid lines when `grid`.
+pub fn draw_value_ticks_x(p: &mut Painter, axis: &ValueAxis, plot: Rect, grid: bool) -> Drawn {
+    let (grid_colour, muted) = (p.theme.grid, p.theme.muted);
+    for (t, label) in axis.ticks.iter().zip(&axis.labels) {
+        let x = axis.scale.map(*t);
+        if grid {
+            p.vline(x, plot.y, plot.bottom(), 1.0, grid_colour)?;
+        }
         p.text(
-            &title,
-            plot.x + plot.w / 2.0,
-            axes.frame.bottom(),
-            TITLE_FONT,
-            title_colour,
-            Anchor::BOTTOM,
+            label,
+            x,
+            plot.bottom() + TICK_GAP,
+            TICK_FONT,
+            muted,
+            Anchor::TOP,
         )?;
     }
     Ok(())
+}
+
+/// The title of the axis along the bottom, centred under `plot` at the bottom of `frame`.
+pub fn draw_bottom_title(p: &mut Painter, title: &str, frame: Rect, plot: Rect) -> Drawn {
+    if title.is_empty() {
+        return Ok(());
+    }
+    let colour = p.theme.text_2;
+    let title = p.fit(title, TITLE_FONT, frame.w);
+    p.text(
+        &title,
+        plot.x + plot.w / 2.0,
+        frame.bottom(),
+        TITLE_FONT,
+        colour,
+        Anchor::BOTTOM,
+    )
+}
+
+/// The title of the axis on the left, turned, at the left edge of `frame`.
+pub fn draw_side_title(p: &mut Painter, title: &str, frame: Rect, plot: Rect) -> Drawn {
+    if title.is_empty() {
+        return Ok(());
+    }
+    let colour = p.theme.text_2;
+    let title = p.fit(title, TITLE_FONT, plot.h + 20.0);
+    p.text_vertical(
+        &title,
+        frame.x + TITLE_FONT.line() / 2.0,
+        plot.y + plot.h / 2.0,
+        TITLE_FONT,
+        colour,
+    )
 }
 
 /// The x axis line at the bottom of the plot, or at y = 0 when 0 is inside the domain.
@@ -398,6 +453,15 @@ const LEGEND_ROW: f64 = 20.0;
 const MAX_LEGEND_ROWS: usize = 3;
 
 impl Legend {
+    /// The legend of several series or groups; none for a single one.
+    pub fn of_series(p: &Painter, items: Vec<LegendItem>, width: f64) -> Self {
+        if items.len() > 1 {
+            Self::layout(p, items, width)
+        } else {
+            Self::default()
+        }
+    }
+
     /// Lays out `items` left to right within `width`, wrapping to at most three rows.
     pub fn layout(p: &Painter, items: Vec<LegendItem>, width: f64) -> Self {
         let mut entries = Vec::with_capacity(items.len());
@@ -427,6 +491,12 @@ impl Legend {
         } else {
             self.rows as f64 * LEGEND_ROW + 6.0
         }
+    }
+
+    /// What is left of `frame` below the legend drawn at its top.
+    pub fn below(&self, frame: Rect) -> Rect {
+        let h = self.height();
+        Rect::new(frame.x, frame.y + h, frame.w, frame.h - h)
     }
 
     pub fn draw(&self, p: &mut Painter, x: f64, y: f64) -> Drawn {

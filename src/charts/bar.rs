@@ -1,9 +1,7 @@
 //! Bar charts, vertical (categories along the bottom) or horizontal (long labels on the left,
 //! values written at the bar ends).
 
-use super::axes::{
-    self, Axes, ValueAxis, ValueSpec, XAxis, XSpec, TICK_FONT, TICK_GAP, TITLE_FONT,
-};
+use super::axes::{self, Axes, ValueAxis, ValueSpec, XSpec, TICK_FONT, TICK_GAP, TITLE_FONT};
 use super::format;
 use super::paint::{Anchor, Font, Painter, Rect};
 use super::scale::{finite_extent, Band, Linear};
@@ -86,14 +84,7 @@ pub fn draw(
     }
     let (lo, hi) = finite_extent(bars.iter().map(|b| b.value)).unwrap_or((0.0, 1.0));
     let (lo, hi) = (lo.min(0.0), hi.max(0.0));
-    let value_spec = ValueSpec {
-        title: spec.y_label,
-        format: spec.y_format,
-        lo,
-        hi,
-        integer: spec.y_format == ValueFormat::Count,
-        extend: true,
-    };
+    let value_spec = ValueSpec::extended(spec.y_label, spec.y_format, lo, hi);
     if spec.horizontal {
         horizontal(p, frame, spec, &value_spec, bars).map(Some)
     } else {
@@ -121,10 +112,7 @@ fn vertical(
     );
     axes::draw(p, &axes)?;
     let plot = axes.plot;
-    let band = match &axes.x {
-        XAxis::Categories { band, .. } => *band,
-        XAxis::Value(_) => Band::new(plot.x, plot.w, bars.len()),
-    };
+    let band = axes.band(bars.len());
     let ys = axes.y.scale;
     let fill = p.theme.accent();
     let width = (band.step * 0.72).clamp(1.0, 64.0);
@@ -226,40 +214,10 @@ fn horizontal(
     let value_axis: ValueAxis = axes::value_axis_x(p, plot, value_spec);
     let xs: Linear = value_axis.scale;
 
-    // Grid and value ticks along the bottom.
-    for (t, label) in value_axis.ticks.iter().zip(&value_axis.labels) {
-        let x = xs.map(*t);
-        p.vline(x, plot.y, plot.bottom(), 1.0, theme.grid)?;
-        p.text(
-            label,
-            x,
-            plot.bottom() + TICK_GAP,
-            TICK_FONT,
-            theme.muted,
-            Anchor::TOP,
-        )?;
-    }
-    if !spec.y_label.is_empty() {
-        let title = p.fit(spec.y_label, TITLE_FONT, frame.w);
-        p.text(
-            &title,
-            plot.x + plot.w / 2.0,
-            frame.bottom(),
-            TITLE_FONT,
-            theme.text_2,
-            Anchor::BOTTOM,
-        )?;
-    }
-    if !spec.x_label.is_empty() {
-        let title = p.fit(spec.x_label, TITLE_FONT, plot.h + 20.0);
-        p.text_vertical(
-            &title,
-            frame.x + TITLE_FONT.line() / 2.0,
-            plot.y + plot.h / 2.0,
-            TITLE_FONT,
-            theme.text_2,
-        )?;
-    }
+    // Grid and value ticks along the bottom; the value title under them, categories' on the left.
+    axes::draw_value_ticks_x(p, &value_axis, plot, true)?;
+    axes::draw_bottom_title(p, spec.y_label, frame, plot)?;
+    axes::draw_side_title(p, spec.x_label, frame, plot)?;
 
     // Labels: every one when rows are tall enough, else every k-th.
     let every = ((TICK_FONT.line() - 1.0) / band.step.max(0.1))

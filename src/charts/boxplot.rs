@@ -1,8 +1,8 @@
 //! Box plots side by side: Tukey box and whiskers, outlier rings, a mean diamond.
 
-use super::axes::{self, LegendItem, Mark, ValueSpec, XAxis, XSpec};
+use super::axes::{self, LegendItem, Mark, ValueSpec, XSpec};
 use super::format;
-use super::paint::{Painter, Rect};
+use super::paint::{Drawn, Painter, Rect};
 use super::scale::{finite_extent, Band, Linear};
 use super::{ChartError, Highlight, Tooltip};
 use crate::core::eda::{BoxStats, ValueFormat};
@@ -119,13 +119,11 @@ pub fn draw(
         });
     }
     let legend = axes::Legend::layout(p, items, frame.w);
-    let lh = legend.height();
-    let inner = Rect::new(frame.x, frame.y + lh, frame.w, frame.h - lh);
 
     let labels: Vec<String> = boxes.iter().map(|b| b.label.clone()).collect();
     let axes = axes::layout(
         p,
-        inner,
+        legend.below(frame),
         &XSpec::Categories {
             title: "",
             labels: &labels,
@@ -143,10 +141,7 @@ pub fn draw(
     axes::draw(p, &axes)?;
     legend.draw(p, axes.plot.x, frame.y)?;
     let plot = axes.plot;
-    let band = match &axes.x {
-        XAxis::Categories { band, .. } => *band,
-        XAxis::Value(_) => Band::new(plot.x, plot.w, boxes.len().max(1)),
-    };
+    let band = axes.band(boxes.len().max(1));
     let ys: Linear = axes.y.scale;
     let accent = theme.accent();
     let whisker = theme.text_2.alpha(0.75);
@@ -155,27 +150,16 @@ pub fn draw(
         let cx = band.center(i);
         let w = (band.step * 0.46).clamp(6.0, 64.0);
         let y = |v: f64| ys.map(v);
-        // Whiskers and caps.
-        if b.lower_whisker.is_finite() && b.q1.is_finite() {
-            p.vline(cx, y(b.lower_whisker), y(b.q1), 1.25, whisker)?;
-            p.hline(
-                cx - w / 4.0,
-                cx + w / 4.0,
-                y(b.lower_whisker),
-                1.25,
-                whisker,
-            )?;
-        }
-        if b.upper_whisker.is_finite() && b.q3.is_finite() {
-            p.vline(cx, y(b.q3), y(b.upper_whisker), 1.25, whisker)?;
-            p.hline(
-                cx - w / 4.0,
-                cx + w / 4.0,
-                y(b.upper_whisker),
-                1.25,
-                whisker,
-            )?;
-        }
+        // Whiskers from the box edge to their end, and caps.
+        let whisker_to = |p: &mut Painter, edge: f64, end: f64| -> Drawn {
+            if !(edge.is_finite() && end.is_finite()) {
+                return Ok(());
+            }
+            p.vline(cx, y(end), y(edge), 1.25, whisker)?;
+            p.hline(cx - w / 4.0, cx + w / 4.0, y(end), 1.25, whisker)
+        };
+        whisker_to(p, b.q1, b.lower_whisker)?;
+        whisker_to(p, b.q3, b.upper_whisker)?;
         // Box from Q1 to Q3 (at least a hairline when they are equal).
         if b.q1.is_finite() && b.q3.is_finite() {
             let (top, bottom) = (y(b.q3.max(b.q1)), y(b.q1.min(b.q3)));

@@ -1,9 +1,9 @@
 //! Histogram: contiguous bars over a numeric axis, counts up the side.
 
-use super::axes::{self, Axes, ValueSpec, XAxis, XSpec};
+use super::axes::{self, Axes, ValueSpec, XSpec};
 use super::format;
 use super::paint::{Painter, Rect};
-use super::scale::{finite_extent, widen, Linear};
+use super::scale::{finite_extent, widen};
 use super::{ChartError, Highlight, Tooltip};
 use crate::core::eda::{HistogramBin, ValueFormat};
 
@@ -87,21 +87,11 @@ pub fn draw(
             integer: x_format == ValueFormat::Count,
             extend: false,
         }),
-        &ValueSpec {
-            title: "Count",
-            format: ValueFormat::Count,
-            lo: 0.0,
-            hi: max_count as f64,
-            integer: true,
-            extend: true,
-        },
+        &ValueSpec::extended("Count", ValueFormat::Count, 0.0, max_count as f64),
     );
     axes::draw(p, &axes)?;
     let plot = axes.plot;
-    let xs = match &axes.x {
-        XAxis::Value(axis) => axis.scale,
-        XAxis::Categories { .. } => Linear::new((lo, hi), (plot.x, plot.right())),
-    };
+    let xs = axes.x_scale((lo, hi));
     let ys = axes.y.scale;
 
     // Equal-width bins are the rule; a zero-width bin (all values equal) still gets a bar.

@@ -1,7 +1,7 @@
 //! Lines over categorical x positions (months): one colour per series, points, gaps where a
 //! value is missing, a legend when there are several series.
 
-use super::axes::{self, LegendItem, Mark, ValueSpec, XAxis, XSpec};
+use super::axes::{self, LegendItem, Mark, ValueSpec, XSpec};
 use super::format;
 use super::paint::{Painter, Rect};
 use super::scale::{finite_extent, Band, Linear};
@@ -99,46 +99,30 @@ pub fn draw(
     }
     let theme = p.theme.clone();
     let colours: Vec<_> = (0..series.len()).map(|k| theme.series(k)).collect();
-    let legend = if series.len() > 1 {
-        let items = series
-            .iter()
-            .zip(&colours)
-            .map(|(s, c)| LegendItem {
-                label: s.name.clone(),
-                color: *c,
-                mark: Mark::Line,
-            })
-            .collect();
-        axes::Legend::layout(p, items, frame.w)
-    } else {
-        axes::Legend::default()
-    };
-    let lh = legend.height();
-    let inner = Rect::new(frame.x, frame.y + lh, frame.w, frame.h - lh);
+    let items = series
+        .iter()
+        .zip(&colours)
+        .map(|(s, c)| LegendItem {
+            label: s.name.clone(),
+            color: *c,
+            mark: Mark::Line,
+        })
+        .collect();
+    let legend = axes::Legend::of_series(p, items, frame.w);
     let axes = axes::layout(
         p,
-        inner,
+        legend.below(frame),
         &XSpec::Categories {
             title: spec.x_label,
             labels: x,
             thin: true,
         },
-        &ValueSpec {
-            title: spec.y_label,
-            format: spec.y_format,
-            lo,
-            hi,
-            integer: spec.y_format == ValueFormat::Count,
-            extend: true,
-        },
+        &ValueSpec::extended(spec.y_label, spec.y_format, lo, hi),
     );
     axes::draw(p, &axes)?;
     legend.draw(p, axes.plot.x, frame.y)?;
     let plot = axes.plot;
-    let band = match &axes.x {
-        XAxis::Categories { band, .. } => *band,
-        XAxis::Value(_) => Band::new(plot.x, plot.w, n),
-    };
+    let band = axes.band(n);
     let ys = axes.y.scale;
     let single = series.len() == 1;
     let show_points = band.step >= 9.0;

@@ -170,7 +170,7 @@ impl ChartLayout {
                     ..
                 },
             ) => l.hit(x, series, *y_format, css_x, css_y),
-            (Detail::Scatter(l), ChartKind::Scatter { .. }) => l.hit(&chart.kind, css_x, css_y),
+            (Detail::Scatter(l), ChartKind::Scatter { groups, .. }) => l.hit(groups, css_x, css_y),
             _ => None,
         }
     }

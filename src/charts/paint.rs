@@ -133,6 +133,15 @@ impl Painter {
         (w * self.dpr).round().max(1.0) as u32
     }
 
+    /// The finite points of `points` in device pixels.
+    fn device_path(&self, points: &[(f64, f64)]) -> Vec<(i32, i32)> {
+        points
+            .iter()
+            .filter(|(x, y)| x.is_finite() && y.is_finite())
+            .map(|&(x, y)| (self.px(x), self.px(y)))
+            .collect()
+    }
+
     fn font_css(&self, font: Font) -> String {
         format!(
             "{} {}px {}",
@@ -224,11 +233,7 @@ impl Painter {
             filled: false,
             stroke_width: self.width_px(width),
         };
-        let path: Vec<(i32, i32)> = points
-            .iter()
-            .filter(|(x, y)| x.is_finite() && y.is_finite())
-            .map(|&(x, y)| (self.px(x), self.px(y)))
-            .collect();
+        let path = self.device_path(points);
         self.backend.draw_path(path, &style).map_err(draw_error)
     }
 
@@ -239,11 +244,7 @@ impl Painter {
             filled: true,
             stroke_width: 1,
         };
-        let path: Vec<(i32, i32)> = points
-            .iter()
-            .filter(|(x, y)| x.is_finite() && y.is_finite())
-            .map(|&(x, y)| (self.px(x), self.px(y)))
-            .collect();
+        let path = self.device_path(points);
         if path.len() < 3 {
             return Ok(());
         }

@@ -1,13 +1,13 @@
 //! Scatter plot of point groups (segments): one colour per group, translucent dots drawn in one
 //! batch per group, a legend with group sizes.
 
-use super::axes::{self, LegendItem, Mark, ValueSpec, XAxis, XSpec};
+use super::axes::{self, LegendItem, Mark, ValueSpec, XSpec};
 use super::format;
 use super::paint::{Painter, Rect};
 use super::scale::{finite_extent, widen, Linear};
 use super::theme::ThemeMode;
 use super::{ChartError, Highlight, Tooltip};
-use crate::core::eda::ChartKind;
+use crate::core::eda::{ChartKind, ScatterGroup, ValueFormat};
 
 /// Beyond this many points, every k-th is drawn (the worker sends far fewer).
 const MAX_DRAWN: usize = 50_000;
@@ -22,6 +22,11 @@ pub struct Layout {
     radius: f64,
     colours: Vec<String>,
     stride: usize,
+    /// Axis names and formats for the tooltip.
+    x_name: String,
+    y_name: String,
+    x_format: ValueFormat,
+    y_format: ValueFormat,
 }
 
 impl Layout {
@@ -29,17 +34,7 @@ impl Layout {
         self.plot
     }
 
-    pub fn hit(&self, kind: &ChartKind, px: f64, py: f64) -> Option<Tooltip> {
-        let ChartKind::Scatter {
-            x_label,
-            y_label,
-            x_format,
-            y_format,
-            groups,
-        } = kind
-        else {
-            return None;
-        };
+    pub fn hit(&self, groups: &[ScatterGroup], px: f64, py: f64) -> Option<Tooltip> {
         if !self.plot.contains(px, py) {
             return None;
         }
@@ -59,16 +54,9 @@ impl Layout {
         }
         let (_, g, (vx, vy)) = best?;
         let group = groups.get(g)?;
-        let name = |label: &str, fallback: &str| {
-            if label.is_empty() {
-                fallback.to_string()
-            } else {
-                label.to_string()
-            }
-        };
         let lines = vec![
-            format!("{}: {}", name(x_label, "x"), format::value(vx, *x_format)),
-            format!("{}: {}", name(y_label, "y"), format::value(vy, *y_format)),
+            format!("{}: {}", self.x_name, format::value(vx, self.x_format)),
+            format!("{}: {}", self.y_name, format::value(vy, self.y_format)),
         ];
         let title = if group.name.is_empty() {
             "Point".to_string()
@@ -88,6 +76,15 @@ impl Layout {
             tip.swatch = self.colours.get(g).cloned();
         }
         Some(tip)
+    }
+}
+
+/// `label`, or `fallback` when it is empty.
+fn name_or(label: &str, fallback: &str) -> String {
+    if label.is_empty() {
+        fallback.to_string()
+    } else {
+        label.to_string()
     }
 }
 
@@ -121,27 +118,21 @@ pub fn draw(p: &mut Painter, frame: Rect, kind: &ChartKind) -> Result<Option<Lay
     let stride = total.div_ceil(MAX_DRAWN).max(1);
     let theme = p.theme.clone();
     let colours: Vec<_> = (0..groups.len()).map(|k| theme.series(k)).collect();
-    let legend = if groups.len() > 1 {
-        let items = groups
-            .iter()
-            .zip(&colours)
-            .map(|(g, c)| LegendItem {
-                label: format!("{} ({})", g.name, format::fixed(g.points.len() as f64, 0)),
-                color: *c,
-                mark: Mark::Dot,
-            })
-            .collect();
-        axes::Legend::layout(p, items, frame.w)
-    } else {
-        axes::Legend::default()
-    };
-    let lh = legend.height();
-    let inner = Rect::new(frame.x, frame.y + lh, frame.w, frame.h - lh);
+    let items = groups
+        .iter()
+        .zip(&colours)
+        .map(|(g, c)| LegendItem {
+            label: format!("{} ({})", g.name, format::fixed(g.points.len() as f64, 0)),
+            color: *c,
+            mark: Mark::Dot,
+        })
+        .collect();
+    let legend = axes::Legend::of_series(p, items, frame.w);
     let (xlo, xhi) = padded(xlo, xhi);
     let (ylo, yhi) = padded(ylo, yhi);
     let mut axes = axes::layout(
         p,
-        inner,
+        legend.below(frame),
         &XSpec::Value(ValueSpec {
             title: x_label,
             format: *x_format,
@@ -163,10 +154,7 @@ pub fn draw(p: &mut Painter, frame: Rect, kind: &ChartKind) -> Result<Option<Lay
     axes::draw(p, &axes)?;
     legend.draw(p, axes.plot.x, frame.y)?;
     let plot = axes.plot;
-    let xs = match &axes.x {
-        XAxis::Value(a) => a.scale,
-        XAxis::Categories { .. } => Linear::new((xlo, xhi), (plot.x, plot.right())),
-    };
+    let xs = axes.x_scale((xlo, xhi));
     let ys = axes.y.scale;
     let drawn = total / stride;
     let (radius, alpha) = if drawn > 8000 {
@@ -201,5 +189,9 @@ pub fn draw(p: &mut Painter, frame: Rect, kind: &ChartKind) -> Result<Option<Lay
         radius,
         colours: colours.iter().map(|c| c.css()).collect(),
         stride,
+        x_name: name_or(x_label, "x"),
+        y_name: name_or(y_label, "y"),
+        x_format: *x_format,
+        y_format: *y_format,
     }))
 }

@@ -208,32 +208,22 @@ pub(super) fn receipt(
     } else {
         format!("Switched off: kept, and counted as returns (negative spend): {found}")
     };
-    receipt.push(ReceiptLine {
-        step: "drop_cancellations".to_string(),
-        title: "Drop cancellations and returns".to_string(),
-        enabled: cleaning.drop_cancellations,
-        touched: if cleaning.drop_cancellations {
-            cancelled
-        } else {
-            0
-        },
-        unit: ReceiptUnit::Lines,
+    receipt.push(line_step(
+        "drop_cancellations",
+        "Drop cancellations and returns",
+        cleaning.drop_cancellations,
+        cancelled,
         detail,
-    });
+    ));
 
     let missing = counts.missing_customer;
     let customer = &inputs.customer.name;
-    receipt.push(ReceiptLine {
-        step: "drop_missing_customer".to_string(),
-        title: "Drop lines without a customer ID".to_string(),
-        enabled: cleaning.drop_missing_customer,
-        touched: if cleaning.drop_missing_customer {
-            missing
-        } else {
-            0
-        },
-        unit: ReceiptUnit::Lines,
-        detail: match (cleaning.drop_missing_customer, missing) {
+    receipt.push(line_step(
+        "drop_missing_customer",
+        "Drop lines without a customer ID",
+        cleaning.drop_missing_customer,
+        missing,
+        match (cleaning.drop_missing_customer, missing) {
             (_, 0) => format!("Every line has a value in '{customer}'"),
             (true, n) => format!("{} without a value in '{customer}'", lines_text(n)),
             (false, n) => format!(
@@ -242,20 +232,15 @@ pub(super) fn receipt(
                 lines_text(n)
             ),
         },
-    });
+    ));
 
     let repeated = counts.duplicates;
-    receipt.push(ReceiptLine {
-        step: "drop_exact_duplicates".to_string(),
-        title: "Drop exact duplicate lines".to_string(),
-        enabled: cleaning.drop_exact_duplicates,
-        touched: if cleaning.drop_exact_duplicates {
-            repeated
-        } else {
-            0
-        },
-        unit: ReceiptUnit::Lines,
-        detail: match (cleaning.drop_exact_duplicates, repeated) {
+    receipt.push(line_step(
+        "drop_exact_duplicates",
+        "Drop exact duplicate lines",
+        cleaning.drop_exact_duplicates,
+        repeated,
+        match (cleaning.drop_exact_duplicates, repeated) {
             (_, 0) => "No line repeats an earlier one in every column".to_string(),
             (true, n) => format!(
                 "{} repeating an earlier line in every column",
@@ -266,7 +251,7 @@ pub(super) fn receipt(
                 lines_text(n)
             ),
         },
-    });
+    ));
 
     if counts.no_date + counts.no_spend > 0 {
         let mut parts = Vec::new();
@@ -284,16 +269,28 @@ pub(super) fn receipt(
                 inputs.spend_columns()
             ));
         }
-        receipt.push(ReceiptLine {
-            step: "drop_unreadable".to_string(),
-            title: "Drop lines without a date or amount".to_string(),
-            enabled: true,
-            touched: counts.no_date + counts.no_spend,
-            unit: ReceiptUnit::Lines,
-            detail: parts.join("; "),
-        });
+        receipt.push(line_step(
+            "drop_unreadable",
+            "Drop lines without a date or amount",
+            true,
+            counts.no_date + counts.no_spend,
+            parts.join("; "),
+        ));
     }
     receipt
+}
+
+/// The receipt line of a line-cleaning step that finds `found` lines: it touches them only
+/// when `enabled`.
+fn line_step(step: &str, title: &str, enabled: bool, found: u64, detail: String) -> ReceiptLine {
+    ReceiptLine {
+        step: step.to_string(),
+        title: title.to_string(),
+        enabled,
+        touched: if enabled { found } else { 0 },
+        unit: ReceiptUnit::Lines,
+        detail,
+    }
 }
 
 /// "No line is left" explained with the counts.

@@ -51,21 +51,43 @@ pub fn fm_score(f: u8, m: Option<u8>) -> u8 {
     }
 }
 
-/// The classic RFM segments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RfmSegment {
-    Champions,
-    LoyalCustomers,
-    PotentialLoyalists,
-    NewCustomers,
-    Promising,
-    NeedAttention,
-    AboutToSleep,
-    AtRisk,
-    CantLoseThem,
-    Hibernating,
-    Lost,
+/// Declares [`RfmSegment`] from one list, best to worst: the variants, [`RfmSegment::ALL`] in
+/// that order and [`RfmSegment::label`], so the three cannot drift apart.
+macro_rules! rfm_segments {
+    ($($segment:ident => $label:literal,)+) => {
+        /// The classic RFM segments.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum RfmSegment {
+            $($segment,)+
+        }
+
+        impl RfmSegment {
+            /// Best to worst, the order segments are listed in.
+            pub const ALL: [RfmSegment; [$($label),+].len()] = [$(RfmSegment::$segment),+];
+
+            /// The name shown to the user.
+            pub fn label(self) -> &'static str {
+                match self {
+                    $(RfmSegment::$segment => $label,)+
+                }
+            }
+        }
+    };
+}
+
+rfm_segments! {
+    Champions => "Champions",
+    LoyalCustomers => "Loyal Customers",
+    PotentialLoyalists => "Potential Loyalists",
+    NewCustomers => "New Customers",
+    Promising => "Promising",
+    NeedAttention => "Need Attention",
+    AboutToSleep => "About to Sleep",
+    AtRisk => "At Risk",
+    CantLoseThem => "Can't Lose Them",
+    Hibernating => "Hibernating",
+    Lost => "Lost",
 }
 
 use RfmSegment::*;
@@ -98,38 +120,6 @@ const GRID: [[RfmSegment; 5]; 5] = [
 ];
 
 impl RfmSegment {
-    /// Best to worst, the order segments are listed in.
-    pub const ALL: [RfmSegment; 11] = [
-        Champions,
-        LoyalCustomers,
-        PotentialLoyalists,
-        NewCustomers,
-        Promising,
-        NeedAttention,
-        AboutToSleep,
-        AtRisk,
-        CantLoseThem,
-        Hibernating,
-        Lost,
-    ];
-
-    /// The name shown to the user.
-    pub fn label(self) -> &'static str {
-        match self {
-            Champions => "Champions",
-            LoyalCustomers => "Loyal Customers",
-            PotentialLoyalists => "Potential Loyalists",
-            NewCustomers => "New Customers",
-            Promising => "Promising",
-            NeedAttention => "Need Attention",
-            AboutToSleep => "About to Sleep",
-            AtRisk => "At Risk",
-            CantLoseThem => "Can't Lose Them",
-            Hibernating => "Hibernating",
-            Lost => "Lost",
-        }
-    }
-
     /// The segment of recency score `r` and frequency–monetary score `fm` (each 1–5; values
     /// outside are clamped).
     pub fn from_scores(r: u8, fm: u8) -> RfmSegment {

@@ -10,12 +10,25 @@ fn load(csv: &str) -> Table {
         .table
 }
 
-fn build(table: &Table) -> Result<CustomerBuild, FeatureError> {
-    let params = FeatureParams {
+/// The default parameters, with the roles guessed from the column names.
+fn default_params(table: &Table) -> FeatureParams {
+    FeatureParams {
         mapping: RoleMapping::from_roles(table),
         ..FeatureParams::default()
-    };
-    build_customer_table(table, &params, &mut |_| {})
+    }
+}
+
+fn build_with(table: &Table, params: &FeatureParams) -> Result<CustomerBuild, FeatureError> {
+    build_customer_table(table, params, &mut |_| {})
+}
+
+fn build(table: &Table) -> Result<CustomerBuild, FeatureError> {
+    build_with(table, &default_params(table))
+}
+
+/// The build of a CSV file that must succeed.
+fn build_csv(csv: &str) -> CustomerBuild {
+    build(&load(csv)).unwrap()
 }
 
 fn numbers(build: &CustomerBuild, name: &str) -> Vec<f64> {
@@ -50,7 +63,7 @@ fn trend_windows_and_gaps() {
     // a: 10 on 2024-06-30 (age 1), 30 on 2024-03-01 (age 122: the previous 90 days).
     // b: 5 on 2024-06-01 (age 30), 5 on 2024-05-02 (age 60).
     // c: one order long ago (age 182: outside both windows).
-    let table = load(
+    let built = build_csv(
         "customer_id,order_date,amount\n\
          a,2024-06-30,10\n\
          a,2024-03-01,30\n\
@@ -58,7 +71,6 @@ fn trend_windows_and_gaps() {
          b,2024-05-02,5\n\
          c,2023-12-31,7\n",
     );
-    let built = build(&table).unwrap();
     assert_eq!(built.customers.ids, ["a", "b", "c"]);
     assert_eq!(built.reference_date, 19_905);
     assert_eq!(numbers(&built, "recency_days"), [1.0, 30.0, 183.0]);
@@ -79,13 +91,12 @@ fn trend_windows_and_gaps() {
 
 #[test]
 fn monthly_activity_includes_empty_months() {
-    let table = load(
+    let built = build_csv(
         "customer_id,order_date,amount\n\
          a,2024-01-15,10\n\
          b,2024-01-20,5\n\
          a,2024-03-02,1\n",
     );
-    let built = build(&table).unwrap();
     let m = &built.monthly;
     assert_eq!(m.months, ["2024-01", "2024-02", "2024-03"]);
     assert_eq!(m.revenue.as_deref(), Some(&[15.0, 0.0, 1.0][..]));
@@ -96,26 +107,23 @@ fn monthly_activity_includes_empty_months() {
 #[test]
 fn a_reference_date_before_the_last_purchase_is_refused() {
     let table = load("customer_id,order_date\na,2024-01-15\nb,2024-03-02\n");
-    let mut params = FeatureParams {
-        mapping: RoleMapping::from_roles(&table),
-        ..FeatureParams::default()
-    };
+    let mut params = default_params(&table);
     params.reference_date = Some(19_760); // 2024-02-08
-    let err = build_customer_table(&table, &params, &mut |_| {}).unwrap_err();
+    let err = build_with(&table, &params).unwrap_err();
     assert!(matches!(
         err,
         FeatureError::ReferenceBeforeLastPurchase { .. }
     ));
     assert!(err.to_string().contains("2024-03-02"), "{err}");
     params.reference_date = Some(19_000);
-    let err = build_customer_table(&table, &params, &mut |_| {}).unwrap_err();
+    let err = build_with(&table, &params).unwrap_err();
     assert!(matches!(
         err,
         FeatureError::ReferenceBeforeFirstPurchase { .. }
     ));
     // On the last purchase day: allowed, recency 0.
     params.reference_date = Some(19_784);
-    let built = build_customer_table(&table, &params, &mut |_| {}).unwrap();
+    let built = build_with(&table, &params).unwrap();
     assert_eq!(numbers(&built, "recency_days"), [47.0, 0.0]);
 }
 
@@ -130,15 +138,14 @@ fn switched_off_steps_keep_their_lines() {
          4,b,2024-01-04,1,1\n",
     );
     let mut params = FeatureParams {
-        mapping: RoleMapping::from_roles(&table),
         cleaning: LineCleaning {
             drop_cancellations: false,
             drop_missing_customer: false,
             drop_exact_duplicates: false,
         },
-        ..FeatureParams::default()
+        ..default_params(&table)
     };
-    let built = build_customer_table(&table, &params, &mut |_| {}).unwrap();
+    let built = build_with(&table, &params).unwrap();
     assert_eq!(built.customers.ids, ["a", "b", "(no customer ID)"]);
     assert_eq!(numbers(&built, "monetary"), [15.0, 1.0, 4.0]);
     assert_eq!(built.lines_used, 5);
@@ -146,7 +153,7 @@ fn switched_off_steps_keep_their_lines() {
     assert!(built.receipt[0].detail.starts_with("Switched off"));
 
     params.cleaning = LineCleaning::default();
-    let built = build_customer_table(&table, &params, &mut |_| {}).unwrap();
+    let built = build_with(&table, &params).unwrap();
     assert_eq!(built.customers.ids, ["a", "b"]);
     assert_eq!(numbers(&built, "monetary"), [10.0, 1.0]);
     assert_eq!(numbers(&built, "return_share"), [0.5, 0.0]);
@@ -158,12 +165,8 @@ fn switched_off_steps_keep_their_lines() {
 #[test]
 fn progress_is_reported_a_few_times_in_order() {
     let table = load("customer_id,order_date\na,2024-01-15\nb,2024-03-02\n");
-    let params = FeatureParams {
-        mapping: RoleMapping::from_roles(&table),
-        ..FeatureParams::default()
-    };
     let mut seen = Vec::new();
-    build_customer_table(&table, &params, &mut |f| seen.push(f)).unwrap();
+    build_customer_table(&table, &default_params(&table), &mut |f| seen.push(f)).unwrap();
     assert!(seen.len() <= 20);
     assert_eq!(seen.first(), Some(&0.0));
     assert_eq!(seen.last(), Some(&1.0));
@@ -186,7 +189,7 @@ fn a_text_date_column_is_read_or_refused_with_examples() {
         },
         ..FeatureParams::default()
     };
-    assert!(build_customer_table(&table, &params, &mut |_| {}).is_ok());
+    assert!(build_with(&table, &params).is_ok());
 
     let table = load("customer_id,when\na,soon\nb,later\n");
     let params = FeatureParams {
@@ -197,7 +200,7 @@ fn a_text_date_column_is_read_or_refused_with_examples() {
         },
         ..FeatureParams::default()
     };
-    let err = build_customer_table(&table, &params, &mut |_| {}).unwrap_err();
+    let err = build_with(&table, &params).unwrap_err();
     assert!(
         matches!(err, FeatureError::UnreadableDates { .. }),
         "{err:?}"

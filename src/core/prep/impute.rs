@@ -13,9 +13,15 @@ use serde::{Deserialize, Serialize};
 use crate::core::customer_table::{CustomerTable, FeatureValues};
 use crate::core::format;
 use crate::core::prep::params::{CategoricalImpute, ImputeParams, NumericImpute};
-use crate::core::prep::{feature_mut, list_names, plural, receipt_line, stats, PrepError};
-use crate::core::receipt::{ReceiptLine, ReceiptUnit};
+use crate::core::prep::{feature_mut, kind_changed, list_names, plural, stats, Step, StepOutput};
+use crate::core::receipt::ReceiptUnit;
 use crate::core::table::MISSING;
+
+const STEP: Step = Step {
+    key: "impute",
+    title: "Fill missing values",
+    unit: ReceiptUnit::Values,
+};
 
 /// The fill value of one column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -107,10 +113,7 @@ fn mode(levels: &[String], codes: &[u32]) -> Option<String> {
 }
 
 impl FittedImpute {
-    pub fn apply(
-        &self,
-        mut table: CustomerTable,
-    ) -> Result<(CustomerTable, ReceiptLine), PrepError> {
+    pub fn apply(&self, mut table: CustomerTable) -> StepOutput {
         if !self.params.enabled {
             let missing: usize = table
                 .features
@@ -125,7 +128,7 @@ impl FittedImpute {
                     plural(missing, "missing value", "missing values")
                 )
             };
-            return Ok((table, line(false, 0, detail)));
+            return Ok((table, STEP.off(detail)));
         }
         let mut filled_total = 0usize;
         let (mut numeric_cols, mut categorical_cols) = (0usize, 0usize);
@@ -162,14 +165,11 @@ impl FittedImpute {
                     n
                 }
                 (values, _) => {
-                    return Err(PrepError::KindChanged {
-                        name: fill.name.clone(),
-                        expected: match fill.fill {
-                            FillValue::Number(_) => "numeric",
-                            FillValue::Level(_) => "categorical",
-                        },
-                        found: crate::core::prep::kind_label(values),
-                    })
+                    let expected = match fill.fill {
+                        FillValue::Number(_) => "numeric",
+                        FillValue::Level(_) => "categorical",
+                    };
+                    return Err(kind_changed(&fill.name, expected, values));
                 }
             };
             filled_total += filled;
@@ -219,7 +219,7 @@ impl FittedImpute {
                 list_names(&still_missing)
             ));
         }
-        Ok((table, line(true, filled_total as u64, detail)))
+        Ok((table, STEP.done(filled_total, detail)))
     }
 
     fn numeric_rule(&self) -> String {
@@ -236,17 +236,6 @@ impl FittedImpute {
             CategoricalImpute::Constant(label) => format!("'{label}' in"),
         }
     }
-}
-
-fn line(enabled: bool, touched: u64, detail: String) -> ReceiptLine {
-    receipt_line(
-        "impute",
-        "Fill missing values",
-        enabled,
-        touched,
-        ReceiptUnit::Values,
-        detail,
-    )
 }
 
 #[cfg(test)]

@@ -64,6 +64,9 @@ pub struct FittedPrep {
     pub one_hot: FittedOneHot,
 }
 
+/// What a fitted step's `apply` gives: the table after the step and the step's receipt line.
+pub type StepOutput = Result<(CustomerTable, ReceiptLine), PrepError>;
+
 /// A prepared table and what each step did to it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prepared {
@@ -214,15 +217,12 @@ impl FittedPrep {
                     name: column.name.clone(),
                 })?;
             if feature.values.is_numeric() != column.numeric {
-                return Err(PrepError::KindChanged {
-                    name: column.name.clone(),
-                    expected: if column.numeric {
-                        "numeric"
-                    } else {
-                        "categorical"
-                    },
-                    found: kind_label(&feature.values),
-                });
+                let expected = if column.numeric {
+                    "numeric"
+                } else {
+                    "categorical"
+                };
+                return Err(kind_changed(&column.name, expected, &feature.values));
             }
         }
         if let Some(extra) = table
@@ -240,21 +240,34 @@ impl FittedPrep {
 
 // Helpers shared by the step modules.
 
-fn receipt_line(
-    step: &str,
-    title: &str,
-    enabled: bool,
-    touched: u64,
+/// A step's key and title in the receipt, and what it counts.
+#[derive(Clone, Copy)]
+struct Step {
+    key: &'static str,
+    title: &'static str,
     unit: ReceiptUnit,
-    detail: String,
-) -> ReceiptLine {
-    ReceiptLine {
-        step: step.to_string(),
-        title: title.to_string(),
-        enabled,
-        touched: if enabled { touched } else { 0 },
-        unit,
-        detail,
+}
+
+impl Step {
+    /// The line of the step switched off: nothing touched.
+    fn off(self, detail: impl Into<String>) -> ReceiptLine {
+        self.line(false, 0, detail.into())
+    }
+
+    /// The line of the step that ran and touched `touched` units.
+    fn done(self, touched: usize, detail: String) -> ReceiptLine {
+        self.line(true, touched as u64, detail)
+    }
+
+    fn line(self, enabled: bool, touched: u64, detail: String) -> ReceiptLine {
+        ReceiptLine {
+            step: self.key.to_string(),
+            title: self.title.to_string(),
+            enabled,
+            touched,
+            unit: self.unit,
+            detail,
+        }
     }
 }
 
@@ -263,6 +276,15 @@ fn kind_label(values: &FeatureValues) -> &'static str {
         "numeric"
     } else {
         "categorical"
+    }
+}
+
+/// Column `name` was `expected` when fitted and is `found` now.
+fn kind_changed(name: &str, expected: &'static str, found: &FeatureValues) -> PrepError {
+    PrepError::KindChanged {
+        name: name.to_string(),
+        expected,
+        found: kind_label(found),
     }
 }
 
@@ -286,6 +308,46 @@ fn feature_mut<'a>(table: &'a mut CustomerTable, name: &str) -> Result<&'a mut F
         })
 }
 
+/// Fits `fit_column` to each numeric column of `table` but the 0/1 ones (flags, booleans), when
+/// `enabled`. Returns the fitted columns, and the names of the numeric columns skipped: 0/1, or
+/// `fit_column` gave `None`.
+fn fit_numeric<T>(
+    enabled: bool,
+    table: &CustomerTable,
+    mut fit_column: impl FnMut(&str, &[f64]) -> Option<T>,
+) -> (Vec<T>, Vec<String>) {
+    let mut fitted = Vec::new();
+    let mut skipped = Vec::new();
+    if enabled {
+        for feature in &table.features {
+            let FeatureValues::Numeric(v) = &feature.values else {
+                continue;
+            };
+            match (!stats::is_indicator(v))
+                .then(|| fit_column(&feature.name, v))
+                .flatten()
+            {
+                Some(column) => fitted.push(column),
+                None => skipped.push(feature.name.clone()),
+            }
+        }
+    }
+    (fitted, skipped)
+}
+
+/// The values and description of the numeric column `name`, fitted as numeric; an error when
+/// the table has no such column or it is no longer numeric.
+fn numeric_mut<'a>(
+    table: &'a mut CustomerTable,
+    name: &str,
+) -> Result<(&'a mut Vec<f64>, &'a mut String), PrepError> {
+    let feature = feature_mut(table, name)?;
+    match &mut feature.values {
+        FeatureValues::Numeric(v) => Ok((v, &mut feature.description)),
+        other => Err(kind_changed(name, "numeric", other)),
+    }
+}
+
 /// `base`, or `base_2`, `base_3`, … when it is taken.
 fn unique_name(base: &str, taken: &[String]) -> String {
     if !taken.iter().any(|t| t == base) {
@@ -307,19 +369,15 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// "a, b, c, d, e and 3 more".
-fn list_names(names: &[&str]) -> String {
+fn list_names<S: AsRef<str>>(names: &[S]) -> String {
     const SHOWN: usize = 5;
+    let shown: Vec<&str> = names.iter().take(SHOWN).map(AsRef::as_ref).collect();
     if names.len() <= SHOWN {
-        return names.join(", ");
+        return shown.join(", ");
     }
     format!(
         "{} and {} more",
-        names
-            .iter()
-            .take(SHOWN)
-            .copied()
-            .collect::<Vec<_>>()
-            .join(", "),
+        shown.join(", "),
         crate::core::format::thousands((names.len() - SHOWN) as u64)
     )
 }

@@ -12,8 +12,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::customer_table::{CustomerTable, Feature, FeatureValues};
 use crate::core::prep::params::OneHotParams;
-use crate::core::prep::{kind_label, list_names, plural, receipt_line, unique_name, PrepError};
-use crate::core::receipt::{ReceiptLine, ReceiptUnit};
+use crate::core::prep::{
+    feature_index, kind_changed, list_names, plural, unique_name, Step, StepOutput,
+};
+use crate::core::receipt::ReceiptUnit;
+
+const STEP: Step = Step {
+    key: "one_hot",
+    title: "One-hot encode categories",
+    unit: ReceiptUnit::Columns,
+};
 
 /// The encoding of one categorical column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -90,25 +98,18 @@ pub fn fit(params: &OneHotParams, table: &CustomerTable) -> FittedOneHot {
 }
 
 impl FittedOneHot {
-    pub fn apply(
-        &self,
-        mut table: CustomerTable,
-    ) -> Result<(CustomerTable, ReceiptLine), PrepError> {
+    pub fn apply(&self, mut table: CustomerTable) -> StepOutput {
         if !self.params.enabled {
-            return Ok((table, line(false, 0, "off".to_string())));
+            return Ok((table, STEP.off("off")));
         }
         let mut unseen_total = 0usize;
         for encoding in &self.columns {
-            let index = crate::core::prep::feature_index(&table, &encoding.name)?;
+            let index = feature_index(&table, &encoding.name)?;
             let Some(feature) = table.features.get(index) else {
                 continue;
             };
             let FeatureValues::Categorical { levels, codes } = &feature.values else {
-                return Err(PrepError::KindChanged {
-                    name: encoding.name.clone(),
-                    expected: "categorical",
-                    found: kind_label(&feature.values),
-                });
+                return Err(kind_changed(&encoding.name, "categorical", &feature.values));
             };
             let (dummies, unseen) = encode(encoding, levels, codes);
             unseen_total += unseen;
@@ -129,12 +130,11 @@ impl FittedOneHot {
             )
         };
         for c in self.columns.iter().filter(|c| !c.other_levels.is_empty()) {
-            let names: Vec<&str> = c.other_levels.iter().map(String::as_str).collect();
             detail.push_str(&format!(
                 "; {}: {} grouped as other ({})",
                 c.name,
                 plural(c.other_levels.len(), "level", "levels"),
-                list_names(&names)
+                list_names(&c.other_levels)
             ));
         }
         if unseen_total > 0 {
@@ -143,7 +143,7 @@ impl FittedOneHot {
                 plural(unseen_total, "value", "values")
             ));
         }
-        Ok((table, line(true, self.columns.len() as u64, detail)))
+        Ok((table, STEP.done(self.columns.len(), detail)))
     }
 }
 
@@ -201,13 +201,12 @@ fn encode(encoding: &OneHotColumn, levels: &[String], codes: &[u32]) -> (Vec<Fea
         })
         .collect();
     if let Some(other) = &encoding.other_column {
-        let grouped: Vec<&str> = encoding.other_levels.iter().map(String::as_str).collect();
         names.push((
             other.clone(),
             format!(
                 "1 when {} is another level ({}), else 0",
                 encoding.name,
-                list_names(&grouped)
+                list_names(&encoding.other_levels)
             ),
         ));
     }
@@ -221,17 +220,6 @@ fn encode(encoding: &OneHotColumn, levels: &[String], codes: &[u32]) -> (Vec<Fea
         })
         .collect();
     (features, unseen)
-}
-
-fn line(enabled: bool, touched: u64, detail: String) -> ReceiptLine {
-    receipt_line(
-        "one_hot",
-        "One-hot encode categories",
-        enabled,
-        touched,
-        ReceiptUnit::Columns,
-        detail,
-    )
 }
 
 #[cfg(test)]

@@ -21,9 +21,17 @@ use crate::core::customer_table::{CustomerTable, Feature, FeatureValues};
 use crate::core::format;
 use crate::core::prep::params::{OutlierAction, OutlierMethod, OutlierParams};
 use crate::core::prep::{
-    feature_index, list_names, plural, receipt_line, stats, unique_name, PrepError,
+    feature_index, fit_numeric, list_names, numeric_mut, plural, stats, unique_name, PrepError,
+    Step, StepOutput,
 };
-use crate::core::receipt::{ReceiptLine, ReceiptUnit};
+use crate::core::receipt::ReceiptUnit;
+
+/// Counts values, or rows when they are removed.
+const STEP: Step = Step {
+    key: "outliers",
+    title: "Outliers",
+    unit: ReceiptUnit::Values,
+};
 
 /// The fitted bounds of one column: values below `lower` or above `upper` are outliers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,36 +54,23 @@ pub struct FittedOutliers {
 }
 
 pub fn fit(params: &OutlierParams, table: &CustomerTable) -> FittedOutliers {
-    let mut bounds = Vec::new();
-    let mut skipped = Vec::new();
-    if params.enabled {
-        let mut taken: Vec<String> = table.features.iter().map(|f| f.name.clone()).collect();
-        for feature in &table.features {
-            let FeatureValues::Numeric(v) = &feature.values else {
-                continue;
-            };
-            let Some((lower, upper)) = (!stats::is_indicator(v))
-                .then(|| fences(params.method, v))
-                .flatten()
-            else {
-                skipped.push(feature.name.clone());
-                continue;
-            };
-            let fitted_outliers = v.iter().filter(|&&x| x < lower || x > upper).count() as u64;
-            let flag = (params.action == OutlierAction::Flag && fitted_outliers > 0).then(|| {
-                let name = unique_name(&format!("{}_outlier", feature.name), &taken);
-                taken.push(name.clone());
-                name
-            });
-            bounds.push(OutlierBounds {
-                name: feature.name.clone(),
-                lower,
-                upper,
-                fitted_outliers,
-                flag,
-            });
-        }
-    }
+    let mut taken: Vec<String> = table.features.iter().map(|f| f.name.clone()).collect();
+    let (bounds, skipped) = fit_numeric(params.enabled, table, |name, v| {
+        let (lower, upper) = fences(params.method, v)?;
+        let fitted_outliers = v.iter().filter(|&&x| x < lower || x > upper).count() as u64;
+        let flag = (params.action == OutlierAction::Flag && fitted_outliers > 0).then(|| {
+            let flag = unique_name(&format!("{name}_outlier"), &taken);
+            taken.push(flag.clone());
+            flag
+        });
+        Some(OutlierBounds {
+            name: name.to_string(),
+            lower,
+            upper,
+            fitted_outliers,
+            flag,
+        })
+    });
     FittedOutliers {
         params: params.clone(),
         bounds,
@@ -108,15 +103,9 @@ pub fn method_label(method: OutlierMethod) -> String {
 }
 
 impl FittedOutliers {
-    pub fn apply(
-        &self,
-        mut table: CustomerTable,
-    ) -> Result<(CustomerTable, ReceiptLine), PrepError> {
+    pub fn apply(&self, mut table: CustomerTable) -> StepOutput {
         if !self.params.enabled {
-            return Ok((
-                table,
-                line(false, 0, ReceiptUnit::Values, "off".to_string()),
-            ));
+            return Ok((table, STEP.off("off")));
         }
         let method = method_label(self.params.method);
         let checked = self.bounds.len();
@@ -142,8 +131,7 @@ impl FittedOutliers {
                     checked
                 );
                 if !added.is_empty() {
-                    let names: Vec<&str> = added.iter().map(String::as_str).collect();
-                    detail.push_str(&format!("; added {}", list_names(&names)));
+                    detail.push_str(&format!("; added {}", list_names(&added)));
                 }
                 (values, ReceiptUnit::Values, detail)
             }
@@ -166,32 +154,14 @@ impl FittedOutliers {
                 plural(self.skipped.len(), "column", "columns")
             ));
         }
-        Ok((table, line(true, touched as u64, unit, detail)))
-    }
-
-    fn numeric_mut<'a>(
-        table: &'a mut CustomerTable,
-        name: &str,
-    ) -> Result<&'a mut Vec<f64>, PrepError> {
-        let index = feature_index(table, name)?;
-        match table.features.get_mut(index).map(|f| &mut f.values) {
-            Some(FeatureValues::Numeric(v)) => Ok(v),
-            Some(other) => Err(PrepError::KindChanged {
-                name: name.to_string(),
-                expected: "numeric",
-                found: crate::core::prep::kind_label(other),
-            }),
-            None => Err(PrepError::MissingColumn {
-                name: name.to_string(),
-            }),
-        }
+        Ok((table, Step { unit, ..STEP }.done(touched, detail)))
     }
 
     /// Clamp to the bounds; returns (values capped, columns with any).
     fn cap(&self, table: &mut CustomerTable) -> Result<(usize, usize), PrepError> {
         let (mut values, mut columns) = (0, 0);
         for b in &self.bounds {
-            let v = Self::numeric_mut(table, &b.name)?;
+            let (v, _) = numeric_mut(table, &b.name)?;
             let mut n = 0;
             for x in v.iter_mut() {
                 if *x < b.lower {
@@ -216,7 +186,7 @@ impl FittedOutliers {
             let Some(flag_name) = &b.flag else {
                 continue;
             };
-            let v = Self::numeric_mut(table, &b.name)?;
+            let (v, _) = numeric_mut(table, &b.name)?;
             let flags: Vec<f64> = v
                 .iter()
                 .map(|&x| f64::from(u8::from(x < b.lower || x > b.upper)))
@@ -245,7 +215,7 @@ impl FittedOutliers {
         let n = table.n_rows();
         let mut keep = vec![true; n];
         for b in &self.bounds {
-            let v = Self::numeric_mut(table, &b.name)?;
+            let (v, _) = numeric_mut(table, &b.name)?;
             for (k, &x) in keep.iter_mut().zip(v.iter()) {
                 if x < b.lower || x > b.upper {
                     *k = false;
@@ -281,10 +251,6 @@ fn retain_rows(table: &mut CustomerTable, keep: &[bool]) {
             FeatureValues::Categorical { codes, .. } => retain(codes, keep),
         }
     }
-}
-
-fn line(enabled: bool, touched: u64, unit: ReceiptUnit, detail: String) -> ReceiptLine {
-    receipt_line("outliers", "Outliers", enabled, touched, unit, detail)
 }
 
 #[cfg(test)]

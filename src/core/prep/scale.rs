@@ -11,12 +11,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::customer_table::{CustomerTable, FeatureValues};
+use crate::core::customer_table::CustomerTable;
 use crate::core::prep::params::{ScaleMethod, ScaleParams};
-use crate::core::prep::{
-    feature_mut, kind_label, list_names, plural, receipt_line, stats, PrepError,
+use crate::core::prep::{fit_numeric, list_names, numeric_mut, plural, stats, Step, StepOutput};
+use crate::core::receipt::ReceiptUnit;
+
+const STEP: Step = Step {
+    key: "scale",
+    title: "Scale",
+    unit: ReceiptUnit::Columns,
 };
-use crate::core::receipt::{ReceiptLine, ReceiptUnit};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnScale {
@@ -34,26 +38,15 @@ pub struct FittedScale {
 }
 
 pub fn fit(params: &ScaleParams, table: &CustomerTable) -> FittedScale {
-    let mut columns = Vec::new();
-    let mut skipped = Vec::new();
-    if params.enabled {
-        for feature in &table.features {
-            let FeatureValues::Numeric(v) = &feature.values else {
-                continue;
-            };
-            if stats::is_indicator(v) {
-                skipped.push(feature.name.clone());
-                continue;
-            }
-            let (center, scale) = center_scale(params.method, v).unwrap_or((0.0, 1.0));
-            let usable = scale.is_finite() && scale > 0.0;
-            columns.push(ColumnScale {
-                name: feature.name.clone(),
-                center: if center.is_finite() { center } else { 0.0 },
-                scale: if usable { scale } else { 1.0 },
-            });
-        }
-    }
+    let (columns, skipped) = fit_numeric(params.enabled, table, |name, v| {
+        let (center, scale) = center_scale(params.method, v).unwrap_or((0.0, 1.0));
+        let usable = scale.is_finite() && scale > 0.0;
+        Some(ColumnScale {
+            name: name.to_string(),
+            center: if center.is_finite() { center } else { 0.0 },
+            scale: if usable { scale } else { 1.0 },
+        })
+    });
     FittedScale {
         params: params.clone(),
         columns,
@@ -84,49 +77,30 @@ pub fn method_label(method: ScaleMethod) -> &'static str {
 }
 
 impl FittedScale {
-    pub fn apply(
-        &self,
-        mut table: CustomerTable,
-    ) -> Result<(CustomerTable, ReceiptLine), PrepError> {
+    pub fn apply(&self, mut table: CustomerTable) -> StepOutput {
         if !self.params.enabled {
-            return Ok((table, line(false, 0, "off".to_string())));
+            return Ok((table, STEP.off("off")));
         }
         let label = method_label(self.params.method);
         for c in &self.columns {
-            let feature = feature_mut(&mut table, &c.name)?;
-            let FeatureValues::Numeric(v) = &mut feature.values else {
-                return Err(PrepError::KindChanged {
-                    name: c.name.clone(),
-                    expected: "numeric",
-                    found: kind_label(&feature.values),
-                });
-            };
+            let (v, description) = numeric_mut(&mut table, &c.name)?;
             for x in v.iter_mut() {
                 *x = (*x - c.center) / c.scale;
             }
-            feature.description = format!("{}, scaled {label}", feature.description);
+            *description = format!("{description}, scaled {label}");
         }
         let mut detail = format!(
             "{label}: {}",
             plural(self.columns.len(), "column", "columns")
         );
         if !self.skipped.is_empty() {
-            let names: Vec<&str> = self.skipped.iter().map(String::as_str).collect();
-            detail.push_str(&format!("; 0/1 columns left as is: {}", list_names(&names)));
+            detail.push_str(&format!(
+                "; 0/1 columns left as is: {}",
+                list_names(&self.skipped)
+            ));
         }
-        Ok((table, line(true, self.columns.len() as u64, detail)))
+        Ok((table, STEP.done(self.columns.len(), detail)))
     }
-}
-
-fn line(enabled: bool, touched: u64, detail: String) -> ReceiptLine {
-    receipt_line(
-        "scale",
-        "Scale",
-        enabled,
-        touched,
-        ReceiptUnit::Columns,
-        detail,
-    )
 }
 
 #[cfg(test)]

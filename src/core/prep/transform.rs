@@ -9,10 +9,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::customer_table::{CustomerTable, FeatureValues};
 use crate::core::prep::params::LogParams;
-use crate::core::prep::{
-    feature_mut, kind_label, list_names, plural, receipt_line, stats, PrepError,
+use crate::core::prep::{list_names, numeric_mut, plural, stats, PrepError, Step, StepOutput};
+use crate::core::receipt::ReceiptUnit;
+
+const STEP: Step = Step {
+    key: "log",
+    title: "Log transform",
+    unit: ReceiptUnit::Columns,
 };
-use crate::core::receipt::{ReceiptLine, ReceiptUnit};
 
 /// Skewness above which the automatic choice takes a column.
 pub const AUTO_SKEWNESS: f64 = 1.0;
@@ -71,27 +75,17 @@ fn check_non_negative(name: &str, values: &[f64]) -> Result<(), PrepError> {
 }
 
 impl FittedLog {
-    pub fn apply(
-        &self,
-        mut table: CustomerTable,
-    ) -> Result<(CustomerTable, ReceiptLine), PrepError> {
+    pub fn apply(&self, mut table: CustomerTable) -> StepOutput {
         if !self.params.enabled {
-            return Ok((table, line(false, 0, "off".to_string())));
+            return Ok((table, STEP.off("off")));
         }
         for name in &self.columns {
-            let feature = feature_mut(&mut table, name)?;
-            let FeatureValues::Numeric(v) = &mut feature.values else {
-                return Err(PrepError::KindChanged {
-                    name: name.clone(),
-                    expected: "numeric",
-                    found: kind_label(&feature.values),
-                });
-            };
+            let (v, description) = numeric_mut(&mut table, name)?;
             check_non_negative(name, v)?;
             for x in v.iter_mut() {
                 *x = x.ln_1p();
             }
-            feature.description = format!("log(1 + x) of: {}", feature.description);
+            *description = format!("log(1 + x) of: {description}");
         }
         let detail = if self.columns.is_empty() {
             if self.params.columns.is_empty() {
@@ -100,7 +94,6 @@ impl FittedLog {
                 "no column chosen".to_string()
             }
         } else {
-            let names: Vec<&str> = self.columns.iter().map(String::as_str).collect();
             format!(
                 "log(1 + x) of {}{}: {}",
                 plural(self.columns.len(), "column", "columns"),
@@ -109,22 +102,11 @@ impl FittedLog {
                 } else {
                     String::new()
                 },
-                list_names(&names)
+                list_names(&self.columns)
             )
         };
-        Ok((table, line(true, self.columns.len() as u64, detail)))
+        Ok((table, STEP.done(self.columns.len(), detail)))
     }
-}
-
-fn line(enabled: bool, touched: u64, detail: String) -> ReceiptLine {
-    receipt_line(
-        "log",
-        "Log transform",
-        enabled,
-        touched,
-        ReceiptUnit::Columns,
-        detail,
-    )
 }
 
 #[cfg(test)]
