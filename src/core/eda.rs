@@ -608,6 +608,37 @@ pub fn missing_chart(table: &CustomerTable) -> Chart {
     missing_bars(columns, table.n_rows())
 }
 
+/// " · 2011-12 to the 9th only" when the first or last month is only partly covered
+/// (its dip or jump is then not a trend).
+fn partial_months(monthly: &MonthlyActivity) -> String {
+    let (first_y, first_m, first_d) = format::civil_from_days(i64::from(monthly.first_day));
+    let (last_y, last_m, last_d) = format::civil_from_days(i64::from(monthly.last_day));
+    let mut notes = Vec::new();
+    if first_d > 1 && (first_y, first_m) != (last_y, last_m) {
+        notes.push(format!(
+            "{first_y:04}-{first_m:02} from the {} only",
+            ordinal(first_d)
+        ));
+    }
+    if last_d < format::days_in_month(last_y, last_m) {
+        notes.push(format!(
+            "{last_y:04}-{last_m:02} to the {} only",
+            ordinal(last_d)
+        ));
+    }
+    notes.iter().map(|n| format!(" · {n}")).collect()
+}
+
+fn ordinal(day: u32) -> String {
+    let suffix = match (day % 10, day % 100) {
+        (1, n) if n != 11 => "st",
+        (2, n) if n != 12 => "nd",
+        (3, n) if n != 13 => "rd",
+        _ => "th",
+    };
+    format!("{day}{suffix}")
+}
+
 /// Monthly revenue (when the data has amounts), orders and active customers as line charts,
 /// ids `monthly:revenue`, `monthly:orders`, `monthly:customers`. Empty when there are no
 /// months.
@@ -624,6 +655,7 @@ pub fn monthly_charts(monthly: &MonthlyActivity) -> Vec<Chart> {
         (Some(a), _) => format!("{a} · 1 month"),
         _ => String::new(),
     };
+    let span = format!("{span}{}", partial_months(monthly));
     let line =
         |key: &str, title: &str, series: &str, y_format: ValueFormat, values: Vec<Option<f64>>| {
             let total: f64 = values.iter().flatten().sum();
@@ -870,8 +902,15 @@ mod tests {
             revenue: Some(vec![100.0, 250.5]),
             orders: vec![3, 4],
             active_customers: vec![2, 3],
+            // 2011-01-01 … 2011-02-09: February is partly covered.
+            first_day: 14_975,
+            last_day: 15_014,
         };
         let charts = monthly_charts(&monthly);
+        assert_eq!(
+            charts[0].subtitle,
+            "2011-01 to 2011-02 · 2 months · 2011-02 to the 9th only · total 351"
+        );
         let ids: Vec<&str> = charts.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(
             ids,

@@ -3,6 +3,7 @@
 // are explained. No request leaves the origin (the harness's guard checks every page).
 import { it } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import {
   LOAD_TIMEOUT_MS,
@@ -125,6 +126,27 @@ describeApp("explore", (app) => {
     const grid = page.getByTestId("customer-grid");
     await grid.waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
     assert.ok((await grid.locator("tbody tr").count()) > 10, "customer rows shown");
+
+    // Downloads stay on the machine (blob: URLs): the customer table as CSV, a chart as PNG.
+    const [csv] = await Promise.all([
+      page.waitForEvent("download", { timeout: UI_TIMEOUT_MS }),
+      page.getByTestId("export-customers").click(),
+    ]);
+    assert.match(csv.suggestedFilename(), /_customers\.csv$/);
+    const csvText = readFileSync(await csv.path(), "utf8");
+    const csvLines = csvText.trimEnd().split("\n");
+    assert.equal(csvLines.length, 4340, "header + one line per customer");
+    assert.match(csvLines[0], /^CustomerID,recency_days,frequency,monetary,/);
+    const [png] = await Promise.all([
+      page.waitForEvent("download", { timeout: UI_TIMEOUT_MS }),
+      page
+        .locator('[data-testid="chart"][data-chart-id="corr"] [data-testid="chart-download"]')
+        .click(),
+    ]);
+    assert.match(png.suggestedFilename(), /\.png$/);
+    const pngBytes = readFileSync(await png.path());
+    assert.deepEqual([...pngBytes.subarray(1, 4)], [0x50, 0x4e, 0x47], "a PNG file");
+    assert.ok(pngBytes.length > 10_000, `PNG has content (${pngBytes.length} bytes)`);
 
     await page.mouse.move(0, 0);
     await page.evaluate(() => window.scrollTo(0, 0));

@@ -176,7 +176,7 @@ export async function openApp(server, { viewport = { width: 1280, height: 900 } 
   const profile = tempDir("custos-chromium-");
   let context;
   try {
-    context = await launchChromium(profile.dir, { viewport, acceptDownloads: false });
+    context = await launchChromium(profile.dir, { viewport, acceptDownloads: true });
   } catch (err) {
     profile.remove();
     throw new Error(`could not start ${CHROMIUM} (install it with scripts/setup): ${err.message}`);

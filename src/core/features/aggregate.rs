@@ -94,7 +94,7 @@ impl Months {
         }
     }
 
-    fn into_activity(self, with_revenue: bool) -> MonthlyActivity {
+    fn into_activity(self, with_revenue: bool, first_day: i32, last_day: i32) -> MonthlyActivity {
         let months = (0..self.orders.len())
             .map(|k| {
                 let month = i64::from(self.first) + k as i64;
@@ -110,6 +110,8 @@ impl Months {
             revenue: with_revenue.then_some(self.revenue),
             orders: self.orders,
             active_customers: self.customers,
+            first_day,
+            last_day,
         }
     }
 }
@@ -313,7 +315,7 @@ pub(super) fn build(
     Ok(CustomerBuild {
         customers,
         receipt: lines::receipt(&counts, cleaning, inputs),
-        monthly: months.into_activity(has_spend),
+        monthly: months.into_activity(has_spend, first_day, last_day),
         reference_date: reference,
         lines_used: counts.kept,
         notes,

@@ -154,6 +154,10 @@ pub struct MonthlyActivity {
     pub revenue: Option<Vec<f64>>,
     pub orders: Vec<u64>,
     pub active_customers: Vec<u64>,
+    /// First and last purchase day of the cleaned lines (days since 1970-01-01), so a chart can
+    /// say when the first or last month is only partly covered.
+    pub first_day: i32,
+    pub last_day: i32,
 }
 
 /// Result of [`build_customer_table`].

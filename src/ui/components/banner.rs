@@ -1,4 +1,5 @@
-//! The error banner: one message at a time, dismissable; for ragged rows it offers to skip them.
+//! Error banners: a dismissable [`Banner`], and the Data step's [`ErrorBanner`] (one message at
+//! a time; for ragged rows it offers to skip them).
 
 use leptos::prelude::*;
 
@@ -38,24 +39,43 @@ pub fn ErrorBanner(state: AppState) -> impl IntoView {
                 }
             });
             view! {
-                <div class="banner banner-error" role="alert" data-testid="error-banner">
-                    <span class="banner-icon" aria-hidden="true">"!"</span>
-                    <div class="banner-body">
-                        <p class="banner-message">{problem.message}</p>
-                        {problem.detail.map(|d| view! { <p class="banner-detail">{d}</p> })}
-                        {offer}
-                    </div>
-                    <button
-                        type="button"
-                        class="btn-icon banner-close"
-                        aria-label="Dismiss this message"
-                        title="Dismiss"
-                        on:click=move |_| state.dismiss_problem()
-                    >
-                        "×"
-                    </button>
-                </div>
+                <Banner
+                    testid="error-banner"
+                    message=problem.message
+                    on_dismiss=Callback::new(move |_| state.dismiss_problem())
+                >
+                    {problem.detail.map(|d| view! { <p class="banner-detail">{d}</p> })}
+                    {offer}
+                </Banner>
             }
         })
+    }
+}
+
+/// A dismissable error message; `children` go under the message (details, actions).
+#[component]
+pub fn Banner(
+    testid: &'static str,
+    message: String,
+    on_dismiss: Callback<()>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <div class="banner banner-error" role="alert" data-testid=testid>
+            <span class="banner-icon" aria-hidden="true">"!"</span>
+            <div class="banner-body">
+                <p class="banner-message">{message}</p>
+                {children.map(|children| children())}
+            </div>
+            <button
+                type="button"
+                class="btn-icon banner-close"
+                aria-label="Dismiss this message"
+                title="Dismiss"
+                on:click=move |_| on_dismiss.run(())
+            >
+                "×"
+            </button>
+        </div>
     }
 }

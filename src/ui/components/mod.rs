@@ -5,6 +5,6 @@ pub mod chart;
 mod grid;
 mod progress;
 
-pub use banner::ErrorBanner;
+pub use banner::{Banner, ErrorBanner};
 pub use grid::{GridColumn, PagedGrid};
 pub use progress::{ProgressCard, ReadProgress};

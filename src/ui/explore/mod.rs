@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::ui::components::{GridColumn, PagedGrid, ProgressCard};
+use crate::ui::components::{Banner, GridColumn, PagedGrid, ProgressCard};
 use crate::ui::state::{AppState, Step, PREVIEW_PAGE};
 
 #[component]
@@ -39,21 +39,11 @@ fn ExploreProblem(state: AppState) -> impl IntoView {
     move || {
         state.explore_problem.get().map(|message| {
             view! {
-                <div class="banner banner-error" role="alert" data-testid="explore-error">
-                    <span class="banner-icon" aria-hidden="true">"!"</span>
-                    <div class="banner-body">
-                        <p class="banner-message">{message}</p>
-                    </div>
-                    <button
-                        type="button"
-                        class="btn-icon banner-close"
-                        aria-label="Dismiss this message"
-                        title="Dismiss"
-                        on:click=move |_| state.explore_problem.set(None)
-                    >
-                        "×"
-                    </button>
-                </div>
+                <Banner
+                    testid="explore-error"
+                    message=message
+                    on_dismiss=Callback::new(move |_| state.explore_problem.set(None))
+                />
             }
         })
     }
