@@ -608,19 +608,25 @@ pub fn missing_chart(table: &CustomerTable) -> Chart {
     missing_bars(columns, table.n_rows())
 }
 
-/// " · 2011-12 to the 9th only" when the first or last month is only partly covered
+/// " · 2011-12 to the 9th only" when the first or last month has less than 80 % of its days
 /// (its dip or jump is then not a trend).
 fn partial_months(monthly: &MonthlyActivity) -> String {
     let (first_y, first_m, first_d) = format::civil_from_days(i64::from(monthly.first_day));
     let (last_y, last_m, last_d) = format::civil_from_days(i64::from(monthly.last_day));
     let mut notes = Vec::new();
-    if first_d > 1 && (first_y, first_m) != (last_y, last_m) {
+    // Days covered of a month, against its length: below 80 % the month's total is not
+    // comparable with the others (a day or two missing is ordinary).
+    let partial = |covered: u32, y: i64, m: u32| {
+        (covered as f64) < 0.8 * f64::from(format::days_in_month(y, m))
+    };
+    let first_covered = format::days_in_month(first_y, first_m) + 1 - first_d;
+    if partial(first_covered, first_y, first_m) && (first_y, first_m) != (last_y, last_m) {
         notes.push(format!(
             "{first_y:04}-{first_m:02} from the {} only",
             ordinal(first_d)
         ));
     }
-    if last_d < format::days_in_month(last_y, last_m) {
+    if partial(last_d, last_y, last_m) {
         notes.push(format!(
             "{last_y:04}-{last_m:02} to the {} only",
             ordinal(last_d)
@@ -921,6 +927,15 @@ mod tests {
         };
         assert_eq!(x.len(), 2);
         assert_eq!(series[0].values, vec![Some(3.0), Some(4.0)]);
+        // Data to 2011-02-27: a day short is an ordinary month, not worth a note.
+        let nearly_full = MonthlyActivity {
+            last_day: 15_032,
+            ..monthly.clone()
+        };
+        assert_eq!(
+            monthly_charts(&nearly_full)[0].subtitle,
+            "2011-01 to 2011-02 · 2 months · total 351"
+        );
         let no_revenue = MonthlyActivity {
             revenue: None,
             ..monthly
