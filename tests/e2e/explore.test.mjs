@@ -183,6 +183,14 @@ describeApp("explore", (app) => {
       0,
       "no monetary histogram without amounts",
     );
+
+    // A reference date before every purchase is refused with the dates to choose from; the
+    // table already built stays.
+    const members = firstInteger(await page.getByTestId("explore-customers").innerText());
+    await page.getByTestId("reference-date").fill("2000-01-01");
+    const refused = await exploreError(page);
+    assert.match(refused, /2000-01-01 is before the first purchase/, refused);
+    assert.equal(firstInteger(await page.getByTestId("explore-customers").innerText()), members);
     app.guard.check();
   });
 });
