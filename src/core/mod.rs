@@ -12,5 +12,6 @@ pub mod ingest;
 pub mod prep;
 pub mod receipt;
 pub mod sample;
+pub mod segment;
 pub mod summary;
 pub mod table;
