@@ -8,6 +8,7 @@ import path from "node:path";
 import {
   LOAD_TIMEOUT_MS,
   UI_TIMEOUT_MS,
+  columnRow,
   dataFile,
   describeApp,
   ensureArtifactsDir,
@@ -81,7 +82,15 @@ describeApp("explore", (app) => {
   it("Online Retail: customer table, receipt, histogram, heatmap and monthly revenue; screenshot", async () => {
     const { page } = app;
     await loadFile(page, dataFile("online_retail_sparkguide.csv"));
+    // A role changed in the Data step reaches the Explore form: without a product id column,
+    // the product is the Description.
+    await columnRow(page, "StockCode").getByTestId("column-role-select").selectOption("");
     await goExplore(page);
+    const product = page.getByTestId("map-product").locator("option:checked");
+    await poll(async () => (await product.innerText()).trim() === "Description", {
+      message: async () => `map-product shows ${await product.innerText()}`,
+    });
+    await page.getByTestId("map-product").selectOption({ label: "StockCode" });
     // The detected shape and roles are accepted as they are.
     assert.equal(await page.getByTestId("source-transactions").isChecked(), true);
     await buildCustomers(page);

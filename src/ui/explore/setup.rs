@@ -144,13 +144,17 @@ fn number_input(
 #[component]
 pub fn SetupCard(state: AppState, shape: TableShape) -> impl IntoView {
     let columns = state.columns;
-    let initial = columns
-        .with_untracked(|c| RoleMapping::from_column_roles(c.iter().map(|c| (c.index, c.role))));
     let source = RwSignal::new(match shape {
         TableShape::Transactions => CustomerSource::Transactions,
         _ => CustomerSource::CustomerFile,
     });
-    let mapping = RwSignal::new(initial);
+    let mapping = RwSignal::new(RoleMapping::default());
+    // The roles of the Data step's column table, also after the user changes one there.
+    Effect::new(move |_| {
+        let roles = columns
+            .with(|c| RoleMapping::from_column_roles(c.iter().map(|c| (c.index, c.role))));
+        mapping.set(roles);
+    });
     let reference = RwSignal::new(String::new());
     let reference_error = RwSignal::new(None::<String>);
 
