@@ -8,5 +8,8 @@
 //! Pure Rust: no web-sys.
 
 pub mod data;
+pub mod dbscan;
+pub mod gmm;
+pub mod hierarchical;
 
 pub use data::{SegmentData, SegmentDataError};
