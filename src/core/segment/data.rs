@@ -89,7 +89,8 @@ impl SegmentData {
                 .sum::<f64>()
                 / n;
             let sd = var.sqrt();
-            if !(sd > 1e-12 * mean.abs().max(1.0)) {
+            // Also catches a NaN sd.
+            if sd.is_nan() || sd <= 1e-12 * mean.abs().max(1.0) {
                 constant.push(name.clone());
             }
             means.push(mean);
