@@ -151,8 +151,8 @@ pub fn SetupCard(state: AppState, shape: TableShape) -> impl IntoView {
     let mapping = RwSignal::new(RoleMapping::default());
     // The roles of the Data step's column table, also after the user changes one there.
     Effect::new(move |_| {
-        let roles = columns
-            .with(|c| RoleMapping::from_column_roles(c.iter().map(|c| (c.index, c.role))));
+        let roles =
+            columns.with(|c| RoleMapping::from_column_roles(c.iter().map(|c| (c.index, c.role))));
         mapping.set(roles);
     });
     let reference = RwSignal::new(String::new());
