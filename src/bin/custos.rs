@@ -86,6 +86,35 @@ mod cli {
             #[arg(short, long)]
             output: Option<PathBuf>,
         },
+        /// Segment customers: K-means for each k, its quality, the suggested k and segment sizes.
+        ///
+        /// FILE is a customer file (one row per customer) or a file of purchase lines (the
+        /// customer table is built from the detected roles, as the Explore step does). Features
+        /// are standardized before clustering. Default: every numeric feature that varies.
+        Segment {
+            file: PathBuf,
+            /// Features to segment on, comma-separated, named as in the customer table.
+            #[arg(long, value_name = "a,b,…")]
+            features: Option<String>,
+            /// Algorithm: kmeans (hierarchical, dbscan and gmm come later).
+            #[arg(long, default_value = "kmeans")]
+            algo: String,
+            /// Number of segments (skips the sweep).
+            #[arg(long, conflicts_with = "k_range")]
+            k: Option<usize>,
+            /// Range of k to sweep, both ends included.
+            #[arg(long, value_name = "FROM..TO", default_value = "2..10")]
+            k_range: String,
+            /// Seed of the random generator: same seed, same segments.
+            #[arg(long, default_value_t = 42)]
+            seed: u64,
+            /// Print JSON instead of tables.
+            #[arg(long)]
+            json: bool,
+            /// Load the file even if some rows have the wrong number of fields (they are skipped).
+            #[arg(long)]
+            skip_bad_rows: bool,
+        },
         /// Write a generated sample dataset (the ones the app offers in one click).
         Sample {
             #[arg(value_enum)]
@@ -134,6 +163,25 @@ mod cli {
                 skip_bad_rows,
                 output.as_deref(),
             ),
+            Command::Segment {
+                file,
+                features,
+                algo,
+                k,
+                k_range,
+                seed,
+                json,
+                skip_bad_rows,
+            } => segment::run(&segment::SegmentArgs {
+                file,
+                features,
+                algo,
+                k,
+                k_range,
+                seed,
+                json,
+                skip_bad_rows,
+            }),
             Command::Sample {
                 kind,
                 rows,
@@ -524,6 +572,322 @@ mod cli {
                     other => other.map_err(|e| e.to_string()),
                 }
             }
+        }
+    }
+
+    /// `custos segment`.
+    mod segment {
+        use std::io::{BufWriter, Write};
+        use std::path::PathBuf;
+
+        use serde::Serialize;
+
+        use custos::core::customer_table::{CustomerSource, CustomerTable, FeatureValues};
+        use custos::core::explore::{self, ExploreParams};
+        use custos::core::features::{FeatureParams, RoleMapping};
+        use custos::core::format;
+        use custos::core::ingest::{IngestOptions, TableShape};
+        use custos::core::prep::PrepParams;
+        use custos::core::segment::kmeans::KMeansParams;
+        use custos::core::segment::sweep::{self, KMetrics, SweepParams};
+        use custos::core::segment::SegmentData;
+
+        pub struct SegmentArgs {
+            pub file: PathBuf,
+            pub features: Option<String>,
+            pub algo: String,
+            pub k: Option<usize>,
+            pub k_range: String,
+            pub seed: u64,
+            pub json: bool,
+            pub skip_bad_rows: bool,
+        }
+
+        #[derive(Serialize)]
+        struct SegmentReport {
+            file: String,
+            /// `customers` (one row per customer) or `transactions` (built from purchase lines).
+            source: &'static str,
+            customers: usize,
+            /// Customers with a value in every feature (the ones segmented).
+            segmented: usize,
+            features: Vec<String>,
+            algo: &'static str,
+            seed: u64,
+            n_init: usize,
+            /// Customers the silhouette was computed on when sampled; null when exact.
+            silhouette_sample: Option<usize>,
+            metrics: Vec<KMetrics>,
+            suggested_k: usize,
+            chosen_k: usize,
+            reason: String,
+            notes: Vec<String>,
+            /// Largest segment first.
+            segments: Vec<SegmentSize>,
+        }
+
+        #[derive(Serialize)]
+        struct SegmentSize {
+            segment: usize,
+            size: usize,
+            share: f64,
+            /// Mean of each feature in the segment, natural units, in `features` order.
+            means: Vec<f64>,
+        }
+
+        /// Rounded to 4 decimals, as the golden files keep them.
+        fn round4(x: f64) -> f64 {
+            if x.is_finite() {
+                (x * 1e4).round() / 1e4
+            } else {
+                x
+            }
+        }
+
+        fn parse_range(text: &str) -> Result<(usize, usize), String> {
+            let bad =
+                || format!("--k-range '{text}' is not a range: write it as FROM..TO, e.g. 2..10");
+            let (from, to) = text.trim().split_once("..").ok_or_else(bad)?;
+            let to = to.strip_prefix('=').unwrap_or(to);
+            let from: usize = from.trim().parse().map_err(|_| bad())?;
+            let to: usize = to.trim().parse().map_err(|_| bad())?;
+            Ok((from, to))
+        }
+
+        /// Numeric features that vary (the default choice).
+        fn default_features(table: &CustomerTable) -> Vec<String> {
+            table
+                .features
+                .iter()
+                .filter(|f| match &f.values {
+                    FeatureValues::Numeric(values) => {
+                        let mut finite = values.iter().filter(|x| x.is_finite());
+                        let first = finite.next();
+                        first.is_some_and(|a| finite.any(|b| b != a))
+                    }
+                    FeatureValues::Categorical { .. } => false,
+                })
+                .map(|f| f.name.clone())
+                .collect()
+        }
+
+        pub fn run(args: &SegmentArgs) -> Result<(), String> {
+            if args.algo != "kmeans" {
+                return Err(match args.algo.as_str() {
+                    "hierarchical" | "dbscan" | "gmm" => format!(
+                        "--algo {}: not available yet; only kmeans is, hierarchical, dbscan and \
+                         gmm come later",
+                        args.algo
+                    ),
+                    other => format!(
+                        "--algo '{other}' is unknown: use kmeans (hierarchical, dbscan and gmm \
+                         come later)"
+                    ),
+                });
+            }
+            let (k_min, k_max) = match args.k {
+                Some(k) => (k, k),
+                None => parse_range(&args.k_range)?,
+            };
+            let ingested = super::read(&args.file, &IngestOptions::default())?;
+            ingested
+                .check_bad_rows(args.skip_bad_rows)
+                .map_err(|e| format!("{e} (use --skip-bad-rows to load the other rows)"))?;
+            let table = &ingested.table;
+            let source = if ingested.shape.shape == TableShape::Transactions {
+                CustomerSource::Transactions
+            } else {
+                CustomerSource::CustomerFile
+            };
+            let params = ExploreParams {
+                source,
+                features: FeatureParams {
+                    mapping: RoleMapping::from_roles(table),
+                    ..FeatureParams::default()
+                },
+                prep: PrepParams::default(),
+            };
+            let explored = explore::run(table, &params, &mut |_| {}).map_err(|e| e.to_string())?;
+            let customers = &explored.prepared;
+            let features: Vec<String> = match &args.features {
+                Some(list) => list
+                    .split(',')
+                    .map(|name| name.trim().to_string())
+                    .filter(|name| !name.is_empty())
+                    .collect(),
+                None => match source {
+                    CustomerSource::Transactions => ["recency_days", "frequency", "monetary"]
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect(),
+                    CustomerSource::CustomerFile => default_features(customers),
+                },
+            };
+            let data = SegmentData::from_table(customers, &features).map_err(|e| e.to_string())?;
+            let kmeans = KMeansParams {
+                k: k_min,
+                seed: args.seed,
+                ..KMeansParams::new(k_min)
+            };
+            if args.k.is_some() {
+                kmeans.check(&data).map_err(|e| e.to_string())?;
+            }
+            let params = SweepParams {
+                k_min,
+                k_max,
+                kmeans: kmeans.clone(),
+            };
+            let result = sweep::sweep(&data, &params, &mut |_| {}).map_err(|e| e.to_string())?;
+            let chosen_k = args.k.unwrap_or(result.suggested_k);
+            let reason = match args.k {
+                Some(k) => format!(
+                    "k = {k}: set with --k (silhouette {:.2}).",
+                    result.rows.first().map_or(f64::NAN, |r| r.silhouette)
+                ),
+                None => result.reason.clone(),
+            };
+            let model = result
+                .model(chosen_k)
+                .ok_or_else(|| format!("k = {chosen_k} was not fitted"))?;
+            let sizes = model.sizes();
+            let mut order: Vec<usize> = (0..sizes.len()).collect();
+            order.sort_by_key(|&c| (std::cmp::Reverse(sizes[c]), c));
+            let n = data.n_rows();
+            let segments = order
+                .iter()
+                .enumerate()
+                .map(|(rank, &c)| SegmentSize {
+                    segment: rank + 1,
+                    size: sizes[c],
+                    share: round4(sizes[c] as f64 / n as f64),
+                    means: (0..data.names.len())
+                        .map(|j| round4(model.centroids[[c, j]] * data.sds[j] + data.means[j]))
+                        .collect(),
+                })
+                .collect();
+            let mut notes = result.notes.clone();
+            if n < customers.n_rows() {
+                notes.push(format!(
+                    "{} customers left out: they miss a value in a chosen feature",
+                    format::thousands((customers.n_rows() - n) as u64)
+                ));
+            }
+            let report = SegmentReport {
+                file: args.file.display().to_string(),
+                source: match source {
+                    CustomerSource::Transactions => "transactions",
+                    CustomerSource::CustomerFile => "customers",
+                },
+                customers: customers.n_rows(),
+                segmented: n,
+                features: data.names.clone(),
+                algo: "kmeans",
+                seed: args.seed,
+                n_init: kmeans.n_init,
+                silhouette_sample: result.silhouette_sample,
+                metrics: result
+                    .rows
+                    .iter()
+                    .map(|r| KMetrics {
+                        k: r.k,
+                        inertia: round4(r.inertia),
+                        silhouette: round4(r.silhouette),
+                        calinski_harabasz: round4(r.calinski_harabasz),
+                        davies_bouldin: round4(r.davies_bouldin),
+                    })
+                    .collect(),
+                suggested_k: result.suggested_k,
+                chosen_k,
+                reason,
+                notes,
+                segments,
+            };
+            let stdout = std::io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            let written = if args.json {
+                serde_json::to_writer_pretty(&mut out, &report)
+                    .map_err(|e| e.to_string())
+                    .and_then(|()| writeln!(out).map_err(|e| e.to_string()))
+            } else {
+                print_segments(&mut out, &report).map_err(|e| e.to_string())
+            };
+            match written.and_then(|()| out.flush().map_err(|e| e.to_string())) {
+                Err(e) if e.contains("Broken pipe") => Ok(()),
+                other => other,
+            }
+        }
+
+        fn print_segments(out: &mut impl Write, r: &SegmentReport) -> std::io::Result<()> {
+            writeln!(out, "file        {}", r.file)?;
+            writeln!(
+                out,
+                "customers   {} segmented of {} ({})",
+                format::thousands(r.segmented as u64),
+                format::thousands(r.customers as u64),
+                if r.source == "transactions" {
+                    "built from purchase lines"
+                } else {
+                    "one row per customer"
+                }
+            )?;
+            writeln!(out, "features    {} (standardized)", r.features.join(", "))?;
+            writeln!(
+                out,
+                "algorithm   K-means, k-means++ start, {} restarts, seed {}",
+                r.n_init, r.seed
+            )?;
+            match r.silhouette_sample {
+                Some(n) => writeln!(
+                    out,
+                    "silhouette  on a random sample of {} customers",
+                    format::thousands(n as u64)
+                )?,
+                None => writeln!(out, "silhouette  exact, every customer")?,
+            }
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{:>4}  {:>14}  {:>10}  {:>17}  {:>14}",
+                "k", "inertia", "silhouette", "calinski-harabasz", "davies-bouldin"
+            )?;
+            for m in &r.metrics {
+                let mark = if m.k == r.chosen_k { "*" } else { " " };
+                writeln!(
+                    out,
+                    "{:>3}{mark}  {:>14.1}  {:>10.4}  {:>17.1}  {:>14.4}",
+                    m.k, m.inertia, m.silhouette, m.calinski_harabasz, m.davies_bouldin
+                )?;
+            }
+            writeln!(out)?;
+            writeln!(out, "chosen      {}", r.reason)?;
+            for note in &r.notes {
+                writeln!(out, "note        {note}")?;
+            }
+            writeln!(out)?;
+            let widths: Vec<usize> = r
+                .features
+                .iter()
+                .map(|name| name.chars().count().max(10))
+                .collect();
+            write!(out, "{:>7}  {:>9}  {:>6}", "segment", "customers", "share")?;
+            for (name, width) in r.features.iter().zip(&widths) {
+                write!(out, "  {name:>width$}")?;
+            }
+            writeln!(out)?;
+            for s in &r.segments {
+                write!(
+                    out,
+                    "{:>7}  {:>9}  {:>5.1}%",
+                    s.segment,
+                    format::thousands(s.size as u64),
+                    s.share * 100.0
+                )?;
+                for (mean, width) in s.means.iter().zip(&widths) {
+                    write!(out, "  {:>width$}", format::number(*mean))?;
+                }
+                writeln!(out)?;
+            }
+            Ok(())
         }
     }
 }

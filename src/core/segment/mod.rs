@@ -11,5 +11,8 @@ pub mod data;
 pub mod dbscan;
 pub mod gmm;
 pub mod hierarchical;
+pub mod kmeans;
+pub mod metrics;
+pub mod sweep;
 
 pub use data::{SegmentData, SegmentDataError};
