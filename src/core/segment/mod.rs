@@ -8,6 +8,9 @@
 //! Pure Rust: no web-sys.
 
 pub mod data;
+pub mod pca;
+pub mod personas;
+pub mod profile;
 pub mod dbscan;
 pub mod gmm;
 pub mod hierarchical;
