@@ -8,14 +8,14 @@
 //! Pure Rust: no web-sys.
 
 pub mod data;
-pub mod pca;
-pub mod personas;
-pub mod profile;
 pub mod dbscan;
 pub mod gmm;
 pub mod hierarchical;
 pub mod kmeans;
 pub mod metrics;
+pub mod pca;
+pub mod personas;
+pub mod profile;
 pub mod sweep;
 
 pub use data::{SegmentData, SegmentDataError};
