@@ -591,6 +591,7 @@ mod cli {
         use custos::core::segment::kmeans::KMeansParams;
         use custos::core::segment::sweep::{self, KMetrics, SweepParams};
         use custos::core::segment::SegmentData;
+        use custos::core::segment::{personas, profile};
 
         pub struct SegmentArgs {
             pub file: PathBuf,
@@ -633,6 +634,24 @@ mod cli {
             share: f64,
             /// Mean of each feature in the segment, natural units, in `features` order.
             means: Vec<f64>,
+            /// Share of all revenue (`monetary`) when the table has it.
+            revenue_share: Option<f64>,
+            /// Persona named from the segment's profile, the rule that named it, and an action.
+            persona: String,
+            rule: String,
+            action: String,
+        }
+
+        fn persona_field(
+            named: &[personas::Persona],
+            segment: usize,
+            field: impl Fn(&personas::Persona) -> &String,
+        ) -> String {
+            named
+                .iter()
+                .find(|p| p.segment == segment)
+                .map(|p| field(p).clone())
+                .unwrap_or_default()
         }
 
         /// Rounded to 4 decimals, as the golden files keep them.
@@ -753,6 +772,9 @@ mod cli {
             let mut order: Vec<usize> = (0..sizes.len()).collect();
             order.sort_by_key(|&c| (std::cmp::Reverse(sizes[c]), c));
             let n = data.n_rows();
+            let labels: Vec<Option<usize>> = model.labels.iter().map(|&c| Some(c)).collect();
+            let profiles = profile::profile_segments(customers, &data.rows, &labels, model.k());
+            let named = personas::name_personas(&profiles, &data.names);
             let segments = order
                 .iter()
                 .enumerate()
@@ -763,6 +785,15 @@ mod cli {
                     means: (0..data.names.len())
                         .map(|j| round4(model.centroids[[c, j]] * data.sds[j] + data.means[j]))
                         .collect(),
+                    revenue_share: profiles
+                        .segments
+                        .iter()
+                        .find(|p| p.segment == c)
+                        .and_then(|p| p.revenue_share)
+                        .map(round4),
+                    persona: persona_field(&named, c, |p| &p.name),
+                    rule: persona_field(&named, c, |p| &p.rule),
+                    action: persona_field(&named, c, |p| &p.action),
                 })
                 .collect();
             let mut notes = result.notes.clone();
@@ -886,6 +917,16 @@ mod cli {
                     write!(out, "  {:>width$}", format::number(*mean))?;
                 }
                 writeln!(out)?;
+            }
+            writeln!(out)?;
+            for s in &r.segments {
+                let revenue = s
+                    .revenue_share
+                    .map(|share| format!(", {:.1}% of revenue", share * 100.0))
+                    .unwrap_or_default();
+                writeln!(out, "segment {}  {}{revenue}", s.segment, s.persona)?;
+                writeln!(out, "  why       {}", s.rule)?;
+                writeln!(out, "  action    {}", s.action)?;
             }
             Ok(())
         }
