@@ -42,17 +42,6 @@ fn blobs_noise() -> (SegmentData, Vec<String>) {
     (segment_data(&table, &["x", "y"]), planted)
 }
 
-fn from_matrix(matrix: Array2<f64>) -> SegmentData {
-    let d = matrix.ncols();
-    SegmentData {
-        names: (0..d).map(|j| format!("f{j}")).collect(),
-        rows: (0..matrix.nrows()).collect(),
-        means: vec![0.0; d],
-        sds: vec![1.0; d],
-        matrix,
-    }
-}
-
 /// Mean silhouette (Euclidean), the same definition as scikit-learn's `silhouette_score`.
 fn silhouette(matrix: &Array2<f64>, labels: &[usize]) -> f64 {
     let n = matrix.nrows();
@@ -133,7 +122,7 @@ fn random_matrix(rows: usize, cols: usize, seed: u64) -> Array2<f64> {
 
 #[test]
 fn ward_above_the_exact_limit_clusters_a_seeded_sample() {
-    let data = from_matrix(random_matrix(20_000, 3, 1));
+    let data = SegmentData::from_standardized(random_matrix(20_000, 3, 1));
     let params = WardParams {
         max_exact_rows: 2_000,
         seed: 7,
@@ -206,7 +195,7 @@ fn k_distance_is_sorted_descending_with_a_knee() {
 
 #[test]
 fn k_distance_of_large_data_uses_a_seeded_sample_of_query_rows() {
-    let data = from_matrix(random_matrix(5_100, 2, 3));
+    let data = SegmentData::from_standardized(random_matrix(5_100, 2, 3));
     let curve = k_distance(&data, 3);
     assert_eq!(
         curve.sampled,
@@ -276,7 +265,7 @@ fn gmm_same_seed_same_labels() {
 
 #[test]
 fn gmm_too_many_components_is_a_clear_error() {
-    let data = from_matrix(ndarray::array![[0.0, 1.0], [1.0, 0.0], [2.0, 2.0]]);
+    let data = SegmentData::from_standardized(ndarray::array![[0.0, 1.0], [1.0, 0.0], [2.0, 2.0]]);
     let err = GmmParams::new(4).fit(&data).unwrap_err();
     assert!(matches!(err, GmmError::TooManyComponents { .. }));
     assert!(err.to_string().contains("choose fewer components"), "{err}");
@@ -290,7 +279,7 @@ fn gmm_on_identical_customers_fails_with_advice() {
         reg_covariance: 0.0,
         ..GmmParams::new(3)
     }
-    .fit(&from_matrix(matrix))
+    .fit(&SegmentData::from_standardized(matrix))
     .unwrap_err();
     assert!(err.to_string().contains("fewer components"), "{err}");
 }

@@ -112,6 +112,19 @@ impl SegmentData {
         })
     }
 
+    /// A matrix taken as already standardized (means 0, sds 1 recorded), with features named
+    /// `f0`, `f1`, … and rows numbered from 0: for fixtures and generated data.
+    pub fn from_standardized(matrix: Array2<f64>) -> SegmentData {
+        let d = matrix.ncols();
+        SegmentData {
+            names: (0..d).map(|j| format!("f{j}")).collect(),
+            rows: (0..matrix.nrows()).collect(),
+            means: vec![0.0; d],
+            sds: vec![1.0; d],
+            matrix,
+        }
+    }
+
     pub fn n_rows(&self) -> usize {
         self.matrix.nrows()
     }

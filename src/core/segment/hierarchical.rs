@@ -352,14 +352,7 @@ mod tests {
     use ndarray::array;
 
     fn data(matrix: Array2<f64>) -> SegmentData {
-        let d = matrix.ncols();
-        SegmentData {
-            names: (0..d).map(|j| format!("f{j}")).collect(),
-            rows: (0..matrix.nrows()).collect(),
-            means: vec![0.0; d],
-            sds: vec![1.0; d],
-            matrix,
-        }
+        SegmentData::from_standardized(matrix)
     }
 
     #[test]
