@@ -14,8 +14,16 @@ use super::{now_ms, post, STATE};
 /// Rows in one page of the customer preview.
 pub const CUSTOMER_PAGE_ROWS: usize = 100;
 
-/// Start the Explore step; an earlier job in progress is abandoned.
+/// Start the Explore step, unless a read or another build is in progress.
 pub(crate) fn start(params: ExploreParams) {
+    // A read (or another build) in progress would be abandoned silently: refuse instead.
+    if STATE.with(|s| s.borrow().active_job.is_some()) {
+        post(&Event::ExploreFailed {
+            message: "Custos is still reading a file or building a table. Wait for it to finish                       or cancel it, then build the customer table."
+                .to_string(),
+        });
+        return;
+    }
     let job = STATE.with(|s| s.borrow_mut().start_explore_job());
     wasm_bindgen_futures::spawn_local(run(job, params));
 }
@@ -79,6 +87,7 @@ async fn run(job: u64, params: ExploreParams) {
     // Stage 3: charts and the view.
     let event = STATE.with(|s| {
         let mut state = s.borrow_mut();
+        state.active_job = None;
         let Some(loaded) = state.current.as_ref() else {
             return Event::ExploreFailed {
                 message: "The loaded dataset was replaced while the customer table was being \
@@ -88,7 +97,6 @@ async fn run(job: u64, params: ExploreParams) {
         };
         let charts = explore::default_gallery(&explored, &loaded.ingested.table);
         let view = explore_view(&explored, &params, charts, now_ms() - started);
-        state.active_job = None;
         state.explored = Some(explored);
         Event::Explored(Box::new(view))
     });

@@ -179,7 +179,7 @@ pub fn SetupCard(state: AppState, shape: TableShape) -> impl IntoView {
     let one_hot_levels = RwSignal::new(defaults.one_hot.max_levels as f64);
 
     let is_transactions = move || source.get() == CustomerSource::Transactions;
-    let busy = move || state.exploring.with(Option::is_some);
+    let busy = move || state.exploring.with(Option::is_some) || state.reading.with(Option::is_some);
 
     let prep_params = move || PrepParams {
         impute: ImputeParams {
