@@ -91,30 +91,7 @@ mod cli {
         /// FILE is a customer file (one row per customer) or a file of purchase lines (the
         /// customer table is built from the detected roles, as the Explore step does). Features
         /// are standardized before clustering. Default: every numeric feature that varies.
-        Segment {
-            file: PathBuf,
-            /// Features to segment on, comma-separated, named as in the customer table.
-            #[arg(long, value_name = "a,b,…")]
-            features: Option<String>,
-            /// Algorithm: kmeans (hierarchical, dbscan and gmm come later).
-            #[arg(long, default_value = "kmeans")]
-            algo: String,
-            /// Number of segments (skips the sweep).
-            #[arg(long, conflicts_with = "k_range")]
-            k: Option<usize>,
-            /// Range of k to sweep, both ends included.
-            #[arg(long, value_name = "FROM..TO", default_value = "2..10")]
-            k_range: String,
-            /// Seed of the random generator: same seed, same segments.
-            #[arg(long, default_value_t = 42)]
-            seed: u64,
-            /// Print JSON instead of tables.
-            #[arg(long)]
-            json: bool,
-            /// Load the file even if some rows have the wrong number of fields (they are skipped).
-            #[arg(long)]
-            skip_bad_rows: bool,
-        },
+        Segment(segment::SegmentArgs),
         /// Write a generated sample dataset (the ones the app offers in one click).
         Sample {
             #[arg(value_enum)]
@@ -163,25 +140,7 @@ mod cli {
                 skip_bad_rows,
                 output.as_deref(),
             ),
-            Command::Segment {
-                file,
-                features,
-                algo,
-                k,
-                k_range,
-                seed,
-                json,
-                skip_bad_rows,
-            } => segment::run(&segment::SegmentArgs {
-                file,
-                features,
-                algo,
-                k,
-                k_range,
-                seed,
-                json,
-                skip_bad_rows,
-            }),
+            Command::Segment(args) => segment::run(&args),
             Command::Sample {
                 kind,
                 rows,
@@ -593,14 +552,29 @@ mod cli {
         use custos::core::segment::SegmentData;
         use custos::core::segment::{personas, profile};
 
+        #[derive(clap::Args)]
         pub struct SegmentArgs {
             pub file: PathBuf,
+            /// Features to segment on, comma-separated, named as in the customer table.
+            #[arg(long, value_name = "a,b,…")]
             pub features: Option<String>,
+            /// Algorithm: kmeans (hierarchical, dbscan and gmm come later).
+            #[arg(long, default_value = "kmeans")]
             pub algo: String,
+            /// Number of segments (skips the sweep).
+            #[arg(long, conflicts_with = "k_range")]
             pub k: Option<usize>,
+            /// Range of k to sweep, both ends included.
+            #[arg(long, value_name = "FROM..TO", default_value = "2..10")]
             pub k_range: String,
+            /// Seed of the random generator: same seed, same segments.
+            #[arg(long, default_value_t = 42)]
             pub seed: u64,
+            /// Print JSON instead of tables.
+            #[arg(long)]
             pub json: bool,
+            /// Load the file even if some rows have the wrong number of fields (they are skipped).
+            #[arg(long)]
             pub skip_bad_rows: bool,
         }
 

@@ -191,17 +191,9 @@ pub fn preview_rows(table: &Table, offset: usize, limit: usize) -> Vec<Vec<Optio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::ingest::infer::{infer_column, InferContext};
 
     fn column(name: &str, cells: &[&str]) -> Column {
-        let mut c = Column::from_cells(name, cells);
-        infer_column(
-            &mut c,
-            &InferContext {
-                decimal_comma_allowed: false,
-            },
-        );
-        c
+        Column::inferred(name, cells)
     }
 
     #[test]

@@ -196,6 +196,19 @@ impl Column {
         Column::raw(name.to_string(), dict, codes)
     }
 
+    /// A column from cell texts with its type inferred (test fixtures; no decimal comma).
+    #[cfg(test)]
+    pub(crate) fn inferred(name: &str, cells: &[&str]) -> Column {
+        let mut column = Column::from_cells(name, cells);
+        infer::infer_column(
+            &mut column,
+            &infer::InferContext {
+                decimal_comma_allowed: false,
+            },
+        );
+        column
+    }
+
     pub fn len(&self) -> usize {
         self.codes.len()
     }

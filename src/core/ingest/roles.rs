@@ -550,17 +550,9 @@ fn product_score(name: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::ingest::infer::{infer_column, InferContext};
 
     fn column(name: &str, cells: &[&str]) -> Column {
-        let mut c = Column::from_cells(name, cells);
-        infer_column(
-            &mut c,
-            &InferContext {
-                decimal_comma_allowed: false,
-            },
-        );
-        c
+        Column::inferred(name, cells)
     }
 
     /// A table from (name, cells) pairs, with roles detected.
