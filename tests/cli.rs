@@ -1,4 +1,6 @@
-//! The `custos` binary: golden `inspect --json` output for small fixtures, and one-line errors.
+//! The `custos` binary: golden `inspect --json` and `segment --json` output for small fixtures
+//! (one golden per segmentation algorithm), the segment report and `-o` CSV, one-line errors,
+//! and the Mall_Customers silhouette bar through `custos segment`.
 
 mod common;
 
@@ -67,4 +69,176 @@ fn bad_files_fail_with_one_line() {
     let output = run_ok(custos().arg("inspect").arg(&ragged).arg("--skip-bad-rows"));
     assert!(String::from_utf8_lossy(&output.stdout).contains("skipped     1 bad rows"));
     std::fs::remove_dir_all(&dir).ok();
+}
+
+// ---- custos segment ----
+
+/// `custos segment <fixture> <args> --json`, run from the fixture folder so the file name in the
+/// report does not depend on the checkout path.
+fn segment_json(file: &str, args: &[&str]) -> String {
+    let output = run_ok(
+        custos()
+            .current_dir(fixture(""))
+            .args(["segment", file])
+            .args(args)
+            .arg("--json"),
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Four planted segments of 10 customers (frequency and monetary are skewed, so logged).
+const PLANTED: &str = "segment_customers_planted.csv";
+
+/// Compare `segment --json --algo <algo>` on the planted fixture with its golden file (K-means
+/// keeps the name it had before the other algorithms came).
+fn planted_golden(algo: &str, args: &[&str]) {
+    let json = segment_json(PLANTED, &[&["--algo", algo], args].concat());
+    let name = match algo {
+        "kmeans" => format!("{PLANTED}.json"),
+        _ => format!("{PLANTED}.{algo}.json"),
+    };
+    check_golden(&name, &json);
+}
+
+#[test]
+fn segment_golden_kmeans() {
+    planted_golden("kmeans", &["--k-range", "2..6"]);
+}
+
+#[test]
+fn segment_golden_hierarchical() {
+    planted_golden("hierarchical", &["--k-range", "2..6"]);
+}
+
+#[test]
+fn segment_golden_dbscan() {
+    planted_golden("dbscan", &[]);
+}
+
+#[test]
+fn segment_golden_gmm() {
+    planted_golden("gmm", &["--k-range", "2..6"]);
+}
+
+#[test]
+fn segment_text_report_and_output_csv() {
+    let dir = std::env::temp_dir().join(format!("custos-cli-segment-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("segmented.csv");
+    let output = run_ok(
+        custos()
+            .args(["segment".as_ref(), fixture(PLANTED).as_os_str()])
+            .args(["--k", "4", "--k-range", "2..6", "-o"])
+            .arg(&csv),
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    for needle in [
+        "features    recency_days, frequency (log), monetary (log) (standardized)",
+        "algorithm   K-means, k-means++ start, 10 restarts, seed 42",
+        "  4*  ",
+        "chosen      k = 4: your choice, also the suggestion",
+        "segment 1  High-Value Loyalists, 76.5% of revenue",
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in:\n{text}");
+    }
+    let written = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = written.lines();
+    assert_eq!(
+        lines.next(),
+        Some("customer_id,recency_days,frequency,monetary,segment")
+    );
+    assert_eq!(lines.clone().count(), 40);
+    assert_eq!(
+        lines
+            .filter(|l| l.ends_with(",High-Value Loyalists"))
+            .count(),
+        10
+    );
+    // Without the log transform nothing is marked, and the note is gone.
+    let json = segment_json(PLANTED, &["--k", "4", "--k-range", "4..4", "--no-log"]);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["log_features"], serde_json::json!([]));
+    assert_eq!(report["chosen_k"], 4);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn segment_bad_input_is_one_line() {
+    let dir = std::env::temp_dir().join(format!("custos-cli-segment-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let constant = dir.join("constant.csv");
+    std::fs::write(
+        &constant,
+        "customer_id,a,b,c\nC1,1,5,7\nC2,2,3,7\nC3,3,8,7\nC4,4,1,7\nC5,5,9,7\nC6,6,2,7\n",
+    )
+    .unwrap();
+    // 7 customers, 5 of them distinct in (recency, frequency).
+    let small = fixture("segment_customers.csv");
+    let planted = fixture(PLANTED);
+    let cases: [(&std::path::Path, &[&str], &str); 9] = [
+        (
+            &small,
+            &["--features", "recency_days,frequency", "--k", "8"],
+            "k = 8 is too many segments: there are only 5 distinct customers",
+        ),
+        (
+            &small,
+            &["--features", "recency_days"],
+            "at least 2 numeric",
+        ),
+        (&small, &["--features", "nope,frequency"], "'nope'"),
+        (
+            &constant,
+            &["--features", "a,b,c"],
+            "'c' has the same value for every customer",
+        ),
+        (
+            &small,
+            &["--algo", "kmean"],
+            "use kmeans, hierarchical, dbscan or gmm",
+        ),
+        (
+            &small,
+            &["--eps", "0.5"],
+            "--eps applies only to --algo dbscan",
+        ),
+        (
+            &small,
+            &["--algo", "dbscan", "--k", "3"],
+            "--k does not apply to --algo dbscan",
+        ),
+        (&small, &["--k-range", "2-5"], "FROM..TO"),
+        (
+            &planted,
+            &["--algo", "dbscan", "--eps", "0.001"],
+            "Every customer is noise at eps = 1.00e-3: raise eps (the k-distance plot suggests ≈",
+        ),
+    ];
+    for (file, args, needle) in cases {
+        let mut all = vec![std::ffi::OsStr::new("segment"), file.as_os_str()];
+        all.extend(args.iter().map(std::ffi::OsStr::new));
+        let message = one_line_error(&all);
+        assert!(message.contains(needle), "{args:?}: {message}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Mall_Customers, income and spending score, k = 5: the reference silhouette is 0.555
+/// (scikit-learn K-means); Ward through the same path reaches 0.554.
+#[test]
+fn segment_mall_income_score_k5_through_the_cli() {
+    let mall = common::data_dir().join("Mall_Customers.csv");
+    for (algo, bar) in [("kmeans", 0.55), ("hierarchical", 0.549)] {
+        let output = run_ok(
+            custos()
+                .args(["segment".as_ref(), mall.as_os_str()])
+                .args(["--features", "Annual Income (k$),Spending Score (1-100)"])
+                .args(["--k", "5", "--algo", algo, "--json"]),
+        );
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let silhouette = report["silhouette"].as_f64().unwrap();
+        assert!(silhouette >= bar, "{algo}: silhouette {silhouette} < {bar}");
+        assert_eq!(report["chosen_k"], 5, "{algo}");
+        assert_eq!(report["segments"].as_array().unwrap().len(), 5, "{algo}");
+    }
 }

@@ -1,6 +1,6 @@
 //! Segment quality bar (issue 4): K-means silhouette at the same k within 0.005 of
 //! scikit-learn's K-means (k-means++, n_init=10) on standardized features, plus determinism, the
-//! k-above-distinct-customers refusal and the `custos segment --json` golden.
+//! k-above-distinct-customers refusal. The `custos segment` goldens and errors are in `cli.rs`.
 //!
 //! References: scikit-learn 1.9.1 on the same machine, `StandardScaler` then
 //! `KMeans(k, init="k-means++", n_init=10, random_state=0 and 42)`, `silhouette_score` exact
@@ -8,14 +8,12 @@
 
 mod common;
 
-use std::ffi::OsStr;
-
 use custos::core::customer_table::CustomerTable;
 use custos::core::segment::kmeans::{KMeansError, KMeansParams};
 use custos::core::segment::metrics;
 use custos::core::segment::SegmentData;
 
-use common::{check_golden, custos, fixture, load_data, one_line_error, run_ok};
+use common::{fixture, load_data};
 
 const TOLERANCE: f64 = 0.005;
 
@@ -116,51 +114,4 @@ fn k_above_distinct_customers_is_refused_with_a_clear_message() {
             .starts_with("k = 8 is more than the 5 distinct customers"),
         "{err}"
     );
-}
-
-#[test]
-fn cli_segment_json_golden() {
-    // Four planted segments of 10 customers; run from the fixture folder so the file name in
-    // the report does not depend on the checkout path.
-    let output = run_ok(
-        custos()
-            .current_dir(fixture(""))
-            .args(["segment", "segment_customers_planted.csv"])
-            .args(["--k-range", "2..6", "--json"]),
-    );
-    check_golden(
-        "segment_customers_planted.csv.json",
-        &String::from_utf8(output.stdout).unwrap(),
-    );
-}
-
-#[test]
-fn cli_segment_bad_input_is_one_line() {
-    let file = fixture("segment_customers.csv");
-    let error = one_line_error(&[
-        OsStr::new("segment"),
-        file.as_os_str(),
-        OsStr::new("--features"),
-        OsStr::new("recency_days,frequency"),
-        OsStr::new("--k"),
-        OsStr::new("8"),
-    ]);
-    assert!(
-        error.contains("k = 8 is more than the 5 distinct customers"),
-        "{error}"
-    );
-    let error = one_line_error(&[
-        OsStr::new("segment"),
-        file.as_os_str(),
-        OsStr::new("--algo"),
-        OsStr::new("dbscan"),
-    ]);
-    assert!(error.contains("kmeans"), "{error}");
-    let error = one_line_error(&[
-        OsStr::new("segment"),
-        file.as_os_str(),
-        OsStr::new("--features"),
-        OsStr::new("nope,frequency"),
-    ]);
-    assert!(error.contains("'nope'"), "{error}");
 }

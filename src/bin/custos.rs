@@ -86,11 +86,12 @@ mod cli {
             #[arg(short, long)]
             output: Option<PathBuf>,
         },
-        /// Segment customers: K-means for each k, its quality, the suggested k and segment sizes.
+        /// Segment customers (K-means, Ward, DBSCAN or a Gaussian mixture): the k sweep, the
+        /// chosen k, segment profiles and personas, as the app's Segment step.
         ///
         /// FILE is a customer file (one row per customer) or a file of purchase lines (the
-        /// customer table is built from the detected roles, as the Explore step does). Features
-        /// are standardized before clustering. Default: every numeric feature that varies.
+        /// customer table is built from the detected roles, as the Explore step does). Skewed
+        /// features are log-transformed (unless --no-log), then every feature is standardized.
         Segment(segment::SegmentArgs),
         /// Write a generated sample dataset (the ones the app offers in one click).
         Sample {
@@ -534,9 +535,11 @@ mod cli {
         }
     }
 
-    /// `custos segment`.
+    /// `custos segment`: the Segment step of the app (`core::segment::run`), so the CLI and the
+    /// app give the same segments for the same choices. This module only turns flags into
+    /// [`SegmentParams`] and the [`Segmentation`] into a report; it does no numeric work.
     mod segment {
-        use std::io::{BufWriter, Write};
+        use std::io::Write;
         use std::path::PathBuf;
 
         use serde::Serialize;
@@ -547,28 +550,56 @@ mod cli {
         use custos::core::format;
         use custos::core::ingest::{IngestOptions, TableShape};
         use custos::core::prep::PrepParams;
+        use custos::core::segment::dbscan::{DbscanError, DbscanParams};
+        use custos::core::segment::gmm::GmmParams;
         use custos::core::segment::kmeans::KMeansParams;
-        use custos::core::segment::sweep::{self, KMetrics, SweepParams};
-        use custos::core::segment::SegmentData;
-        use custos::core::segment::{personas, profile};
+        use custos::core::segment::personas::Persona;
+        use custos::core::segment::run::{
+            self, Algorithm, SegmentError, SegmentParams, Segmentation,
+        };
+        use custos::core::segment::sweep::KMetrics;
+        use custos::core::segment::SegmentDataError;
+
+        /// The `--algo` names, in the order the help lists them.
+        const ALGORITHMS: [(&str, Algorithm); 4] = [
+            ("kmeans", Algorithm::KMeans),
+            ("hierarchical", Algorithm::Hierarchical),
+            ("dbscan", Algorithm::Dbscan),
+            ("gmm", Algorithm::Gmm),
+        ];
 
         #[derive(clap::Args)]
         pub struct SegmentArgs {
             pub file: PathBuf,
-            /// Features to segment on, comma-separated, named as in the customer table.
+            /// Features to segment on, comma-separated, named as in the customer table (default:
+            /// recency, frequency and monetary for purchase lines; every numeric feature that
+            /// varies and is not 0/1 for a customer file).
             #[arg(long, value_name = "a,b,…")]
             pub features: Option<String>,
-            /// Algorithm: kmeans (hierarchical, dbscan and gmm come later).
-            #[arg(long, default_value = "kmeans")]
+            /// Algorithm: kmeans, hierarchical (Ward), dbscan or gmm (Gaussian mixture).
+            #[arg(long, value_name = "ALGO", default_value = "kmeans")]
             pub algo: String,
-            /// Number of segments (skips the sweep).
-            #[arg(long, conflicts_with = "k_range")]
+            /// Number of segments (default: the suggested k). The k sweep still runs, so its
+            /// metrics show how this k compares.
+            #[arg(long)]
             pub k: Option<usize>,
-            /// Range of k to sweep, both ends included.
-            #[arg(long, value_name = "FROM..TO", default_value = "2..10")]
-            pub k_range: String,
+            /// Range of k to sweep, both ends included (default 2..10).
+            #[arg(long, value_name = "FROM..TO")]
+            pub k_range: Option<String>,
+            /// DBSCAN only: neighbourhood radius in standardized units (default: the knee of the
+            /// k-distance curve).
+            #[arg(long, value_name = "X", allow_negative_numbers = true)]
+            pub eps: Option<f64>,
+            /// DBSCAN only: customers within eps, itself included, that make a core customer
+            /// (default 5).
+            #[arg(long, value_name = "N")]
+            pub min_points: Option<usize>,
+            /// Do not log-transform skewed features before standardizing (on by default, as in
+            /// the app).
+            #[arg(long)]
+            pub no_log: bool,
             /// Seed of the random generator: same seed, same segments.
-            #[arg(long, default_value_t = 42)]
+            #[arg(long, default_value_t = KMeansParams::DEFAULT_SEED)]
             pub seed: u64,
             /// Print JSON instead of tables.
             #[arg(long)]
@@ -576,6 +607,10 @@ mod cli {
             /// Load the file even if some rows have the wrong number of fields (they are skipped).
             #[arg(long)]
             pub skip_bad_rows: bool,
+            /// Write the customer table with a `segment` column (persona names; "Noise" for
+            /// DBSCAN noise; plus `segment_probability` for gmm) as CSV to this file.
+            #[arg(short, long, value_name = "FILE")]
+            pub output: Option<PathBuf>,
         }
 
         #[derive(Serialize)]
@@ -584,48 +619,65 @@ mod cli {
             /// `customers` (one row per customer) or `transactions` (built from purchase lines).
             source: &'static str,
             customers: usize,
-            /// Customers with a value in every feature (the ones segmented).
+            /// Customers with a value in every feature (the ones segmented, noise included).
             segmented: usize,
             features: Vec<String>,
+            /// Features log-transformed (log(1 + x)) before standardizing.
+            log_features: Vec<String>,
+            /// `kmeans`, `hierarchical`, `dbscan` or `gmm`.
             algo: &'static str,
             seed: u64,
-            n_init: usize,
+            /// K-means restarts, or Gaussian mixture EM runs.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            n_init: Option<usize>,
             /// Customers the silhouette was computed on when sampled; null when exact.
             silhouette_sample: Option<usize>,
+            /// Mean silhouette of the segmentation (DBSCAN: noise left out).
+            silhouette: Option<f64>,
+            /// The k sweep (K-means fits; tree cuts for hierarchical); empty for DBSCAN.
             metrics: Vec<KMetrics>,
-            suggested_k: usize,
+            suggested_k: Option<usize>,
+            /// Segments made (DBSCAN: found).
             chosen_k: usize,
             reason: String,
             notes: Vec<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            eps: Option<f64>,
+            /// The knee of the k-distance curve.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            suggested_eps: Option<f64>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            min_points: Option<usize>,
+            /// DBSCAN: customers in no segment.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            noise: Option<usize>,
+            /// Where `-o` wrote the segmented customer table.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            output: Option<String>,
             /// Largest segment first.
-            segments: Vec<SegmentSize>,
+            segments: Vec<SegmentRow>,
         }
 
         #[derive(Serialize)]
-        struct SegmentSize {
+        struct SegmentRow {
+            /// 1 = the largest.
             segment: usize,
             size: usize,
+            /// Of the customers segmented, noise included.
             share: f64,
             /// Mean of each feature in the segment, natural units, in `features` order.
-            means: Vec<f64>,
+            means: Vec<Option<f64>>,
             /// Share of all revenue (`monetary`) when the table has it.
             revenue_share: Option<f64>,
+            /// Mean silhouette of the segment's customers (of those in the sample when sampled).
+            silhouette: Option<f64>,
+            /// Gaussian mixture: mean probability of the segment's customers to belong to it.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            membership: Option<f64>,
             /// Persona named from the segment's profile, the rule that named it, and an action.
             persona: String,
             rule: String,
             action: String,
-        }
-
-        fn persona_field(
-            named: &[personas::Persona],
-            segment: usize,
-            field: impl Fn(&personas::Persona) -> &String,
-        ) -> String {
-            named
-                .iter()
-                .find(|p| p.segment == segment)
-                .map(|p| field(p).clone())
-                .unwrap_or_default()
         }
 
         /// Rounded to 4 decimals, as the golden files keep them.
@@ -635,6 +687,29 @@ mod cli {
             } else {
                 x
             }
+        }
+
+        fn parse_algorithm(name: &str) -> Result<Algorithm, String> {
+            let wanted = name.trim().to_lowercase();
+            ALGORITHMS
+                .iter()
+                .find(|(n, _)| *n == wanted)
+                .map(|&(_, a)| a)
+                .ok_or_else(|| {
+                    let names: Vec<&str> = ALGORITHMS.iter().map(|(n, _)| *n).collect();
+                    let (last, init) = names.split_last().unwrap_or((&"kmeans", &[]));
+                    format!(
+                        "--algo '{name}' is unknown: use {} or {last}",
+                        init.join(", ")
+                    )
+                })
+        }
+
+        fn algorithm_name(algorithm: Algorithm) -> &'static str {
+            ALGORITHMS
+                .iter()
+                .find(|(_, a)| *a == algorithm)
+                .map_or("kmeans", |&(n, _)| n)
         }
 
         fn parse_range(text: &str) -> Result<(usize, usize), String> {
@@ -647,41 +722,77 @@ mod cli {
             Ok((from, to))
         }
 
-        /// Numeric features that vary (the default choice).
-        fn default_features(table: &CustomerTable) -> Vec<String> {
-            table
-                .features
-                .iter()
-                .filter(|f| match &f.values {
-                    FeatureValues::Numeric(values) => {
-                        let mut finite = values.iter().filter(|x| x.is_finite());
-                        let first = finite.next();
-                        first.is_some_and(|a| finite.any(|b| b != a))
-                    }
-                    FeatureValues::Categorical { .. } => false,
-                })
-                .map(|f| f.name.clone())
-                .collect()
+        /// The flags as Segment-step choices (features are filled in once the table is built).
+        /// Flags that do not apply to the algorithm are refused rather than ignored.
+        fn params_from_flags(args: &SegmentArgs) -> Result<SegmentParams, String> {
+            let algorithm = parse_algorithm(&args.algo)?;
+            let defaults = SegmentParams::default();
+            if algorithm.takes_k() {
+                if args.eps.is_some() || args.min_points.is_some() {
+                    let flag = if args.eps.is_some() {
+                        "--eps"
+                    } else {
+                        "--min-points"
+                    };
+                    return Err(format!(
+                        "{flag} applies only to --algo dbscan (this run uses {}); leave it out \
+                         or choose the number of segments with --k",
+                        algorithm_name(algorithm)
+                    ));
+                }
+            } else if args.k.is_some() || args.k_range.is_some() {
+                let flag = if args.k.is_some() { "--k" } else { "--k-range" };
+                return Err(format!(
+                    "{flag} does not apply to --algo dbscan: it finds the number of segments \
+                     from the density; set --eps and --min-points instead"
+                ));
+            }
+            let (k_min, k_max) = match &args.k_range {
+                Some(text) => parse_range(text)?,
+                None => (defaults.k_min, defaults.k_max),
+            };
+            Ok(SegmentParams {
+                features: Vec::new(),
+                log_skewed: !args.no_log,
+                algorithm,
+                k: args.k,
+                k_min,
+                k_max,
+                eps: args.eps,
+                min_points: args.min_points.unwrap_or(defaults.min_points),
+                seed: args.seed,
+            })
+        }
+
+        /// A core error as one line, with the flag that fixes it when the core's words point
+        /// at the app's controls.
+        fn error_message(err: &SegmentError, table: &CustomerTable) -> String {
+            let text = err.to_string();
+            match err {
+                SegmentError::Data(SegmentDataError::NoSuchFeature(_)) => {
+                    let numeric: Vec<&str> = table
+                        .features
+                        .iter()
+                        .filter(|f| matches!(f.values, FeatureValues::Numeric(_)))
+                        .map(|f| f.name.as_str())
+                        .collect();
+                    format!("{text} Numeric features: {}.", numeric.join(", "))
+                }
+                SegmentError::Data(SegmentDataError::TooFewFeatures { .. }) => {
+                    format!("{text} Name them with --features a,b,…")
+                }
+                SegmentError::LogNegative { .. } => {
+                    format!("{} with --no-log.", text.trim_end_matches('.'))
+                }
+                SegmentError::Dbscan(DbscanError::AllNoise { .. }) => {
+                    format!("{text} Set them with --eps X and --min-points N.")
+                }
+                _ => text,
+            }
         }
 
         pub fn run(args: &SegmentArgs) -> Result<(), String> {
-            if args.algo != "kmeans" {
-                return Err(match args.algo.as_str() {
-                    "hierarchical" | "dbscan" | "gmm" => format!(
-                        "--algo {}: not available yet; only kmeans is, hierarchical, dbscan and \
-                         gmm come later",
-                        args.algo
-                    ),
-                    other => format!(
-                        "--algo '{other}' is unknown: use kmeans (hierarchical, dbscan and gmm \
-                         come later)"
-                    ),
-                });
-            }
-            let (k_min, k_max) = match args.k {
-                Some(k) => (k, k),
-                None => parse_range(&args.k_range)?,
-            };
+            let mut params = params_from_flags(args)?;
             let ingested = super::read(&args.file, &IngestOptions::default())?;
             ingested
                 .check_bad_rows(args.skip_bad_rows)
@@ -692,7 +803,7 @@ mod cli {
             } else {
                 CustomerSource::CustomerFile
             };
-            let params = ExploreParams {
+            let explore_params = ExploreParams {
                 source,
                 features: FeatureParams {
                     mapping: RoleMapping::from_roles(table),
@@ -700,125 +811,201 @@ mod cli {
                 },
                 prep: PrepParams::default(),
             };
-            let explored = explore::run(table, &params, &mut |_| {}).map_err(|e| e.to_string())?;
+            let explored =
+                explore::run(table, &explore_params, &mut |_| {}).map_err(|e| e.to_string())?;
             let customers = &explored.prepared;
-            let features: Vec<String> = match &args.features {
+            let source = explored.built.source;
+            params.features = match &args.features {
                 Some(list) => list
                     .split(',')
                     .map(|name| name.trim().to_string())
                     .filter(|name| !name.is_empty())
                     .collect(),
-                None => match source {
-                    CustomerSource::Transactions => ["recency_days", "frequency", "monetary"]
-                        .iter()
-                        .map(|s| s.to_string())
-                        .collect(),
-                    CustomerSource::CustomerFile => default_features(customers),
-                },
+                None => run::default_features(customers, source),
             };
-            let data = SegmentData::from_table(customers, &features).map_err(|e| e.to_string())?;
-            let kmeans = KMeansParams {
-                k: k_min,
-                seed: args.seed,
-                ..KMeansParams::new(k_min)
-            };
-            if args.k.is_some() {
-                kmeans.check(&data).map_err(|e| e.to_string())?;
+            let segmentation = run::segment(customers, params, &mut |_, _| {})
+                .map_err(|e| error_message(&e, customers))?;
+            if let Some(path) = &args.output {
+                std::fs::write(path, segmentation.add_to(customers).to_csv())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
-            let params = SweepParams {
-                k_min,
-                k_max,
-                kmeans: kmeans.clone(),
-            };
-            let result = sweep::sweep(&data, &params, &mut |_| {}).map_err(|e| e.to_string())?;
-            let chosen_k = args.k.unwrap_or(result.suggested_k);
-            let reason = match args.k {
-                Some(k) => format!(
-                    "k = {k}: set with --k (silhouette {:.2}).",
-                    result.rows.first().map_or(f64::NAN, |r| r.silhouette)
-                ),
-                None => result.reason.clone(),
-            };
-            let model = result
-                .model(chosen_k)
-                .ok_or_else(|| format!("k = {chosen_k} was not fitted"))?;
-            let sizes = model.sizes();
-            let mut order: Vec<usize> = (0..sizes.len()).collect();
-            order.sort_by_key(|&c| (std::cmp::Reverse(sizes[c]), c));
-            let n = data.n_rows();
-            let labels: Vec<Option<usize>> = model.labels.iter().map(|&c| Some(c)).collect();
-            let profiles = profile::profile_segments(customers, &data.rows, &labels, model.k());
-            let named = personas::name_personas(&profiles, &data.names);
-            let segments = order
+            let report = report(args, source, &segmentation);
+            let mut text = Vec::new();
+            if args.json {
+                serde_json::to_writer_pretty(&mut text, &report).map_err(|e| e.to_string())?;
+                text.push(b'\n');
+            } else {
+                print_segments(&mut text, &report).map_err(|e| e.to_string())?;
+            }
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            match out.write_all(&text).and_then(|()| out.flush()) {
+                // `custos segment … | head` closes the pipe early: not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(|e| e.to_string()),
+            }
+        }
+
+        /// Mean silhouette of each segment, from the customers the silhouette was computed on.
+        fn segment_silhouettes(s: &Segmentation) -> Vec<Option<f64>> {
+            let mut sums = vec![(0.0, 0usize); s.k];
+            if let Some(samples) = &s.silhouette {
+                for (&row, &value) in samples.rows.iter().zip(&samples.values) {
+                    if let Some(Some(label)) = s.labels.get(row) {
+                        if let Some(slot) = sums.get_mut(*label) {
+                            slot.0 += value;
+                            slot.1 += 1;
+                        }
+                    }
+                }
+            }
+            sums.into_iter()
+                .map(|(sum, n)| (n > 0).then(|| sum / n as f64))
+                .collect()
+        }
+
+        /// Gaussian mixture: mean probability of each segment's customers to belong to it.
+        fn segment_memberships(s: &Segmentation) -> Option<Vec<Option<f64>>> {
+            let memberships = s.memberships.as_ref()?;
+            let mut sums = vec![(0.0, 0usize); s.k];
+            for (i, label) in s.labels.iter().enumerate() {
+                let Some(label) = label else { continue };
+                if let (Some(p), Some(slot)) = (memberships.get((i, *label)), sums.get_mut(*label))
+                {
+                    slot.0 += p;
+                    slot.1 += 1;
+                }
+            }
+            Some(
+                sums.into_iter()
+                    .map(|(sum, n)| (n > 0).then(|| sum / n as f64))
+                    .collect(),
+            )
+        }
+
+        fn report(args: &SegmentArgs, source: CustomerSource, s: &Segmentation) -> SegmentReport {
+            let algorithm = s.params.algorithm;
+            let dbscan = algorithm == Algorithm::Dbscan;
+            let silhouettes = segment_silhouettes(s);
+            let memberships = segment_memberships(s);
+            let columns: Vec<Option<usize>> = s
+                .data
+                .names
                 .iter()
-                .enumerate()
-                .map(|(rank, &c)| SegmentSize {
-                    segment: rank + 1,
-                    size: sizes[c],
-                    share: round4(sizes[c] as f64 / n as f64),
-                    means: (0..data.names.len())
-                        .map(|j| round4(model.centroids[[c, j]] * data.sds[j] + data.means[j]))
-                        .collect(),
-                    revenue_share: profiles
-                        .segments
-                        .iter()
-                        .find(|p| p.segment == c)
-                        .and_then(|p| p.revenue_share)
-                        .map(round4),
-                    persona: persona_field(&named, c, |p| &p.name),
-                    rule: persona_field(&named, c, |p| &p.rule),
-                    action: persona_field(&named, c, |p| &p.action),
+                .map(|name| s.profiles.feature_index(name))
+                .collect();
+            let segments = s
+                .profiles
+                .segments
+                .iter()
+                .map(|p| {
+                    let persona = s.personas.iter().find(|x| x.segment == p.segment);
+                    let text = |field: fn(&Persona) -> &String| {
+                        persona.map(|x| field(x).clone()).unwrap_or_default()
+                    };
+                    SegmentRow {
+                        segment: p.segment + 1,
+                        size: p.size,
+                        share: round4(p.share),
+                        means: columns
+                            .iter()
+                            .map(|j| j.and_then(|j| p.means.get(j).copied().flatten()))
+                            .map(|m| m.map(round4))
+                            .collect(),
+                        revenue_share: p.revenue_share.map(round4),
+                        silhouette: silhouettes.get(p.segment).copied().flatten().map(round4),
+                        membership: memberships
+                            .as_ref()
+                            .and_then(|m| m.get(p.segment).copied().flatten())
+                            .map(round4),
+                        persona: text(|x| &x.name),
+                        rule: text(|x| &x.rule),
+                        action: text(|x| &x.action),
+                    }
                 })
                 .collect();
-            let mut notes = result.notes.clone();
-            if n < customers.n_rows() {
-                notes.push(format!(
-                    "{} customers left out: they miss a value in a chosen feature",
-                    format::thousands((customers.n_rows() - n) as u64)
-                ));
-            }
-            let report = SegmentReport {
+            let sweep = s.sweep.as_ref();
+            SegmentReport {
                 file: args.file.display().to_string(),
                 source: match source {
                     CustomerSource::Transactions => "transactions",
                     CustomerSource::CustomerFile => "customers",
                 },
-                customers: customers.n_rows(),
-                segmented: n,
-                features: data.names.clone(),
-                algo: "kmeans",
-                seed: args.seed,
-                n_init: kmeans.n_init,
-                silhouette_sample: result.silhouette_sample,
-                metrics: result
-                    .rows
-                    .iter()
-                    .map(|r| KMetrics {
-                        k: r.k,
-                        inertia: round4(r.inertia),
-                        silhouette: round4(r.silhouette),
-                        calinski_harabasz: round4(r.calinski_harabasz),
-                        davies_bouldin: round4(r.davies_bouldin),
+                customers: s.n_customers,
+                segmented: s.data.n_rows(),
+                features: s.data.names.clone(),
+                log_features: s.log_features.clone(),
+                algo: algorithm_name(algorithm),
+                seed: s.params.seed,
+                n_init: match algorithm {
+                    Algorithm::KMeans => Some(KMeansParams::new(s.k).n_init),
+                    Algorithm::Gmm => Some(GmmParams::new(s.k).n_runs),
+                    Algorithm::Hierarchical | Algorithm::Dbscan => None,
+                },
+                silhouette_sample: s
+                    .silhouette
+                    .as_ref()
+                    .map(|x| x.sample_size)
+                    .unwrap_or_else(|| sweep.and_then(|x| x.silhouette_sample)),
+                silhouette: s.mean_silhouette().map(round4),
+                metrics: sweep
+                    .map(|x| {
+                        x.rows
+                            .iter()
+                            .map(|r| KMetrics {
+                                k: r.k,
+                                inertia: round4(r.inertia),
+                                silhouette: round4(r.silhouette),
+                                calinski_harabasz: round4(r.calinski_harabasz),
+                                davies_bouldin: round4(r.davies_bouldin),
+                            })
+                            .collect()
                     })
-                    .collect(),
-                suggested_k: result.suggested_k,
-                chosen_k,
-                reason,
-                notes,
+                    .unwrap_or_default(),
+                suggested_k: sweep.map(|x| x.suggested_k),
+                chosen_k: s.k,
+                reason: s.reason.clone(),
+                notes: s.notes.clone(),
+                // The core leaves `eps` unset when DBSCAN fell back to its default radius.
+                eps: dbscan.then(|| round4(s.eps.unwrap_or(DbscanParams::default().eps))),
+                suggested_eps: s
+                    .k_distance
+                    .as_ref()
+                    .and_then(|c| c.suggested_eps)
+                    .map(round4),
+                min_points: dbscan.then_some(s.params.min_points),
+                noise: dbscan.then(|| s.n_noise()),
+                output: args.output.as_ref().map(|p| p.display().to_string()),
                 segments,
-            };
-            let stdout = std::io::stdout();
-            let mut out = BufWriter::new(stdout.lock());
-            let written = if args.json {
-                serde_json::to_writer_pretty(&mut out, &report)
-                    .map_err(|e| e.to_string())
-                    .and_then(|()| writeln!(out).map_err(|e| e.to_string()))
-            } else {
-                print_segments(&mut out, &report).map_err(|e| e.to_string())
-            };
-            match written.and_then(|()| out.flush().map_err(|e| e.to_string())) {
-                Err(e) if e.contains("Broken pipe") => Ok(()),
-                other => other,
+            }
+        }
+
+        fn algorithm_line(r: &SegmentReport) -> String {
+            match r.algo {
+                "kmeans" => format!(
+                    "K-means, k-means++ start, {} restarts, seed {}",
+                    r.n_init.unwrap_or_default(),
+                    r.seed
+                ),
+                "hierarchical" => format!("Hierarchical, Ward linkage, seed {}", r.seed),
+                "gmm" => format!(
+                    "Gaussian mixture, full covariance, {} EM runs, seed {}",
+                    r.n_init.unwrap_or_default(),
+                    r.seed
+                ),
+                _ => format!(
+                    "DBSCAN, eps {}{}, min points {}, seed {}",
+                    r.eps.map(format::number).unwrap_or_default(),
+                    match (r.suggested_eps, r.eps) {
+                        (Some(knee), Some(eps)) if knee == eps =>
+                            " (knee of the k-distance curve)".to_string(),
+                        (Some(knee), _) =>
+                            format!(" (knee of the k-distance curve: {})", format::number(knee)),
+                        (None, _) => String::new(),
+                    },
+                    r.min_points.unwrap_or_default(),
+                    r.seed
+                ),
             }
         }
 
@@ -835,63 +1022,71 @@ mod cli {
                     "one row per customer"
                 }
             )?;
-            writeln!(out, "features    {} (standardized)", r.features.join(", "))?;
-            writeln!(
-                out,
-                "algorithm   K-means, k-means++ start, {} restarts, seed {}",
-                r.n_init, r.seed
-            )?;
+            let features: Vec<String> = r
+                .features
+                .iter()
+                .map(|f| {
+                    if r.log_features.contains(f) {
+                        format!("{f} (log)")
+                    } else {
+                        f.clone()
+                    }
+                })
+                .collect();
+            writeln!(out, "features    {} (standardized)", features.join(", "))?;
+            writeln!(out, "algorithm   {}", algorithm_line(r))?;
             match r.silhouette_sample {
                 Some(n) => writeln!(
                     out,
                     "silhouette  on a random sample of {} customers",
                     format::thousands(n as u64)
                 )?,
+                None if r.noise.is_some_and(|n| n > 0) => writeln!(
+                    out,
+                    "silhouette  exact, every customer in a segment (noise left out)"
+                )?,
                 None => writeln!(out, "silhouette  exact, every customer")?,
             }
-            writeln!(out)?;
-            writeln!(
-                out,
-                "{:>4}  {:>14}  {:>10}  {:>17}  {:>14}",
-                "k", "inertia", "silhouette", "calinski-harabasz", "davies-bouldin"
-            )?;
-            for m in &r.metrics {
-                let mark = if m.k == r.chosen_k { "*" } else { " " };
+            if let Some(noise) = r.noise {
                 writeln!(
                     out,
-                    "{:>3}{mark}  {:>14.1}  {:>10.4}  {:>17.1}  {:>14.4}",
-                    m.k, m.inertia, m.silhouette, m.calinski_harabasz, m.davies_bouldin
+                    "noise       {} customers ({:.1}%) in no dense region",
+                    format::thousands(noise as u64),
+                    100.0 * noise as f64 / r.segmented.max(1) as f64
                 )?;
+            }
+            if !r.metrics.is_empty() {
+                writeln!(out)?;
+                let fitted = match r.algo {
+                    "hierarchical" => "the Ward tree cut at each k",
+                    "gmm" => "K-means at each k (the mixture is fitted at the chosen k)",
+                    _ => "K-means at each k",
+                };
+                writeln!(out, "k sweep     {fitted}")?;
+                writeln!(
+                    out,
+                    "{:>4}  {:>14}  {:>10}  {:>17}  {:>14}",
+                    "k", "inertia", "silhouette", "calinski-harabasz", "davies-bouldin"
+                )?;
+                for m in &r.metrics {
+                    let mark = if m.k == r.chosen_k { "*" } else { " " };
+                    writeln!(
+                        out,
+                        "{:>3}{mark}  {:>14.1}  {:>10.4}  {:>17.1}  {:>14.4}",
+                        m.k, m.inertia, m.silhouette, m.calinski_harabasz, m.davies_bouldin
+                    )?;
+                }
             }
             writeln!(out)?;
             writeln!(out, "chosen      {}", r.reason)?;
+            if let Some(s) = r.silhouette {
+                writeln!(out, "silhouette  {s:.4} (mean of the segmented customers)")?;
+            }
             for note in &r.notes {
                 writeln!(out, "note        {note}")?;
             }
             writeln!(out)?;
-            let widths: Vec<usize> = r
-                .features
-                .iter()
-                .map(|name| name.chars().count().max(10))
-                .collect();
-            write!(out, "{:>7}  {:>9}  {:>6}", "segment", "customers", "share")?;
-            for (name, width) in r.features.iter().zip(&widths) {
-                write!(out, "  {name:>width$}")?;
-            }
-            writeln!(out)?;
-            for s in &r.segments {
-                write!(
-                    out,
-                    "{:>7}  {:>9}  {:>5.1}%",
-                    s.segment,
-                    format::thousands(s.size as u64),
-                    s.share * 100.0
-                )?;
-                for (mean, width) in s.means.iter().zip(&widths) {
-                    write!(out, "  {:>width$}", format::number(*mean))?;
-                }
-                writeln!(out)?;
-            }
+            print_segment_table(out, r)?;
             writeln!(out)?;
             for s in &r.segments {
                 let revenue = s
@@ -901,6 +1096,71 @@ mod cli {
                 writeln!(out, "segment {}  {}{revenue}", s.segment, s.persona)?;
                 writeln!(out, "  why       {}", s.rule)?;
                 writeln!(out, "  action    {}", s.action)?;
+            }
+            if let Some(path) = &r.output {
+                writeln!(out)?;
+                writeln!(
+                    out,
+                    "output      {path}: the customer table with a segment column"
+                )?;
+            }
+            Ok(())
+        }
+
+        /// Size, share, natural means, revenue share, silhouette (and GMM membership) per segment.
+        fn print_segment_table(out: &mut impl Write, r: &SegmentReport) -> std::io::Result<()> {
+            let widths: Vec<usize> = r
+                .features
+                .iter()
+                .map(|name| name.chars().count().max(10))
+                .collect();
+            let revenue = r.segments.iter().any(|s| s.revenue_share.is_some());
+            let membership = r.segments.iter().any(|s| s.membership.is_some());
+            let percent =
+                |x: Option<f64>| x.map_or("–".to_string(), |x| format!("{:.1}%", x * 100.0));
+            write!(out, "{:>7}  {:>9}  {:>6}", "segment", "customers", "share")?;
+            for (name, width) in r.features.iter().zip(&widths) {
+                write!(out, "  {name:>width$}")?;
+            }
+            if revenue {
+                write!(out, "  {:>7}", "revenue")?;
+            }
+            write!(out, "  {:>10}", "silhouette")?;
+            if membership {
+                write!(out, "  {:>10}", "membership")?;
+            }
+            writeln!(out)?;
+            for s in &r.segments {
+                write!(
+                    out,
+                    "{:>7}  {:>9}  {:>6}",
+                    s.segment,
+                    format::thousands(s.size as u64),
+                    percent(Some(s.share))
+                )?;
+                for (mean, width) in s.means.iter().zip(&widths) {
+                    let text = mean.map_or("–".to_string(), format::number);
+                    write!(out, "  {text:>width$}")?;
+                }
+                if revenue {
+                    write!(out, "  {:>7}", percent(s.revenue_share))?;
+                }
+                let silhouette = s.silhouette.map_or("–".to_string(), |x| format!("{x:.4}"));
+                write!(out, "  {silhouette:>10}")?;
+                if membership {
+                    let m = s.membership.map_or("–".to_string(), |x| format!("{x:.3}"));
+                    write!(out, "  {m:>10}")?;
+                }
+                writeln!(out)?;
+            }
+            if let Some(noise) = r.noise.filter(|&n| n > 0) {
+                writeln!(
+                    out,
+                    "{:>7}  {:>9}  {:>6}",
+                    "noise",
+                    format::thousands(noise as u64),
+                    percent(Some(noise as f64 / r.segmented.max(1) as f64))
+                )?;
             }
             Ok(())
         }
