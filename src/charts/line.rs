@@ -8,6 +8,9 @@ use super::scale::{finite_extent, Band, Linear};
 use super::{ChartError, Highlight, Marker, Tooltip};
 use crate::core::eda::{LineSeries, ValueFormat};
 
+/// Most x positions whose points are marked with dots.
+const MAX_POINTS_MARKED: usize = 100;
+
 pub struct Spec<'a> {
     pub x_label: &'a str,
     pub y_label: &'a str,
@@ -125,7 +128,9 @@ pub fn draw(
     let band = axes.band(n);
     let ys = axes.y.scale;
     let single = series.len() == 1;
-    let show_points = band.step >= 9.0;
+    // Points where they stand apart, and only for short series: on a long curve (e.g. the
+    // k-distance curve, over 100 points) they would be beads, not information.
+    let show_points = band.step >= 9.0 && n <= MAX_POINTS_MARKED;
     axes::draw_baseline(p, &axes)?;
     for (s, colour) in series.iter().zip(&colours) {
         let points: Vec<Option<(f64, f64)>> = (0..n)

@@ -16,6 +16,7 @@
 mod axes;
 mod bar;
 mod boxplot;
+mod dendrogram;
 mod export;
 mod format;
 mod heatmap;
@@ -24,6 +25,7 @@ mod line;
 mod paint;
 mod scale;
 mod scatter;
+mod silhouette;
 mod theme;
 
 use web_sys::HtmlCanvasElement;
@@ -119,6 +121,8 @@ enum Detail {
     Heatmap(heatmap::Layout),
     Line(line::Layout),
     Scatter(scatter::Layout),
+    Silhouette(silhouette::Layout),
+    Dendrogram(dendrogram::Layout),
 }
 
 /// Where things were drawn (css px), to map the pointer back to data.
@@ -171,6 +175,15 @@ impl ChartLayout {
                 },
             ) => l.hit(x, series, *y_format, css_x, css_y),
             (Detail::Scatter(l), ChartKind::Scatter { groups, .. }) => l.hit(groups, css_x, css_y),
+            (Detail::Silhouette(l), ChartKind::Silhouette { segments, .. }) => {
+                l.hit(segments, css_x, css_y)
+            }
+            (
+                Detail::Dendrogram(l),
+                ChartKind::Dendrogram {
+                    leaf_sizes, merges, ..
+                },
+            ) => l.hit(leaf_sizes, merges, css_x, css_y),
             _ => None,
         }
     }
@@ -292,6 +305,18 @@ pub fn draw_with(
         ChartKind::Scatter { .. } => {
             scatter::draw(&mut p, frame, &chart.kind)?.map(Detail::Scatter)
         }
+        ChartKind::Silhouette {
+            x_label,
+            segments,
+            mean,
+        } => silhouette::draw(&mut p, frame, x_label, segments, *mean)?.map(Detail::Silhouette),
+        ChartKind::Dendrogram {
+            y_label,
+            leaf_sizes,
+            merges,
+            cut_height,
+        } => dendrogram::draw(&mut p, frame, y_label, leaf_sizes, merges, *cut_height)?
+            .map(Detail::Dendrogram),
     };
     let detail = match detail {
         Some(d) => d,
@@ -308,6 +333,8 @@ pub fn draw_with(
         Detail::Heatmap(l) => l.plot(),
         Detail::Line(l) => l.plot(),
         Detail::Scatter(l) => l.plot(),
+        Detail::Silhouette(l) => l.plot(),
+        Detail::Dendrogram(l) => l.plot(),
     };
     Ok(ChartLayout {
         width,
@@ -372,6 +399,10 @@ pub fn preferred_height(chart: &Chart, css_width: f64) -> u32 {
             ..
         } => (bars.len().min(100) as u32 * 24 + 72).clamp(180, 620),
         ChartKind::Bar { bars, .. } if bars.len() > 10 => 300,
+        ChartKind::Silhouette { segments, .. } => {
+            (segments.len().min(100) as u32 * 56 + 110).clamp(280, 560)
+        }
+        ChartKind::Dendrogram { .. } => 320,
         _ => 280,
     }
 }

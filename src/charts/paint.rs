@@ -83,6 +83,26 @@ impl Anchor {
     pub const TOP: Anchor = Anchor(HPos::Center, VPos::Top);
     pub const BOTTOM: Anchor = Anchor(HPos::Center, VPos::Bottom);
     pub const TOP_LEFT: Anchor = Anchor(HPos::Left, VPos::Top);
+    pub const BOTTOM_RIGHT: Anchor = Anchor(HPos::Right, VPos::Bottom);
+}
+
+/// Length of a dash of a dashed line and of the gap after it, css px.
+pub const DASH: f64 = 5.0;
+pub const DASH_GAP: f64 = 4.0;
+/// Most dashes of one line (18,000 css px; anything longer is cut there).
+const MAX_DASHES: usize = 2_000;
+
+/// The dashes from `a` to `b` (either order) as (start, end) pairs; none for non-finite ends.
+fn dashes(a: f64, b: f64) -> impl Iterator<Item = (f64, f64)> {
+    let (lo, hi) = if a.is_finite() && b.is_finite() {
+        (a.min(b), a.max(b))
+    } else {
+        (0.0, 0.0)
+    };
+    (0..MAX_DASHES)
+        .map(move |i| lo + i as f64 * (DASH + DASH_GAP))
+        .take_while(move |&start| start < hi)
+        .map(move |start| (start, (start + DASH).min(hi)))
 }
 
 fn draw_error(e: impl std::fmt::Display) -> ChartError {
@@ -209,6 +229,22 @@ impl Painter {
             Rect::new(left, y0.min(y1), thick / self.dpr, (y1 - y0).abs()),
             c,
         )
+    }
+
+    /// A dashed horizontal line (dashes of [`DASH`] css px, gaps of [`DASH_GAP`]).
+    pub fn dashed_hline(&mut self, x0: f64, x1: f64, y: f64, width: f64, c: Rgba) -> Drawn {
+        for (a, b) in dashes(x0, x1) {
+            self.hline(a, b, y, width, c)?;
+        }
+        Ok(())
+    }
+
+    /// A dashed vertical line (dashes of [`DASH`] css px, gaps of [`DASH_GAP`]).
+    pub fn dashed_vline(&mut self, x: f64, y0: f64, y1: f64, width: f64, c: Rgba) -> Drawn {
+        for (a, b) in dashes(y0, y1) {
+            self.vline(x, a, b, width, c)?;
+        }
+        Ok(())
     }
 
     /// A rectangle outline drawn inside `r`.

@@ -85,6 +85,25 @@ pub enum ChartKind {
         y_format: ValueFormat,
         groups: Vec<ScatterGroup>,
     },
+    /// Per-customer silhouette: one block per segment (segment 0 on top), each a horizontal
+    /// "knife" of its values sorted descending, and the overall mean marked.
+    Silhouette {
+        x_label: String,
+        segments: Vec<SilhouetteGroup>,
+        /// Mean silhouette over every measured customer.
+        mean: f64,
+    },
+    /// Ward hierarchy as U-shaped links over leaves, optionally cut at a height.
+    Dendrogram {
+        y_label: String,
+        /// Customers under each leaf (a leaf may be a cluster formed below a truncation).
+        leaf_sizes: Vec<usize>,
+        /// Merges bottom-up, numbered like SciPy: leaves are `0..n_leaves`, merge `i` creates
+        /// node `n_leaves + i`.
+        merges: Vec<DendrogramLink>,
+        /// Height of the cut into segments, drawn as a dashed line.
+        cut_height: Option<f64>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,6 +152,29 @@ pub struct LineSeries {
 pub struct ScatterGroup {
     pub name: String,
     pub points: Vec<(f64, f64)>,
+}
+
+/// One segment of a silhouette chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SilhouetteGroup {
+    pub name: String,
+    /// Customers measured in the segment (before downsampling `values`).
+    pub size: usize,
+    /// Silhouette values sorted descending, downsampled to evenly spaced order statistics.
+    pub values: Vec<f64>,
+    /// Mean silhouette of the segment (over all `size` customers).
+    pub mean: f64,
+}
+
+/// One merge of a dendrogram chart: nodes `left` and `right` joined at `height`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DendrogramLink {
+    pub left: usize,
+    pub right: usize,
+    /// Ward merge height (SciPy's linkage distance).
+    pub height: f64,
+    /// Customers in the merged cluster.
+    pub size: usize,
 }
 
 // ---------------------------------------------------------------------------------------------

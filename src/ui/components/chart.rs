@@ -51,6 +51,8 @@ fn kind_name(chart: &Chart) -> &'static str {
         ChartKind::Heatmap { .. } => "heatmap",
         ChartKind::Line { .. } => "line",
         ChartKind::Scatter { .. } => "scatter",
+        ChartKind::Silhouette { .. } => "silhouette",
+        ChartKind::Dendrogram { .. } => "dendrogram",
     }
 }
 
