@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod pca;
 pub mod personas;
 pub mod profile;
+pub mod run;
 pub mod sweep;
 
 pub use data::{SegmentData, SegmentDataError};

@@ -25,7 +25,9 @@
 //! 6. **Lapsed Customers**: high recency (value not above average).
 //! 7. Otherwise, for any file (e.g. Mall_Customers without RFM columns), the 1–2 features with
 //!    the largest |z| of at least [`DISTINCT`] (0.25) — among the features the segments were
-//!    built on when given — name it, in table order: "High Annual Income, Low Spending Score".
+//!    built on when given — name it, in table order: "High Annual Income, Low Spending Score";
+//!    recency reads "Recent Buyers" / "Long Since Last Purchase" and tenure "Newer Customers" /
+//!    "Long-Standing" (never "Low Recency").
 //!    No feature that far from average: **Average Customers**.
 //!
 //! A segment without customers is an **Empty Segment**. Names are unique: a repeated name gets
@@ -183,6 +185,33 @@ pub fn display_name(feature: &str) -> String {
     }
 }
 
+/// "High Annual Income", "Low Spending Score"; recency and tenure read as what they mean:
+/// "Recent Buyers" / "Long Since Last Purchase", "Newer Customers" / "Long-Standing".
+fn level_name(roles: &Roles, j: usize, z: f64, feature: &str) -> String {
+    let high = z >= 0.0;
+    if roles.recency == Some(j) {
+        return if high {
+            "Long Since Last Purchase"
+        } else {
+            "Recent Buyers"
+        }
+        .to_string();
+    }
+    if roles.tenure == Some(j) {
+        return if high {
+            "Long-Standing"
+        } else {
+            "Newer Customers"
+        }
+        .to_string();
+    }
+    format!(
+        "{} {}",
+        if high { "High" } else { "Low" },
+        display_name(feature)
+    )
+}
+
 /// A name, its rule and action.
 struct Named {
     name: String,
@@ -217,7 +246,15 @@ fn name_segment(
         let v = p.standardized_means.get(j).copied().flatten()?;
         v.is_finite().then_some((j, v))
     };
-    let part = |(j, v): (usize, f64)| format!("{} {}", profiles.features[j], sd(v));
+    let part = |(j, v): (usize, f64)| {
+        let name = &profiles.features[j];
+        let scale = if profiles.log_scale.contains(name) {
+            " (log scale)"
+        } else {
+            ""
+        };
+        format!("{name} {}{scale}", sd(v))
+    };
     let recency = z(roles.recency);
     let frequency = z(roles.frequency);
     let monetary = z(roles.monetary);
@@ -323,13 +360,7 @@ fn name_segment(
     }
     let name = distinct
         .iter()
-        .map(|&(j, v)| {
-            format!(
-                "{} {}",
-                if v >= 0.0 { "High" } else { "Low" },
-                display_name(&profiles.features[j])
-            )
-        })
+        .map(|&(j, v)| level_name(roles, j, v, &profiles.features[j]))
         .collect::<Vec<_>>()
         .join(", ");
     let rule = distinct
@@ -414,6 +445,7 @@ mod tests {
             overall_sds: vec![Some(1.0); features.len()],
             n_customers: 10 * segments.len(),
             n_noise: 0,
+            log_scale: Vec::new(),
             segments: segments
                 .into_iter()
                 .enumerate()

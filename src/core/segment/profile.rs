@@ -51,6 +51,10 @@ pub struct SegmentProfiles {
     pub n_customers: usize,
     /// Customers in no segment (DBSCAN noise).
     pub n_noise: usize,
+    /// Features whose standardized means are measured on a log(1 + x) scale (the scale the
+    /// segments were built on); their `means` stay in natural units.
+    #[serde(default)]
+    pub log_scale: Vec<String>,
     /// One profile per segment, in segment order (empty segments included, with size 0).
     pub segments: Vec<SegmentProfile>,
 }
@@ -201,6 +205,7 @@ pub fn profile_segments(
         overall_sds,
         n_customers,
         n_noise,
+        log_scale: Vec::new(),
         segments,
     }
 }

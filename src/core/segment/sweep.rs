@@ -7,10 +7,17 @@
 //! the largest second difference of inertia, `I(k−1) − 2·I(k) + I(k+1)`: where adding a segment
 //! stops paying off), smaller k on a tie. The user can always override it.
 //!
+//! Two segments rarely make a marketing plan, and silhouette favours k = 2 on most customer
+//! data (one "more active" half against the rest). So when the best silhouette is at k = 2 but
+//! below [`STRONG_SILHOUETTE`] (0.7, "strong structure" in Kaufman & Rousseeuw's reading), the
+//! rule is applied to k ≥ 3 and the reason says what k = 2 would give. A k = 2 with strong
+//! structure stays the suggestion.
+//!
 //! k_max is capped at the number of distinct customers − 1 (silhouette needs fewer segments than
 //! customers), with a note. Silhouette above [`SILHOUETTE_EXACT_MAX`] rows is computed on one
 //! seeded sample shared by every k, so the values compare. Pure Rust: no web-sys.
 
+use ndarray::{Array2, Axis};
 use serde::{Deserialize, Serialize};
 
 use crate::core::segment::kmeans::{distinct_rows, KMeansError, KMeansModel, KMeansParams};
@@ -19,6 +26,8 @@ use crate::core::segment::SegmentData;
 
 /// Silhouettes closer than this to the best one are a tie, broken by the elbow.
 pub const NEAR_TIE: f64 = 0.01;
+/// A best silhouette at k = 2 at least this high is kept as the suggestion.
+pub const STRONG_SILHOUETTE: f64 = 0.7;
 
 /// Which k to try, and how to fit each.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,82 +117,172 @@ pub fn sweep(
     params: &SweepParams,
     progress: &mut dyn FnMut(f64),
 ) -> Result<KSweep, SweepError> {
-    let (k_min, requested_max) = (params.k_min, params.k_max);
-    if k_min < 2 {
-        return Err(SweepError::KMinTooSmall);
+    let mut sweeper = Sweeper::new(data, params)?;
+    while sweeper.step(data)? {
+        progress(sweeper.fraction_done());
     }
-    if requested_max < k_min {
-        return Err(SweepError::EmptyRange {
-            k_min,
-            k_max: requested_max,
-        });
-    }
-    KMeansParams {
-        k: k_min,
-        ..params.kmeans.clone()
-    }
-    .check_settings()?;
-    let distinct = distinct_rows(data.matrix.view());
-    if distinct < k_min + 1 {
-        return Err(SweepError::TooFewDistinct {
-            distinct,
-            needed: k_min + 1,
-            k_min,
-        });
-    }
-    let mut notes = Vec::new();
-    let k_max = requested_max.min(distinct - 1);
-    if k_max < requested_max {
-        notes.push(format!(
-            "k goes up to {k_max}, not {requested_max}: there are only {distinct} distinct \
-             customers, and measuring separation needs fewer segments than customers."
-        ));
-    }
-    let x = data.matrix.view();
-    let seed = params.kmeans.seed;
-    let sample_rows = metrics::silhouette_sample_rows(data.n_rows(), seed);
-    let sample = sample_rows.as_ref().map(|rows| {
-        (
-            x.select(ndarray::Axis(0), rows),
-            rows.len().min(SILHOUETTE_EXACT_MAX),
-        )
-    });
-    let ks: Vec<usize> = (k_min..=k_max).collect();
-    let mut rows = Vec::with_capacity(ks.len());
-    let mut models = Vec::with_capacity(ks.len());
-    for (done, &k) in ks.iter().enumerate() {
-        let model = KMeansParams {
-            k,
+    Ok(sweeper.finish())
+}
+
+/// The sweep one k at a time, so a caller (the worker) can report progress and honour a cancel
+/// between two fits. Each step either fits K-means ([`Sweeper::step`]) or measures labels the
+/// caller made for the next k ([`Sweeper::measure_next`], e.g. cuts of a Ward tree). Every
+/// step must be given the data the sweeper was made with.
+pub struct Sweeper {
+    kmeans: KMeansParams,
+    ks: Vec<usize>,
+    /// Rows of the shared silhouette sample and the sampled matrix (`None`: exact).
+    sample: Option<(Vec<usize>, Array2<f64>)>,
+    rows: Vec<KMetrics>,
+    models: Vec<KMeansModel>,
+    notes: Vec<String>,
+}
+
+impl Sweeper {
+    /// Check the range against the data (see [`sweep`]).
+    pub fn new(data: &SegmentData, params: &SweepParams) -> Result<Sweeper, SweepError> {
+        let (k_min, requested_max) = (params.k_min, params.k_max);
+        if k_min < 2 {
+            return Err(SweepError::KMinTooSmall);
+        }
+        if requested_max < k_min {
+            return Err(SweepError::EmptyRange {
+                k_min,
+                k_max: requested_max,
+            });
+        }
+        KMeansParams {
+            k: k_min,
             ..params.kmeans.clone()
         }
-        .fit(data)?;
-        let labels = &model.labels;
-        let silhouette = match (&sample, &sample_rows) {
-            (Some((sub, _)), Some(rows)) => {
-                let sub_labels: Vec<usize> = rows.iter().map(|&r| labels[r]).collect();
-                mean_or_nan(metrics::silhouette_values(sub.view(), &sub_labels))
-            }
-            _ => mean_or_nan(metrics::silhouette_values(x, labels)),
+        .check_settings()?;
+        let distinct = distinct_rows(data.matrix.view());
+        if distinct < k_min + 1 {
+            return Err(SweepError::TooFewDistinct {
+                distinct,
+                needed: k_min + 1,
+                k_min,
+            });
+        }
+        let mut notes = Vec::new();
+        let k_max = requested_max.min(distinct - 1);
+        if k_max < requested_max {
+            notes.push(format!(
+                "k goes up to {k_max}, not {requested_max}: there are only {distinct} distinct \
+                 customers, and measuring separation needs fewer segments than customers."
+            ));
+        }
+        let sample =
+            metrics::silhouette_sample_rows(data.n_rows(), params.kmeans.seed).map(|rows| {
+                let sub = data.matrix.select(Axis(0), &rows);
+                (rows, sub)
+            });
+        let ks: Vec<usize> = (k_min..=k_max).collect();
+        Ok(Sweeper {
+            kmeans: params.kmeans.clone(),
+            rows: Vec::with_capacity(ks.len()),
+            models: Vec::with_capacity(ks.len()),
+            ks,
+            sample,
+            notes,
+        })
+    }
+
+    /// Every k of the sweep, increasing (k_max possibly capped).
+    pub fn ks(&self) -> &[usize] {
+        &self.ks
+    }
+
+    /// The k the next step measures, `None` when done.
+    pub fn next_k(&self) -> Option<usize> {
+        self.ks.get(self.rows.len()).copied()
+    }
+
+    /// Share of the k already measured, 0…1.
+    pub fn fraction_done(&self) -> f64 {
+        self.rows.len() as f64 / self.ks.len().max(1) as f64
+    }
+
+    /// Fit K-means at the next k and measure it; `false` when every k is done.
+    pub fn step(&mut self, data: &SegmentData) -> Result<bool, SweepError> {
+        let Some(k) = self.next_k() else {
+            return Ok(false);
         };
-        rows.push(KMetrics {
+        let model = KMeansParams {
             k,
-            inertia: model.inertia,
+            ..self.kmeans.clone()
+        }
+        .fit(data)?;
+        let row = self.measure(data, k, &model.labels, Some(model.inertia));
+        self.rows.push(row);
+        self.models.push(model);
+        Ok(true)
+    }
+
+    /// Measure `labels` (one segment per data row, made by another algorithm) as the next k;
+    /// `false` when every k is done or the labels do not fit the data. The sweep then keeps
+    /// no K-means models.
+    pub fn measure_next(&mut self, data: &SegmentData, labels: &[usize]) -> bool {
+        let Some(k) = self.next_k() else {
+            return false;
+        };
+        if labels.len() != data.n_rows() {
+            return false;
+        }
+        let row = self.measure(data, k, labels, None);
+        self.rows.push(row);
+        true
+    }
+
+    fn measure(
+        &self,
+        data: &SegmentData,
+        k: usize,
+        labels: &[usize],
+        inertia: Option<f64>,
+    ) -> KMetrics {
+        let x = data.matrix.view();
+        let silhouette = match &self.sample {
+            Some((rows, sub)) => {
+                let sub_labels: Option<Vec<usize>> =
+                    rows.iter().map(|&r| labels.get(r).copied()).collect();
+                match sub_labels {
+                    Some(sub_labels) => {
+                        mean_or_nan(metrics::silhouette_values(sub.view(), &sub_labels))
+                    }
+                    None => f64::NAN,
+                }
+            }
+            None => mean_or_nan(metrics::silhouette_values(x, labels)),
+        };
+        KMetrics {
+            k,
+            inertia: inertia.unwrap_or_else(|| metrics::inertia(x, labels).unwrap_or(f64::NAN)),
             silhouette,
             calinski_harabasz: metrics::calinski_harabasz(x, labels).unwrap_or(f64::NAN),
             davies_bouldin: metrics::davies_bouldin(x, labels).unwrap_or(f64::NAN),
-        });
-        models.push(model);
-        progress((done + 1) as f64 / ks.len() as f64);
+        }
     }
-    let (suggested_k, reason) = suggest(&rows);
-    Ok(KSweep {
-        rows,
-        silhouette_sample: sample.map(|(_, size)| size),
-        suggested_k,
-        reason,
-        notes,
-        models,
-    })
+
+    /// The measured rows with the suggested k.
+    pub fn finish(self) -> KSweep {
+        let (suggested_k, reason) = suggest(&self.rows);
+        let models = if self.models.len() == self.rows.len() {
+            self.models
+        } else {
+            Vec::new()
+        };
+        KSweep {
+            rows: self.rows,
+            silhouette_sample: self
+                .sample
+                .map(|(rows, _)| rows.len().min(SILHOUETTE_EXACT_MAX)),
+            suggested_k,
+            reason,
+            notes: self.notes,
+            models,
+        }
+    }
 }
 
 /// Mean silhouette, or NaN when it cannot be measured (e.g. every customer in one segment).
@@ -208,6 +307,39 @@ pub fn elbow(rows: &[KMetrics]) -> Option<usize> {
 
 /// The suggested k and its reason (rule in the module documentation).
 pub fn suggest(rows: &[KMetrics]) -> (usize, String) {
+    let (k, reason) = suggest_among(rows, rows);
+    let two = rows.iter().find(|r| r.k == 2);
+    let beyond: Vec<KMetrics> = rows.iter().filter(|r| r.k >= 3).cloned().collect();
+    match two {
+        Some(two) if k == 2 && two.silhouette < STRONG_SILHOUETTE && !beyond.is_empty() => {
+            let (k, reason) = suggest_among(rows, &beyond);
+            let reason = reason
+                .replacen(
+                    "highest silhouette",
+                    "highest silhouette from 3 segments up",
+                    1,
+                )
+                .replacen(
+                    "as good as the highest",
+                    "as good as the highest from 3 up",
+                    1,
+                );
+            (
+                k,
+                format!(
+                    "{reason} k = 2 separates more cleanly (silhouette {:.2}) but only splits the \
+                     customers in two; choose it in the table if that is what you need.",
+                    two.silhouette
+                ),
+            )
+        }
+        _ => (k, reason),
+    }
+}
+
+/// The rule of the module documentation over the `candidates` (the elbow is read on all
+/// `rows`).
+fn suggest_among(rows: &[KMetrics], candidates: &[KMetrics]) -> (usize, String) {
     let score = |r: &KMetrics| {
         if r.silhouette.is_finite() {
             r.silhouette
@@ -215,7 +347,7 @@ pub fn suggest(rows: &[KMetrics]) -> (usize, String) {
             f64::NEG_INFINITY
         }
     };
-    let Some(best) = rows
+    let Some(best) = candidates
         .iter()
         .fold(None, |best: Option<&KMetrics>, r| match best {
             Some(b) if score(b) >= score(r) => Some(b),
@@ -224,7 +356,7 @@ pub fn suggest(rows: &[KMetrics]) -> (usize, String) {
     else {
         return (0, "No k was tried.".to_string());
     };
-    if rows.len() == 1 {
+    if candidates.len() == 1 {
         return (
             best.k,
             format!(
@@ -243,7 +375,7 @@ pub fn suggest(rows: &[KMetrics]) -> (usize, String) {
         );
     }
     let elbow = elbow(rows);
-    let near: Vec<&KMetrics> = rows
+    let near: Vec<&KMetrics> = candidates
         .iter()
         .filter(|r| score(r) >= best.silhouette - NEAR_TIE)
         .collect();
@@ -367,6 +499,29 @@ mod tests {
             reason.contains("elbow of the inertia curve is at 3, but"),
             "{reason}"
         );
+    }
+
+    #[test]
+    fn weak_two_segments_give_way_to_three_or_more() {
+        let r = rows(&[
+            (2, 6488.0, 0.43),
+            (3, 4871.0, 0.34),
+            (4, 3939.0, 0.33),
+            (5, 3283.0, 0.32),
+        ]);
+        let (k, reason) = suggest(&r);
+        assert_eq!(k, 3, "{reason}");
+        assert!(
+            reason.starts_with("k = 3: highest silhouette from 3 segments up (0.34)"),
+            "{reason}"
+        );
+        assert!(
+            reason.contains("k = 2 separates more cleanly (silhouette 0.43)"),
+            "{reason}"
+        );
+        // Strong structure at k = 2 stays.
+        let strong = rows(&[(2, 100.0, 0.82), (3, 60.0, 0.5), (4, 50.0, 0.4)]);
+        assert_eq!(suggest(&strong).0, 2);
     }
 
     fn blobs(n_per: usize, centres: &[(f64, f64)]) -> SegmentData {
