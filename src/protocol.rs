@@ -15,6 +15,9 @@ use crate::core::explore::{ExploreParams, FeatureSummary};
 use crate::core::features::RoleMapping;
 use crate::core::ingest::{BadLine, Dialect, IngestOptions, IngestReport, ShapeGuess};
 use crate::core::receipt::ReceiptLine;
+use crate::core::segment::personas::Persona;
+use crate::core::segment::run::{Algorithm, SegmentParams};
+use crate::core::segment::sweep::KMetrics;
 use crate::core::summary::ColumnSummary;
 use crate::core::table::{ColumnType, Role};
 
@@ -75,8 +78,17 @@ pub enum Command {
         offset: usize,
         limit: usize,
     },
-    /// The prepared customer table as CSV.
+    /// The prepared customer table as CSV (with the segment of each customer once segmented).
     ExportCustomers,
+    /// Segment the customer table built by the Explore step.
+    Segment {
+        params: Box<SegmentParams>,
+    },
+    /// The user renamed a segment.
+    RenameSegment {
+        segment: usize,
+        label: String,
+    },
 }
 
 /// Worker → UI.
@@ -131,6 +143,22 @@ pub enum Event {
     CustomersCsv {
         file_name: String,
         csv: String,
+    },
+    /// The Segment step is at `stage` ("Trying k = 4", …), `fraction` done.
+    SegmentProgress {
+        stage: String,
+        fraction: f64,
+    },
+    /// Segments are ready; replace any earlier ones.
+    Segmented(Box<SegmentView>),
+    /// The Segment step failed; the customer table and any earlier segments are kept.
+    SegmentFailed {
+        message: String,
+    },
+    /// A segment was renamed: the personas and the charts that name segments.
+    SegmentRenamed {
+        personas: Vec<Persona>,
+        charts: Vec<Chart>,
     },
     /// The worker panicked and is about to die; the UI restarts it. Its data is lost.
     Crashed {
@@ -190,8 +218,63 @@ pub struct ExploreView {
     pub header: Vec<String>,
     pub preview: PreviewPage,
     pub charts: Vec<Chart>,
+    /// Features the Segment step starts with (RFM for purchases, numeric features otherwise).
+    pub segment_features: Vec<String>,
     /// Milliseconds the whole step took in the worker.
     pub elapsed_ms: f64,
     /// Size of the worker's WebAssembly memory afterwards (its peak so far).
     pub worker_memory_bytes: u64,
+}
+
+/// Everything the Segment step shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentView {
+    /// The choices that produced this view (k as chosen: `None` = the suggestion).
+    pub params: SegmentParams,
+    pub algorithm: Algorithm,
+    /// Features segmented on, and those log-transformed first.
+    pub features: Vec<String>,
+    pub log_features: Vec<String>,
+    pub n_customers: usize,
+    pub n_segmented: usize,
+    /// DBSCAN noise.
+    pub n_noise: usize,
+    /// Number of segments and why.
+    pub k: usize,
+    pub reason: String,
+    pub suggested_k: Option<usize>,
+    /// The k sweep (empty for DBSCAN).
+    pub metrics: Vec<KMetrics>,
+    /// `Some(n)`: silhouette measured on a random sample of n customers.
+    pub silhouette_sample: Option<usize>,
+    /// Mean silhouette of the segments shown.
+    pub silhouette: Option<f64>,
+    /// DBSCAN's eps.
+    pub eps: Option<f64>,
+    pub notes: Vec<String>,
+    /// Columns of the profile table: the segmented features first, then the other numeric ones.
+    pub profile_features: Vec<String>,
+    /// One row per segment, largest first.
+    pub segments: Vec<SegmentRow>,
+    pub personas: Vec<Persona>,
+    pub charts: Vec<Chart>,
+    pub elapsed_ms: f64,
+    pub worker_memory_bytes: u64,
+}
+
+/// A row of the profile table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentRow {
+    pub segment: usize,
+    pub size: usize,
+    /// Of the segmented customers, 0…1.
+    pub share: f64,
+    pub revenue_share: Option<f64>,
+    /// Mean of each of [`SegmentView::profile_features`], natural units.
+    pub means: Vec<Option<f64>>,
+    /// Standardized mean (z) of the same features, for colouring the cells.
+    pub z: Vec<Option<f64>>,
+    pub silhouette: Option<f64>,
+    /// Gaussian mixture: mean probability of the customers' own segment.
+    pub membership: Option<f64>,
 }

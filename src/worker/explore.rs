@@ -5,6 +5,7 @@
 use crate::core::eda::Chart;
 use crate::core::explore::{self, ExploreParams, Explored};
 use crate::core::format;
+use crate::core::segment::run as segment_run;
 use crate::protocol::{Event, ExploreView, PreviewPage};
 
 use super::read::yield_now;
@@ -98,6 +99,7 @@ async fn run(job: u64, params: ExploreParams) {
         let charts = explore::default_gallery(&explored, &loaded.ingested.table);
         let view = explore_view(&explored, &params, charts, now_ms() - started);
         state.explored = Some(explored);
+        state.segmentation = None;
         Event::Explored(Box::new(view))
     });
     post(&event);
@@ -127,6 +129,7 @@ fn explore_view(
         header: explore::preview_header(table),
         preview: customer_page(explored, 0, CUSTOMER_PAGE_ROWS),
         charts,
+        segment_features: segment_run::default_features(table, explored.built.source),
         elapsed_ms,
         worker_memory_bytes: super::memory_bytes(),
     }
@@ -176,9 +179,13 @@ pub(crate) fn export_csv() -> Event {
                     .rsplit_once('.')
                     .map_or(stem.as_str(), |(s, _)| s)
                     .to_string();
+                let csv = match state.segmentation.as_ref() {
+                    Some(segmentation) => segmentation.add_to(&explored.prepared).to_csv(),
+                    None => explored.prepared.to_csv(),
+                };
                 Event::CustomersCsv {
                     file_name: format!("{stem}_customers.csv"),
-                    csv: explored.prepared.to_csv(),
+                    csv,
                 }
             }
             None => not_explored(),

@@ -10,6 +10,7 @@
 
 mod explore;
 mod read;
+mod segment;
 mod state;
 
 use std::cell::RefCell;
@@ -133,6 +134,8 @@ fn handle(command: Command, file: Option<File>) {
         Command::ChartFeatures { names } => post(&explore::charts(&names)),
         Command::CustomerPreview { offset, limit } => post(&explore::page(offset, limit)),
         Command::ExportCustomers => post(&explore::export_csv()),
+        Command::Segment { params } => segment::start(*params),
+        Command::RenameSegment { segment, label } => post(&segment::rename(segment, &label)),
     }
 }
 

@@ -101,6 +101,7 @@ async fn run_job(job: u64, source: Source, options: IngestOptions) {
                 let view = dataset_view(&loaded);
                 state.current = Some(loaded);
                 state.explored = None;
+                state.segmentation = None;
                 Event::Loaded(Box::new(view))
             }
             Err(err) => {

@@ -3,6 +3,7 @@
 
 use crate::core::explore::Explored;
 use crate::core::ingest::{IngestOptions, Ingested};
+use crate::core::segment::run::Segmentation;
 use crate::core::summary::{preview_rows, summarize, summarize_column, ColumnSummary};
 use crate::core::table::{ColumnType, Role};
 use crate::protocol::{DatasetView, Event, PreviewPage};
@@ -37,6 +38,8 @@ pub(crate) struct State {
     pub active_job: Option<u64>,
     /// The customer table built from `current` by the Explore step.
     pub explored: Option<Explored>,
+    /// Segments of `explored`'s customers.
+    pub segmentation: Option<Segmentation>,
 }
 
 impl State {
@@ -68,6 +71,7 @@ impl State {
                 let view = dataset_view(&loaded);
                 self.current = Some(loaded);
                 self.explored = None;
+                self.segmentation = None;
                 Event::Loaded(Box::new(view))
             }
             None => Event::Failed {
