@@ -9,6 +9,7 @@ mod download;
 mod explore;
 mod format;
 mod nav;
+mod segment;
 mod state;
 pub mod worker_client;
 
@@ -45,6 +46,7 @@ pub fn App() -> impl IntoView {
             <main class="app-main" id="main">
                 <data::DataStep state=state/>
                 <explore::ExploreStep state=state/>
+                <segment::SegmentStep state=state/>
             </main>
             <footer class="app-footer">
                 "Custos works offline: nothing is uploaded, nothing is tracked."

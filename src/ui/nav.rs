@@ -1,6 +1,7 @@
 //! The step navigation: Data → Explore → Segment → Predict → Value & Recommend → Dashboard →
-//! Export. Data and Explore work; Explore opens once a dataset is loaded. The later steps are
-//! shown, disabled, so the user sees the whole flow.
+//! Export. Data, Explore and Segment work; Explore opens once a dataset is loaded, Segment once
+//! the customer table is built. The later steps are shown, disabled, so the user sees the whole
+//! flow.
 
 use leptos::prelude::*;
 
@@ -27,7 +28,7 @@ const STEPS: [StepInfo; 7] = [
     StepInfo {
         id: "segment",
         label: "Segment",
-        step: None,
+        step: Some(Step::Segment),
     },
     StepInfo {
         id: "predict",
@@ -54,6 +55,7 @@ const STEPS: [StepInfo; 7] = [
 #[component]
 pub fn StepNav(state: AppState) -> impl IntoView {
     let has_data = Memo::new(move |_| state.dataset.with(Option::is_some));
+    let has_customers = Memo::new(move |_| state.explored.with(Option::is_some));
     let items = STEPS
         .iter()
         .enumerate()
@@ -64,11 +66,15 @@ pub fn StepNav(state: AppState) -> impl IntoView {
             let enabled = move || match target {
                 Some(Step::Data) => true,
                 Some(Step::Explore) => has_data.get(),
+                Some(Step::Segment) => has_customers.get(),
                 None => false,
             };
             let current = move || target.is_some_and(|t| state.step.get() == t);
             let title = move || match target {
                 Some(_) if enabled() => format!("Step {number}: {label}"),
+                Some(Step::Segment) => {
+                    format!("{label} opens once the customer table is built in Explore")
+                }
                 Some(_) => format!("{label} opens once a dataset is loaded"),
                 None => format!("{label} — available in a later version of Custos"),
             };

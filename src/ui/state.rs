@@ -8,9 +8,13 @@ use web_sys::File;
 use crate::core::eda::Chart;
 use crate::core::explore::ExploreParams;
 use crate::core::ingest::{check_browser_size, IngestOptions};
+use crate::core::segment::personas::Persona;
+use crate::core::segment::run::SegmentParams;
 use crate::core::summary::ColumnSummary;
 use crate::core::table::{ColumnType, Role};
-use crate::protocol::{Command, DatasetView, Event, ExploreView, PreviewPage, SampleKind};
+use crate::protocol::{
+    Command, DatasetView, Event, ExploreView, PreviewPage, SampleKind, SegmentView,
+};
 
 use super::worker_client::{self, Crash};
 
@@ -40,6 +44,7 @@ pub struct BadRowsOffer {
 pub enum Step {
     Data,
     Explore,
+    Segment,
 }
 
 /// The Explore step at work.
@@ -93,6 +98,13 @@ pub struct AppState {
     pub customer_page: RwSignal<PreviewPage>,
     /// The dataset changed (types, roles) since the customer table was built.
     pub explore_stale: RwSignal<bool>,
+    /// Segments of the customer table, with the personas and charts kept up to date with
+    /// renames.
+    pub segmented: RwSignal<Option<Arc<SegmentView>>>,
+    pub personas: RwSignal<Vec<Persona>>,
+    pub segment_charts: RwSignal<Vec<Chart>>,
+    pub segmenting: RwSignal<Option<ExploreProgress>>,
+    pub segment_problem: RwSignal<Option<String>>,
 }
 
 impl AppState {
@@ -112,6 +124,11 @@ impl AppState {
             picked_charts: RwSignal::new(Vec::new()),
             customer_page: RwSignal::new(PreviewPage::default()),
             explore_stale: RwSignal::new(false),
+            segmented: RwSignal::new(None),
+            personas: RwSignal::new(Vec::new()),
+            segment_charts: RwSignal::new(Vec::new()),
+            segmenting: RwSignal::new(None),
+            segment_problem: RwSignal::new(None),
         }
     }
 
@@ -187,6 +204,7 @@ impl AppState {
             Event::Cancelled => {
                 self.reading.set(None);
                 self.exploring.set(None);
+                self.segmenting.set(None);
             }
             Event::ExploreProgress { stage, fraction } => {
                 self.exploring
@@ -199,6 +217,8 @@ impl AppState {
                 self.customer_page.set(view.preview.clone());
                 self.picked_charts.set(Vec::new());
                 self.explored.set(Some(Arc::from(view)));
+                // The segments belonged to the table just replaced.
+                self.clear_segments();
             }
             Event::ExploreFailed { message } => {
                 self.exploring.set(None);
@@ -218,12 +238,40 @@ impl AppState {
                     self.explore_problem.set(Some(message));
                 }
             }
+            Event::SegmentProgress { stage, fraction } => {
+                self.segmenting
+                    .set(Some(ExploreProgress { stage, fraction }));
+            }
+            Event::Segmented(view) => {
+                self.segmenting.set(None);
+                self.segment_problem.set(None);
+                self.personas.set(view.personas.clone());
+                self.segment_charts.set(view.charts.clone());
+                self.segmented.set(Some(Arc::from(view)));
+            }
+            Event::SegmentFailed { message } => {
+                self.segmenting.set(None);
+                self.segment_problem.set(Some(message));
+            }
+            Event::SegmentRenamed { personas, charts } => {
+                self.personas.set(personas);
+                self.segment_charts.set(charts);
+            }
             // Intercepted by the worker client, which restarts the worker and calls `crashed`.
             Event::Crashed { .. } => {}
         }
     }
 
+    fn clear_segments(self) {
+        self.segmented.set(None);
+        self.personas.set(Vec::new());
+        self.segment_charts.set(Vec::new());
+        self.segmenting.set(None);
+        self.segment_problem.set(None);
+    }
+
     fn clear_explore(self) {
+        self.clear_segments();
         self.explored.set(None);
         self.exploring.set(None);
         self.explore_problem.set(None);
@@ -234,7 +282,8 @@ impl AppState {
 
     fn crashed(self, crash: Crash) {
         let was_reading = self.reading.with_untracked(Option::is_some)
-            || self.exploring.with_untracked(Option::is_some);
+            || self.exploring.with_untracked(Option::is_some)
+            || self.segmenting.with_untracked(Option::is_some);
         let had_data = self.dataset.with_untracked(Option::is_some);
         self.clear_explore();
         self.step.set(Step::Data);
@@ -343,6 +392,37 @@ impl AppState {
         worker_client::send(&Command::Explore {
             params: Box::new(params),
         });
+    }
+
+    /// Segment the customer table.
+    pub fn segment(self, params: SegmentParams) {
+        self.segment_problem.set(None);
+        self.segmenting.set(Some(ExploreProgress {
+            stage: "Starting".to_string(),
+            fraction: 0.0,
+        }));
+        worker_client::send(&Command::Segment {
+            params: Box::new(params),
+        });
+    }
+
+    /// Open the Segment step; segment with the default choices the first time.
+    pub fn continue_to_segment(self) {
+        self.step.set(Step::Segment);
+        let idle = self.segmented.with_untracked(Option::is_none)
+            && self.segmenting.with_untracked(Option::is_none);
+        if let (true, Some(view)) = (idle, self.explored.get_untracked()) {
+            if view.segment_features.len() >= 2 {
+                self.segment(SegmentParams {
+                    features: view.segment_features.clone(),
+                    ..SegmentParams::default()
+                });
+            }
+        }
+    }
+
+    pub fn rename_segment(self, segment: usize, label: String) {
+        worker_client::send(&Command::RenameSegment { segment, label });
     }
 
     pub fn chart_features(self, names: Vec<String>) {

@@ -56,14 +56,25 @@ pub fn Overview(state: AppState, view: Arc<ExploreView>) -> impl IntoView {
                     <p class="eyebrow">{source_text}</p>
                     <h2 id="overview-title">"Customer table"</h2>
                 </div>
-                <button
-                    type="button"
-                    class="btn btn-secondary"
-                    data-testid="export-customers"
-                    on:click=move |_| state.export_customers()
-                >
-                    "Download CSV"
-                </button>
+                <div class="card-actions">
+                    <button
+                        type="button"
+                        class="btn btn-secondary"
+                        data-testid="export-customers"
+                        on:click=move |_| state.export_customers()
+                    >
+                        "Download CSV"
+                    </button>
+                    <button
+                        type="button"
+                        class="btn btn-primary"
+                        data-testid="continue-segment"
+                        title="Segment these customers with the suggested settings"
+                        on:click=move |_| state.continue_to_segment()
+                    >
+                        "Continue to Segment"
+                    </button>
+                </div>
             </div>
             <dl class="stat-tiles explore-tiles">
                 <div class="stat">

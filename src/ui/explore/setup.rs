@@ -436,7 +436,7 @@ pub fn SetupCard(state: AppState, shape: TableShape) -> impl IntoView {
                         {toggle(
                             "prep-scale",
                             "Scale numeric features",
-                            "Needed before clustering; charts then show scaled units",
+                            "Not needed for Segment (it standardizes on its own); charts then show scaled units",
                             scale_on,
                             Some(view! {
                                 {choice("Method", "scale-method", &[("standard", "Standard (z)"), ("minmax", "Min–max 0…1"), ("robust", "Robust (median, IQR)")], scale_method)}
