@@ -507,3 +507,56 @@ export function ensureArtifactsDir() {
 export function fileSize(file) {
   return statSync(file).size;
 }
+
+/** Open the Explore step from the Data step. */
+export async function goExplore(page) {
+  await page.getByTestId("go-explore").click();
+  await page.getByTestId("explore-run").waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+}
+
+/** Build the customer table and wait for the results (or fail with the step's error). */
+export async function buildCustomers(page) {
+  const before = await page.getByTestId("explore-overview").count();
+  await page.getByTestId("explore-run").click();
+  await poll(
+    async () => {
+      const guard = page.__custosGuard;
+      if (guard && (guard.pageErrors.length || guard.consoleErrors.length)) guard.check();
+      const error = page.getByTestId("explore-error");
+      if ((await error.count()) > 0) throw new Error(`Explore failed: ${await error.innerText()}`);
+      if ((await page.getByTestId("explore-progress").count()) > 0) return false;
+      return (await page.getByTestId("explore-overview").count()) > before || before > 0;
+    },
+    { timeout: LOAD_TIMEOUT_MS, interval: 200, message: "the customer table was not built" },
+  );
+  await page.getByTestId("explore-overview").waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+}
+
+/**
+ * Pixels of a chart's canvas that differ from its most common colour (the background): a
+ * blank or nearly blank canvas fails.
+ */
+export async function inkPixels(page, chartId) {
+  const card = page.locator(`[data-testid="chart"][data-chart-id="${chartId}"]`);
+  await card.waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+  await card.scrollIntoViewIfNeeded();
+  return poll(
+    async () => {
+      const ink = await card.locator("canvas").evaluate((canvas) => {
+        const ctx = canvas.getContext("2d");
+        if (!ctx || canvas.width === 0 || canvas.height === 0) return 0;
+        const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+        const counts = new Map();
+        for (let i = 0; i < data.length; i += 4) {
+          const key = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+          counts.set(key, (counts.get(key) || 0) + 1);
+        }
+        let background = 0;
+        for (const n of counts.values()) background = Math.max(background, n);
+        return data.length / 4 - background;
+      });
+      return ink > 2000 ? ink : false;
+    },
+    { timeout: UI_TIMEOUT_MS, message: `chart ${chartId} stays blank` },
+  );
+}
