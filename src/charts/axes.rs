@@ -450,7 +450,7 @@ pub struct Legend {
 
 const LEGEND_MARK: f64 = 14.0;
 const LEGEND_ROW: f64 = 20.0;
-const MAX_LEGEND_ROWS: usize = 3;
+const MAX_LEGEND_ROWS: usize = 8;
 
 impl Legend {
     /// The legend of several series or groups; none for a single one.
@@ -462,7 +462,8 @@ impl Legend {
         }
     }
 
-    /// Lays out `items` left to right within `width`, wrapping to at most three rows.
+    /// Lays out `items` left to right within `width`, wrapping to at most eight rows (enough
+    /// for 15 segments with long names).
     pub fn layout(p: &Painter, items: Vec<LegendItem>, width: f64) -> Self {
         let mut entries = Vec::with_capacity(items.len());
         let (mut x, mut row) = (0.0, 0usize);

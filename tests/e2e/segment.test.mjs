@@ -194,6 +194,8 @@ describeApp("segment", (app) => {
     const wardSilhouette = await silhouetteShown(page);
     assert.ok(wardSilhouette >= 0.549, `Ward silhouette ${wardSilhouette} (scikit-learn 0.554)`);
     await inkPixels(page, "segment:dendrogram");
+    ensureArtifactsDir();
+    await page.getByTestId("segment-gallery").screenshot({ path: path.join(ARTIFACTS_DIR, "segment-mall-ward.png") });
 
     // Gaussian mixture: a membership column in the profile table.
     await page.getByTestId("algo-gmm").check();
@@ -209,6 +211,7 @@ describeApp("segment", (app) => {
     assert.ok(dbscan.k >= 1, `DBSCAN found ${dbscan.k} segments`);
     await page.getByTestId("segment-noise").waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
     await inkPixels(page, "segment:k_distance");
+    await page.getByTestId("segment-gallery").screenshot({ path: path.join(ARTIFACTS_DIR, "segment-mall-dbscan.png") });
 
     // An eps so small every customer is noise: a message suggesting an eps; the segments stay.
     await page.getByTestId("segment-eps").fill("0.0001");
