@@ -158,6 +158,16 @@ describeApp("segment", (app) => {
     assert.equal(second.k, other);
     assert.equal(await page.getByTestId("persona").count(), other);
     assert.match(await page.getByTestId("segment-reason").innerText(), /your choice/);
+
+    // Cancel a slower run (Ward tree + its sweep): it stops, and the segments shown stay.
+    await page.getByTestId("algo-hierarchical").check();
+    await page.getByTestId("segment-run").click();
+    const cancel = page.getByTestId("segment-cancel");
+    await cancel.waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+    await cancel.click();
+    await page.getByTestId("segment-progress").waitFor({ state: "detached", timeout: UI_TIMEOUT_MS });
+    assert.equal(Number(await page.getByTestId("segment-summary").getAttribute("data-k")), other);
+    assert.match(await page.getByTestId("segment-summary").innerText(), /K-means/i, "still the K-means segments");
   });
 
   it("Mall_Customers: income + score k = 5 matches scikit-learn; Ward, DBSCAN, mixture; bad choices refused", async () => {
