@@ -5,13 +5,15 @@
 
 Each line: {"bench"?, "file", "bytes", "rows", "tool", "time_s", "peak_bytes", "note", "error"?,
 "customers"?, ...}, or {"meta": {...}} lines with versions and the machine description. "bench" is
-"ingest" (the default) or "customers"; each benchmark gets its own table.
+"ingest" (the default), "customers" or "segment"; each benchmark gets its own table (segment: one
+per dataset, "dataset" in each line, plus the metrics of every k side by side).
 """
 import json
 import sys
 
 TOOLS = ["custos CLI native", "custos browser worker", "pandas read_csv"]
 CUSTOMER_TOOLS = ["custos CLI native", "custos browser worker", "pandas read_csv + groupby"]
+SEGMENT_TOOLS = ["custos CLI native", "custos browser worker", "scikit-learn", "scikit-learn, 1 thread"]
 
 
 def fmt(x, digits):
@@ -33,18 +35,26 @@ def main() -> int:
 
     ingest = [r for r in rows if r.get("bench", "ingest") == "ingest"]
     customers = [r for r in rows if r.get("bench") == "customers"]
+    segment = [r for r in rows if r.get("bench") == "segment"]
+    printed = False
     if ingest:
-        if customers:
+        if customers or segment:
             print("### ingest")
             print()
         ingest_table(ingest)
+        printed = True
     if customers:
-        if ingest:
+        if printed:
             print()
         customers_table(customers)
+        printed = True
+    if segment:
+        if printed:
+            print()
+        segment_tables(segment)
     if meta:
         print()
-        for key in ["machine", "custos", "app", "chromium", "pandas", "runs"]:
+        for key in ["machine", "custos", "rustc", "app", "chromium", "pandas", "sklearn", "runs"]:
             if key in meta:
                 print(f"- {key}: {meta[key]}")
         for key, label in [("load_start", "load average at the start"), ("load_end", "at the end")]:
@@ -147,6 +157,129 @@ def customers_table(rows):
         "scripts/bench.d/pandas_customers.py (`import pandas`, `read_csv`, boolean-mask "
         "cleaning, `duplicated()`, `to_datetime`, one `groupby().agg()`, scores, `to_csv` to "
         "/dev/null); nothing is subtracted. The notes give each phase's time."
+    )
+
+
+def segment_tables(rows):
+    datasets = []
+    for r in rows:
+        if r.get("dataset", r["file"]) not in datasets:
+            datasets.append(r.get("dataset", r["file"]))
+    for i, name in enumerate(datasets):
+        if i:
+            print()
+        segment_dataset(name, [r for r in rows if r.get("dataset", r["file"]) == name])
+    print()
+    print(
+        "MB = 10^6 bytes. Time is the best of the runs; peak memory is the largest over the runs. "
+        "Every tool sweeps k = 2..10 with K-means (k-means++, 10 restarts, seed 42) and measures "
+        "each k: silhouette (exact up to 10,000 customers; above, on one random sample of 10,000 "
+        "shared by every k; each tool draws its own sample), Calinski–Harabasz, Davies–Bouldin; "
+        "features that are never negative and have skewness > 1 are log1p-transformed, then "
+        "every feature is standardized. Chosen k: highest silhouette, ties within 0.01 broken by "
+        "the elbow of the inertia curve, from k = 3 up unless k = 2 reaches 0.7 (Custos's rule, "
+        "src/core/segment/sweep.rs; applied to scikit-learn's metrics by the script). "
+        "× scikit-learn process = time / the time of scikit-learn's whole process (defaults); "
+        "× scikit-learn work = time / its in-process work alone (read_csv + log1p + scale + "
+        "sweep, without interpreter start and imports): the fairer yardstick for the browser, "
+        "whose time starts with the file already parsed. Below 1: faster. A run that "
+        "segments another number of customers fails its row."
+    )
+    print(
+        "- custos CLI native: wall time and max RSS (/usr/bin/time -v) of the whole "
+        "`custos segment FILE --features … --k-range 2..10 --algo kmeans --seed 42 --json` "
+        "process; for Online Retail that includes reading the 541,909-line transaction file and "
+        "building the customer table (~0.5 s, see the customers benchmark)."
+    )
+    print(
+        "- custos browser worker: `data-elapsed-ms` of [data-testid=segment-summary], the "
+        "worker's whole Segment step after Continue to Segment with the defaults (sweep, final "
+        "fit, profiles, personas, PCA, charts), file already parsed and explored; peak = "
+        "`data-worker-memory`, bytes of wasm linear memory in the worker, not the browser's "
+        "process memory. Silhouettes are read from the page (3 decimals). One thread (wasm)."
+    )
+    print(
+        "- scikit-learn: wall time and max RSS of a fresh `python` process running "
+        "scripts/bench.d/sklearn_segment.py (imports, `read_csv` of the customer table, log1p, "
+        "`StandardScaler`, per k `KMeans(n_clusters=k, init=\"k-means++\", n_init=10, "
+        "random_state=42)`, `silhouette_score`, `calinski_harabasz_score`, "
+        "`davies_bouldin_score`); nothing is subtracted. The notes give the sweep alone. "
+        "`scikit-learn` runs with its defaults (OpenMP and BLAS threads on every core); "
+        "`scikit-learn, 1 thread` under OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "
+        "MKL_NUM_THREADS=1, like the app's worker (on a loaded machine OpenMP's waiting threads "
+        "can cost more than they bring)."
+    )
+
+
+def segment_dataset(name, rows):
+    rows = sorted(rows, key=lambda r: SEGMENT_TOOLS.index(r["tool"]) if r["tool"] in SEGMENT_TOOLS else 99)
+    ok = [r for r in rows if not r.get("error")]
+    n = next((r["rows"] for r in ok if isinstance(r.get("rows"), int)), None)
+    features = next((r["features"] for r in ok if r.get("features")), None)
+    logged = next((r["log_features"] for r in ok if r.get("log_features") is not None), None)
+    first = rows[0]
+    size_mb = first["bytes"] / 1e6 if first.get("bytes") is not None else None
+    head = f"### segment: {name} ({first['file']}, {fmt(size_mb, 1)} MB"
+    if n is not None:
+        head += f"; {n:,} customers"
+    if features:
+        head += f" × {len(features)} features"
+        if len(features) <= 4:
+            head += f": {', '.join(features)}"
+        if logged:
+            head += f"; log1p of {', '.join(logged)}"
+        elif logged == []:
+            head += "; none log-transformed"
+    print(head + "): k sweep 2..10")
+    print()
+    ref = next((r for r in ok if r["tool"] == "scikit-learn" and r.get("time_s")), None)
+    phases = (ref or {}).get("phases") or {}
+    ref_work = sum(phases.get(k) or 0 for k in ["read_s", "prep_s", "sweep_s"]) or None
+    print(
+        "| tool | time s | × scikit-learn process | × scikit-learn work | peak memory MB | chosen k | "
+        "silhouette at chosen k | silhouette at k = 5 | notes |"
+    )
+    print("|---|--:|--:|--:|--:|--:|--:|--:|---|")
+    for r in rows:
+        t = r.get("time_s")
+        ratio = f"{t / ref['time_s']:.2f}" if (ref and t and not r.get("error")) else "n/a"
+        ratio_work = f"{t / ref_work:.2f}" if (ref_work and t and not r.get("error")) else "n/a"
+        peak = r["peak_bytes"] / 1e6 if r.get("peak_bytes") is not None else None
+        err = r.get("error")
+        k = str(r["chosen_k"]) if r.get("chosen_k") is not None and not err else "n/a"
+        note = err and f"**not measured**: {err}" or r.get("note", "")
+        print(
+            f"| {r['tool']} | {fmt(None if err else t, 3)} | {ratio} | {ratio_work} | {fmt(None if err else peak, 1)} | {k} | "
+            f"{fmt(None if err else r.get('silhouette_chosen'), 3)} | "
+            f"{fmt(None if err else r.get('silhouette_k5'), 3)} | {note} |"
+        )
+    # The 1-thread scikit-learn run gives the same metrics as the default one: one column.
+    measured = [r for r in ok if r.get("metrics") and r["tool"] != "scikit-learn, 1 thread"]
+    if not measured:
+        return
+    print()
+    ks = sorted({m["k"] for r in measured for m in r["metrics"]})
+    cols = [(r["tool"], {m["k"]: m for m in r["metrics"]}, r.get("chosen_k")) for r in measured]
+    inertia_cols = [c for c in cols if c[0] != "custos browser worker"]  # shown rounded there
+
+    def cell(by_k, k, key, chosen, digits):
+        v = by_k.get(k, {}).get(key)
+        text = fmt(v, digits)
+        return f"**{text}**" if k == chosen and v is not None else text
+
+    header = ["k"] + [f"silhouette: {t}" for t, _, _ in cols] + [f"inertia: {t}" for t, _, _ in inertia_cols]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "--:|" * len(header))
+    for k in ks:
+        cells = [str(k)]
+        cells += [cell(by_k, k, "silhouette", chosen, 3) for _, by_k, chosen in cols]
+        cells += [cell(by_k, k, "inertia", chosen, 1) for _, by_k, chosen in inertia_cols]
+        print("| " + " | ".join(cells) + " |")
+    print()
+    print(
+        "Bold: each tool's chosen k. Inertia (sum of squared distances to the centres, in "
+        "standardized units; lower = a better K-means fit at that k) compares the fits "
+        "themselves, free of silhouette sampling."
     )
 
 
