@@ -1,19 +1,22 @@
 //! K-means: `KMeansParams → check → fit → KMeansModel → predict`, seeded.
 //!
-//! Each restart starts from linfa-clustering's K-means (k-means++ initialisation and its first
-//! update, on its own stream of a seeded Xoshiro256+ generator) and continues with exact Lloyd
-//! iterations here (assign every customer to the nearest centroid, move every centroid to the
-//! mean of its segment) until no customer changes segment or `max_iter` is reached. The
-//! iterations are ours because linfa's are generic code compiled into this crate: unoptimised in
-//! test builds, they took ~50 s on the 12k-row shoppers data against ~1 s for these tight loops.
+//! Each restart starts from greedy k-means++ (scikit-learn's initialisation: the first centre
+//! at random, each next one the best of `2 + ln k` candidates drawn with probability
+//! proportional to the squared distance to the nearest centre so far, "best" = lowest total
+//! squared distance), on its own stream of a seeded Xoshiro256+ generator, and continues with
+//! exact Lloyd iterations (assign every customer to the nearest centroid, move every centroid to
+//! the mean of its segment) until no customer changes segment or `max_iter` is reached.
+//!
+//! Both are written here rather than taken from linfa-clustering: linfa's k-means++ has no
+//! candidate trials (its starts were worse: 1–2 % more inertia and silhouette 0.47 against
+//! scikit-learn's 0.60 at k = 8…10 on a 100k × 10 benchmark) and recomputes every distance to
+//! every centre chosen so far (72 % of a k sweep's time, generic code optimised for size).
 //! Centroids end exactly at the segment means and the inertia is the one scikit-learn reports.
 //! The restart with the lowest inertia is kept. Same data and seed → same labels.
 //! Pure Rust: no web-sys; never panics on user data (bad choices are [`KMeansError`]s).
 
-use linfa::prelude::*;
-use linfa_clustering::KMeans;
 use ndarray::{Array2, ArrayView2};
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 use rustc_hash::FxHashSet;
 
@@ -87,31 +90,105 @@ impl KMeansParams {
     /// Fit K-means on `data` (see the module documentation for the method).
     pub fn fit(&self, data: &SegmentData) -> Result<KMeansModel, KMeansError> {
         self.check(data)?;
+        self.fit_checked(data)
+    }
+
+    /// [`KMeansParams::fit`] for a caller that already knows `k` is at most the number of
+    /// distinct rows (the k sweep counts them once, not once per k).
+    pub(crate) fn fit_checked(&self, data: &SegmentData) -> Result<KMeansModel, KMeansError> {
+        self.check_settings()?;
         let x = data.matrix.view();
-        let dataset = DatasetBase::from(data.matrix.clone());
+        let owned: Vec<f64>;
+        let xs = match x.as_slice() {
+            Some(xs) => xs,
+            None => {
+                owned = x.iter().copied().collect();
+                &owned
+            }
+        };
+        let (n, d) = x.dim();
+        if n == 0 || d == 0 || self.k > n {
+            return Err(KMeansError::MoreSegmentsThanCustomers {
+                k: self.k,
+                distinct: n,
+            });
+        }
         let mut stream = Xoshiro256Plus::seed_from_u64(self.seed);
         let mut best: Option<KMeansModel> = None;
         for _ in 0..self.n_init {
-            let rng = stream.clone();
+            let mut rng = stream.clone();
             stream.jump();
-            let started = KMeans::params_with_rng(self.k, rng)
-                .n_runs(1)
-                .max_n_iterations(1)
-                .tolerance(self.tolerance)
-                .fit(&dataset)
-                .map_err(|e| KMeansError::Fit(e.to_string()))?;
-            let run = lloyd(
-                x,
-                started.centroids().to_owned(),
-                self.max_iter - 1,
-                self.tolerance,
-            );
+            let start = kmeans_plus_plus(xs, d, self.k, &mut rng);
+            let run = lloyd(x, start, self.max_iter, self.tolerance);
             if best.as_ref().is_none_or(|b| run.inertia < b.inertia) {
                 best = Some(run);
             }
         }
         best.ok_or(KMeansError::NoRestarts)
     }
+}
+
+fn squared_distance(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+}
+
+/// Index of the row drawn with probability proportional to `weights` (its cumulative sums);
+/// uniform when every weight is 0.
+fn draw(cumulative: &[f64], rng: &mut Xoshiro256Plus) -> usize {
+    let total = cumulative.last().copied().unwrap_or(0.0);
+    let n = cumulative.len();
+    if !(total > 0.0 && total.is_finite()) {
+        return rng.gen_range(0..n.max(1));
+    }
+    let target = rng.gen::<f64>() * total;
+    cumulative.partition_point(|&c| c <= target).min(n - 1)
+}
+
+/// Greedy k-means++ start (see the module documentation): `k × d` centres picked among the
+/// `n = xs.len() / d` rows. Needs `1 ≤ k ≤ n`.
+fn kmeans_plus_plus(xs: &[f64], d: usize, k: usize, rng: &mut Xoshiro256Plus) -> Array2<f64> {
+    let n = xs.len() / d;
+    let row = |i: usize| &xs[i * d..(i + 1) * d];
+    let trials = 2 + (k as f64).ln().floor() as usize;
+    let mut centres = Array2::zeros((k, d));
+    let first = rng.gen_range(0..n);
+    centres
+        .row_mut(0)
+        .assign(&ndarray::ArrayView1::from(row(first)));
+    let mut closest: Vec<f64> = (0..n)
+        .map(|i| squared_distance(row(i), row(first)))
+        .collect();
+    let mut cumulative = vec![0.0; n];
+    let mut candidate_dist = vec![0.0; n];
+    let mut best_dist = vec![0.0; n];
+    for c in 1..k {
+        let mut running = 0.0;
+        for (cum, &dist) in cumulative.iter_mut().zip(&closest) {
+            running += dist;
+            *cum = running;
+        }
+        let mut best: Option<(usize, f64)> = None;
+        for _ in 0..trials {
+            let candidate = draw(&cumulative, rng);
+            let centre = row(candidate);
+            let mut potential = 0.0;
+            for (i, (slot, &current)) in candidate_dist.iter_mut().zip(&closest).enumerate() {
+                *slot = current.min(squared_distance(row(i), centre));
+                potential += *slot;
+            }
+            if best.is_none_or(|(_, p)| potential < p) {
+                best = Some((candidate, potential));
+                std::mem::swap(&mut best_dist, &mut candidate_dist);
+            }
+        }
+        if let Some((chosen, _)) = best {
+            centres
+                .row_mut(c)
+                .assign(&ndarray::ArrayView1::from(row(chosen)));
+            std::mem::swap(&mut closest, &mut best_dist);
+        }
+    }
+    centres
 }
 
 /// K-means cannot run with these choices; the message says what to change.
@@ -229,9 +306,9 @@ fn assign(
     inertia
 }
 
-/// Lloyd iterations from `centroids` (the first one already done by linfa) until no row changes
-/// segment, the squared centroid moves sum to less than `tolerance`, or `more_iter` iterations were
-/// done. A segment left empty keeps its centroid. Ends with the final assignment.
+/// Lloyd iterations from `centroids` until no row changes segment, the squared centroid moves
+/// sum to less than `tolerance`, or `more_iter` iterations were done. A segment left empty keeps
+/// its centroid. Ends with the final assignment.
 fn lloyd(
     x: ArrayView2<'_, f64>,
     mut centroids: Array2<f64>,

@@ -212,7 +212,7 @@ impl Sweeper {
             k,
             ..self.kmeans.clone()
         }
-        .fit(data)?;
+        .fit_checked(data)?;
         let row = self.measure(data, k, &model.labels, Some(model.inertia));
         self.rows.push(row);
         self.models.push(model);
