@@ -10,27 +10,21 @@ use crate::protocol::{Event, ExploreView, PreviewPage};
 
 use super::read::yield_now;
 use super::state::page_of;
-use super::{now_ms, post, STATE};
+use super::{is_active, now_ms, post, STATE};
 
 /// Rows in one page of the customer preview.
 pub const CUSTOMER_PAGE_ROWS: usize = 100;
 
 /// Start the Explore step, unless a read or another build is in progress.
 pub(crate) fn start(params: ExploreParams) {
-    // A read (or another build) in progress would be abandoned silently: refuse instead.
-    if STATE.with(|s| s.borrow().active_job.is_some()) {
-        post(&Event::ExploreFailed {
-            message: "Custos is still reading a file or building a table. Wait for it to finish                       or cancel it, then build the customer table."
+    match STATE.with(|s| s.borrow_mut().start_data_job()) {
+        Some(job) => wasm_bindgen_futures::spawn_local(run(job, params)),
+        None => post(&Event::ExploreFailed {
+            message: "Custos is still reading a file or building a table. Wait for it to finish \
+                      or cancel it, then build the customer table."
                 .to_string(),
-        });
-        return;
+        }),
     }
-    let job = STATE.with(|s| s.borrow_mut().start_explore_job());
-    wasm_bindgen_futures::spawn_local(run(job, params));
-}
-
-fn is_active(job: u64) -> bool {
-    STATE.with(|s| s.borrow().is_active(job))
 }
 
 fn stage(name: &str, fraction: f64) {
@@ -41,12 +35,7 @@ fn stage(name: &str, fraction: f64) {
 }
 
 fn fail(job: u64, message: String) {
-    STATE.with(|s| {
-        let mut state = s.borrow_mut();
-        if state.is_active(job) {
-            state.active_job = None;
-        }
-    });
+    STATE.with(|s| s.borrow_mut().end_job(job));
     post(&Event::ExploreFailed { message });
 }
 

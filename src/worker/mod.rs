@@ -139,6 +139,11 @@ fn handle(command: Command, file: Option<File>) {
     }
 }
 
+/// Whether `job` is still the job in progress (not cancelled or replaced).
+pub(crate) fn is_active(job: u64) -> bool {
+    STATE.with(|s| s.borrow().is_active(job))
+}
+
 /// Bytes of the worker's WebAssembly memory (its peak: wasm memory never shrinks).
 pub(crate) fn memory_bytes() -> u64 {
     wasm_bindgen::memory()

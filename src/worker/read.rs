@@ -13,7 +13,7 @@ use crate::core::summary::summarize;
 use crate::protocol::{Event, SampleKind};
 
 use super::state::{dataset_view, Loaded};
-use super::{now_ms, post, STATE};
+use super::{is_active, now_ms, post, STATE};
 
 /// Bytes read from the file per step.
 pub const CHUNK_BYTES: u64 = 2 * 1024 * 1024;
@@ -44,10 +44,6 @@ impl Source {
 pub(crate) fn start(source: Source, options: IngestOptions) {
     let job = STATE.with(|s| s.borrow_mut().start_job());
     wasm_bindgen_futures::spawn_local(run_job(job, source, options));
-}
-
-fn is_active(job: u64) -> bool {
-    STATE.with(|s| s.borrow().is_active(job))
 }
 
 /// Why a read stopped early.

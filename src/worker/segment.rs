@@ -7,33 +7,22 @@ use crate::core::segment::run::{SegmentJob, SegmentParams, Segmentation};
 use crate::protocol::{Event, SegmentRow, SegmentView};
 
 use super::read::yield_now;
-use super::{now_ms, post, STATE};
+use super::{is_active, now_ms, post, STATE};
 
 /// Start segmenting, unless another job is running or there is no customer table.
 pub(crate) fn start(params: SegmentParams) {
-    if STATE.with(|s| s.borrow().active_job.is_some()) {
-        post(&Event::SegmentFailed {
+    match STATE.with(|s| s.borrow_mut().start_data_job()) {
+        Some(job) => wasm_bindgen_futures::spawn_local(run(job, params)),
+        None => post(&Event::SegmentFailed {
             message: "Custos is still reading a file or building a table. Wait for it to finish \
                       or cancel it, then segment."
                 .to_string(),
-        });
-        return;
+        }),
     }
-    let job = STATE.with(|s| s.borrow_mut().start_explore_job());
-    wasm_bindgen_futures::spawn_local(run(job, params));
-}
-
-fn is_active(job: u64) -> bool {
-    STATE.with(|s| s.borrow().is_active(job))
 }
 
 fn fail(job: u64, message: String) {
-    STATE.with(|s| {
-        let mut state = s.borrow_mut();
-        if state.is_active(job) {
-            state.active_job = None;
-        }
-    });
+    STATE.with(|s| s.borrow_mut().end_job(job));
     post(&Event::SegmentFailed { message });
 }
 

@@ -54,11 +54,22 @@ impl State {
         self.last_job
     }
 
-    /// A job that works on the loaded data (a set-aside read stays set aside).
-    pub fn start_explore_job(&mut self) -> u64 {
+    /// A job that works on the loaded data (a set-aside read stays set aside); `None` while a
+    /// read or another job runs: it would be abandoned silently.
+    pub fn start_data_job(&mut self) -> Option<u64> {
+        if self.active_job.is_some() {
+            return None;
+        }
         self.last_job += 1;
         self.active_job = Some(self.last_job);
-        self.last_job
+        Some(self.last_job)
+    }
+
+    /// The job is over (done or failed); a newer job stays active.
+    pub fn end_job(&mut self, job: u64) {
+        if self.is_active(job) {
+            self.active_job = None;
+        }
     }
 
     pub fn is_active(&self, job: u64) -> bool {
