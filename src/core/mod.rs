@@ -5,10 +5,12 @@
 
 pub mod customer_table;
 pub mod eda;
+pub mod evaluate;
 pub mod explore;
 pub mod features;
 pub mod format;
 pub mod ingest;
+pub mod predict;
 pub mod prep;
 pub mod receipt;
 pub mod sample;
