@@ -16,9 +16,12 @@
 //!   `base + u · (neighbour − base)`; all drawn from one seeded Xoshiro256+ stream;
 //! - the original rows come first, unchanged and in order; the synthetic rows follow.
 //!
-//! The neighbour search visits each pair of minority rows once (the distance counts for both
-//! rows) and keeps each row's `k` best in a small sorted list: about `m² · d / 2` multiply-adds
-//! for `m` minority rows of `d` columns.
+//! The neighbour search is exact and brute force: each pair of minority rows is visited once (the
+//! distance counts for both rows), screened by a dot product computed four rows at a time, and
+//! each row keeps its `k` best in a small sorted list — about `m² · d / 2` multiply-adds for `m`
+//! minority rows of `d` columns. Bank-full's training part (4,231 minority rows × 48 columns):
+//! 0.25–0.35 s at opt-level "z" on a busy 2-core machine (0.85–1.0 s for the plain pairwise
+//! loop). A tree (e.g. linfa-nn's ball tree) prunes little at 50 dimensions.
 //!
 //! Pure Rust: no web-sys; never panics on user data (bad input is a [`SmoteError`]).
 
@@ -221,22 +224,37 @@ impl SmoteParams {
 
 /// Squared Euclidean distance of two rows of the same length.
 fn squared_distance(a: &[f64], b: &[f64]) -> f64 {
+    let (a4, a_tail) = a.as_chunks::<4>();
+    let (b4, b_tail) = b.as_chunks::<4>();
     let mut sums = [0.0; 4];
-    let mut a4 = a.chunks_exact(4);
-    let mut b4 = b.chunks_exact(4);
-    for (p, q) in (&mut a4).zip(&mut b4) {
-        for ((sum, &u), &v) in sums.iter_mut().zip(p).zip(q) {
-            let diff = u - v;
-            *sum += diff * diff;
-        }
+    for (p, q) in a4.iter().zip(b4) {
+        let diff = [p[0] - q[0], p[1] - q[1], p[2] - q[2], p[3] - q[3]];
+        sums[0] += diff[0] * diff[0];
+        sums[1] += diff[1] * diff[1];
+        sums[2] += diff[2] * diff[2];
+        sums[3] += diff[3] * diff[3];
     }
-    let tail: f64 = a4
-        .remainder()
+    let tail: f64 = a_tail
         .iter()
-        .zip(b4.remainder())
+        .zip(b_tail)
         .map(|(u, v)| (u - v) * (u - v))
         .sum();
     (sums[0] + sums[1]) + (sums[2] + sums[3]) + tail
+}
+
+/// Dot products of four rows with `b` (over their common length).
+fn dots4(a: [&[f64]; 4], b: &[f64]) -> [f64; 4] {
+    let n = a.iter().fold(b.len(), |n, row| n.min(row.len()));
+    let (a0, a1, a2, a3, b) = (&a[0][..n], &a[1][..n], &a[2][..n], &a[3][..n], &b[..n]);
+    let mut sums = [0.0; 4];
+    for t in 0..n {
+        let y = b[t];
+        sums[0] += a0[t] * y;
+        sums[1] += a1[t] * y;
+        sums[2] += a2[t] * y;
+        sums[3] += a3[t] * y;
+    }
+    sums
 }
 
 /// The `k` nearest of a row's candidates, nearest first, as `(squared distance, row)`; ties go to
@@ -245,6 +263,8 @@ fn squared_distance(a: &[f64], b: &[f64]) -> f64 {
 struct Nearest {
     best: Vec<(f64, usize)>,
     k: usize,
+    /// Distance above which a candidate cannot enter (infinite until `k` are kept).
+    bound: f64,
 }
 
 impl Nearest {
@@ -252,50 +272,80 @@ impl Nearest {
         Nearest {
             best: Vec::with_capacity(k + 1),
             k,
-        }
-    }
-
-    /// Distance above which a candidate cannot enter (infinite until `k` are kept).
-    fn bound(&self) -> f64 {
-        if self.best.len() < self.k {
-            f64::INFINITY
-        } else {
-            self.best.last().map_or(f64::INFINITY, |&(dist, _)| dist)
+            bound: f64::INFINITY,
         }
     }
 
     fn offer(&mut self, dist: f64, row: usize) {
+        if dist > self.bound {
+            return;
+        }
+        // Ties are offered too: the earlier row wins them here.
         let at = self.best.partition_point(|&(d, r)| (d, r) < (dist, row));
         if at < self.k {
             self.best.insert(at, (dist, row));
             self.best.truncate(self.k);
+            if self.best.len() == self.k {
+                self.bound = self.best.last().map_or(f64::INFINITY, |&(d, _)| d);
+            }
         }
+    }
+}
+
+/// Offer rows `i` and `j`, at squared distance `dist`, to each other's list.
+fn offer_pair(nearest: &mut [Nearest], i: usize, j: usize, dist: f64) {
+    if let Some(near) = nearest.get_mut(i).filter(|near| dist <= near.bound) {
+        near.offer(dist, j);
+    }
+    if let Some(near) = nearest.get_mut(j).filter(|near| dist <= near.bound) {
+        near.offer(dist, i);
     }
 }
 
 /// For each of the `m = rows.len() / d` rows (row-major), the indices of its `k` nearest other
 /// rows, nearest first: `m × k` indices. Needs `k < m`.
+///
+/// Every pair is visited once. Rows go in blocks of four; a block meets each later row through
+/// four dot products, and `‖a‖² + ‖b‖² − 2 a·b` screens the pair: only when it could beat the
+/// worst kept distance of either row is the distance computed exactly (as a sum of squared
+/// differences) and offered. The screen allows `8 (d + 2) ε (‖a‖² + ‖b‖²)` for rounding,
+/// comfortably above the `(4 d + 6) ε (‖a‖² + ‖b‖²)` the two computations can differ by, so it
+/// never drops a pair the exact distances would keep: the result is the exact search's.
 fn nearest_neighbours(rows: &[f64], d: usize, k: usize) -> Vec<usize> {
     let Some(m) = rows.len().checked_div(d) else {
         return Vec::new();
     };
     let mut nearest = vec![Nearest::new(k); m];
-    for (i, a) in rows.chunks_exact(d).enumerate() {
-        let (_, rest) = nearest.split_at_mut(i);
-        let Some((mine, later)) = rest.split_first_mut() else {
-            break;
-        };
-        let later_rows = rows.get((i + 1) * d..).unwrap_or(&[]);
-        for ((j, b), theirs) in later_rows.chunks_exact(d).enumerate().zip(later) {
-            let dist = squared_distance(a, b);
-            // Ties are offered too: the earlier row wins them inside `offer`.
-            if dist <= mine.bound() {
-                mine.offer(dist, i + 1 + j);
-            }
-            if dist <= theirs.bound() {
-                theirs.offer(dist, i);
+    let row = |i: usize| rows.get(i * d..(i + 1) * d).unwrap_or(&[]);
+    let norms: Vec<f64> = rows
+        .chunks_exact(d)
+        .map(|r| r.iter().map(|v| v * v).sum())
+        .collect();
+    let norm = |i: usize| norms.get(i).copied().unwrap_or(0.0);
+    let bound = |nearest: &[Nearest], i: usize| nearest.get(i).map_or(f64::INFINITY, |n| n.bound);
+    let slack = 8.0 * (d as f64 + 2.0) * f64::EPSILON;
+    let mut start = 0;
+    while start < m {
+        let end = (start + 4).min(m);
+        for i in start..end {
+            for j in i + 1..end {
+                offer_pair(&mut nearest, i, j, squared_distance(row(i), row(j)));
             }
         }
+        // A last block of fewer than four rows has no later rows.
+        if end - start == 4 {
+            let block = [row(start), row(start + 1), row(start + 2), row(start + 3)];
+            for j in end..m {
+                for (i, dot) in (start..end).zip(dots4(block, row(j))) {
+                    let total = norm(i) + norm(j);
+                    let lowest = total - 2.0 * dot - slack * total;
+                    if lowest <= bound(&nearest, i) || lowest <= bound(&nearest, j) {
+                        offer_pair(&mut nearest, i, j, squared_distance(row(i), row(j)));
+                    }
+                }
+            }
+        }
+        start = end;
     }
     nearest
         .iter()
@@ -426,6 +476,19 @@ mod tests {
         let found = nearest_neighbours(&rows, 3, 4);
         for (i, got) in found.chunks(4).enumerate() {
             assert_eq!(got, k_nearest(&minority, i, 4).as_slice());
+        }
+    }
+
+    #[test]
+    fn screened_search_matches_a_full_sort_with_many_ties() {
+        // 30 rows (seven blocks of four and a last block of two) on a small integer grid: many
+        // duplicates and equal distances, which the screen must not reorder.
+        let mut rng = Xoshiro256Plus::seed_from_u64(8);
+        let x = Array2::from_shape_fn((30, 5), |_| f64::from(rng.gen_range(0..3)));
+        let rows: Vec<f64> = x.iter().copied().collect();
+        let minority: Vec<Vec<f64>> = x.outer_iter().map(|r| r.to_vec()).collect();
+        for (i, got) in nearest_neighbours(&rows, 5, 6).chunks(6).enumerate() {
+            assert_eq!(got, k_nearest(&minority, i, 6).as_slice(), "row {i}");
         }
     }
 
