@@ -14,6 +14,8 @@ use crate::core::eda::Chart;
 use crate::core::explore::{ExploreParams, FeatureSummary};
 use crate::core::features::RoleMapping;
 use crate::core::ingest::{BadLine, Dialect, IngestOptions, IngestReport, ShapeGuess};
+use crate::core::predict::run::PredictParams;
+use crate::core::predict::view::{PredictSetup, PredictView, ScoreOrder};
 use crate::core::receipt::ReceiptLine;
 use crate::core::segment::personas::Persona;
 use crate::core::segment::run::{Algorithm, SegmentParams};
@@ -89,6 +91,18 @@ pub enum Command {
         segment: usize,
         label: String,
     },
+    /// The Predict form's choices for the current customer table.
+    PredictSetup,
+    Predict {
+        params: Box<PredictParams>,
+    },
+    /// A page of the scored customers, in `order`.
+    Scores {
+        order: ScoreOrder,
+        offset: usize,
+        limit: usize,
+    },
+    ExportScores,
 }
 
 /// Worker → UI.
@@ -160,10 +174,37 @@ pub enum Event {
         personas: Vec<Persona>,
         charts: Vec<Chart>,
     },
+    /// The Predict form's choices (answer to [`Command::PredictSetup`]).
+    PredictSetupReady(Box<PredictSetup>),
+    /// The Predict step is at `stage` ("Cross-validating …: fold 2 of 5"), `fraction` done.
+    PredictProgress {
+        stage: String,
+        fraction: f64,
+    },
+    /// Models are trained and evaluated; replace any earlier ones.
+    Predicted(Box<PredictView>),
+    /// The Predict step failed; the customer table, segments and earlier models are kept.
+    PredictFailed {
+        message: String,
+    },
+    ScoresPage(ScoresPage),
+    /// Every scored customer as CSV, for a download.
+    ScoresCsv {
+        file_name: String,
+        csv: String,
+    },
     /// The worker panicked and is about to die; the UI restarts it. Its data is lost.
     Crashed {
         message: String,
     },
+}
+
+/// A page of the scored customer list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoresPage {
+    pub order: ScoreOrder,
+    pub header: Vec<String>,
+    pub page: PreviewPage,
 }
 
 /// Everything the Data step shows about a loaded dataset.

@@ -93,6 +93,15 @@ mod cli {
         /// customer table is built from the detected roles, as the Explore step does). Skewed
         /// features are log-transformed (unless --no-log), then every feature is standardized.
         Segment(segment::SegmentArgs),
+        /// Train and evaluate purchase / churn / response models, as the app's Predict step.
+        ///
+        /// FILE is a customer file (one row per customer) or a file of purchase lines (the
+        /// customer table is built from the detected roles). A stratified test share is held
+        /// out; preprocessing, balancing and the hyperparameter search are fitted inside
+        /// stratified cross-validation folds of the rest. Per model and balance: CV ROC-AUC mean
+        /// ± sd, test ROC-AUC, PR-AUC, accuracy, precision, recall, F1 and the confusion matrix
+        /// at the threshold with the best out-of-fold F1, and fit time.
+        Predict(predict::PredictArgs),
         /// Write a generated sample dataset (the ones the app offers in one click).
         Sample {
             #[arg(value_enum)]
@@ -142,6 +151,7 @@ mod cli {
                 output.as_deref(),
             ),
             Command::Segment(args) => segment::run(&args),
+            Command::Predict(args) => predict::run(&args),
             Command::Sample {
                 kind,
                 rows,
@@ -531,6 +541,451 @@ mod cli {
                     Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                     other => other.map_err(|e| e.to_string()),
                 }
+            }
+        }
+    }
+
+    /// `custos predict`: the Predict step of the app (`core::predict::run`), so the CLI and the
+    /// app give the same models and numbers for the same choices. This module turns flags into
+    /// [`PredictParams`] and the [`PredictReport`] into text or JSON; it does no numeric work.
+    mod predict {
+        use std::io::Write;
+        use std::path::PathBuf;
+        use std::sync::OnceLock;
+        use std::time::Instant;
+
+        use serde::Serialize;
+
+        use custos::core::customer_table::CustomerSource;
+        use custos::core::explore::{self, ExploreParams};
+        use custos::core::features::{FeatureParams, RoleMapping};
+        use custos::core::format;
+        use custos::core::ingest::{IngestOptions, TableShape};
+        use custos::core::predict::balance::Balance;
+        use custos::core::predict::leakage::LeakageWarning;
+        use custos::core::predict::run::{self, PredictParams, PredictReport};
+        use custos::core::predict::search::{ModelKind, SearchMode};
+        use custos::core::predict::target::TargetSpec;
+        use custos::core::predict::view;
+        use custos::core::prep::PrepParams;
+
+        #[derive(clap::Args)]
+        pub struct PredictArgs {
+            pub file: PathBuf,
+            /// The column to predict, named as in the file (e.g. Revenue, Churn, y, Response).
+            #[arg(long)]
+            pub target: String,
+            /// The value of the target that is the positive outcome (default: yes / true / 1
+            /// when the column has one, else the rarer value). With it, a column with more than
+            /// two values is predicted as this value against all the others.
+            #[arg(long)]
+            pub positive: Option<String>,
+            /// Feature columns to leave out, comma-separated (e.g. duration).
+            #[arg(long, value_name = "a,b,…")]
+            pub exclude: Option<String>,
+            /// Models, comma-separated: lr (logistic regression), tree, rf (random forest),
+            /// gbdt (gradient boosting).
+            #[arg(
+                long,
+                value_name = "lr,tree,rf,gbdt",
+                default_value = "lr,tree,rf,gbdt"
+            )]
+            pub models: String,
+            /// Imbalance handling, comma-separated (each model is fitted once per choice):
+            /// none, smote, weights (balanced class weights).
+            #[arg(long, value_name = "none,smote,weights", default_value = "none")]
+            pub balance: String,
+            /// SMOTE: neighbours per synthetic customer.
+            #[arg(long, default_value_t = 5)]
+            pub smote_k: usize,
+            /// SMOTE: minority ÷ majority after resampling (0 < ratio ≤ 1).
+            #[arg(long, default_value_t = 1.0)]
+            pub smote_ratio: f64,
+            /// Cross-validation folds on the training part.
+            #[arg(long, default_value_t = 5)]
+            pub folds: usize,
+            /// Share of the customers held out for the test (0 < share < 1).
+            #[arg(long, default_value_t = 0.2)]
+            pub test_size: f64,
+            /// Hyperparameter search: defaults (one setting per model), grid, or random:N.
+            #[arg(long, default_value = "defaults")]
+            pub search: String,
+            /// Do not log-transform skewed features before scaling.
+            #[arg(long)]
+            pub no_log: bool,
+            /// Seed of every random choice (split, folds, SMOTE, forests): same seed, same numbers.
+            #[arg(long, default_value_t = PredictParams::DEFAULT_SEED)]
+            pub seed: u64,
+            /// Print JSON instead of tables.
+            #[arg(long)]
+            pub json: bool,
+            /// Load the file even if some rows have the wrong number of fields (they are skipped).
+            #[arg(long)]
+            pub skip_bad_rows: bool,
+            /// Write every customer with the top model's probability, most likely first (id,
+            /// known outcome, probability, part: train / test / unlabelled) as CSV to this file.
+            #[arg(short, long, value_name = "FILE")]
+            pub output: Option<PathBuf>,
+        }
+
+        fn now_ms() -> f64 {
+            static START: OnceLock<Instant> = OnceLock::new();
+            START.get_or_init(Instant::now).elapsed().as_secs_f64() * 1000.0
+        }
+
+        fn list(text: &str) -> Vec<String> {
+            text.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        }
+
+        fn parse_search(text: &str) -> Result<SearchMode, String> {
+            let t = text.trim().to_lowercase();
+            match t.as_str() {
+                "defaults" | "default" => Ok(SearchMode::Defaults),
+                "grid" => Ok(SearchMode::Grid),
+                _ => match t.strip_prefix("random:").map(|n| n.trim().parse::<usize>()) {
+                    Some(Ok(n)) if n > 0 => Ok(SearchMode::Random { candidates: n }),
+                    _ => Err(format!(
+                        "--search '{text}' is unknown: use defaults, grid or random:N (N ≥ 1)"
+                    )),
+                },
+            }
+        }
+
+        fn params_from_flags(args: &PredictArgs) -> Result<PredictParams, String> {
+            let models = list(&args.models)
+                .iter()
+                .map(|m| {
+                    ModelKind::from_key(m).ok_or_else(|| {
+                        format!("--models: '{m}' is unknown: use lr, tree, rf or gbdt")
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let balances = list(&args.balance)
+                .iter()
+                .map(|b| {
+                    Balance::from_key(b).ok_or_else(|| {
+                        format!("--balance: '{b}' is unknown: use none, smote or weights")
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut params = PredictParams::new(TargetSpec {
+                column: args.target.clone(),
+                positive: args.positive.clone(),
+            });
+            params.exclude = args.exclude.as_deref().map(list).unwrap_or_default();
+            params.models = models;
+            params.balances = balances;
+            params.smote_k = args.smote_k;
+            params.smote_ratio = args.smote_ratio;
+            params.folds = args.folds;
+            params.test_fraction = args.test_size;
+            params.search = parse_search(&args.search)?;
+            params.seed = args.seed;
+            params.design.log_skewed = !args.no_log;
+            Ok(params)
+        }
+
+        #[derive(Serialize)]
+        struct ConfusionJson {
+            tp: usize,
+            fp: usize,
+            tn: usize,
+            #[serde(rename = "fn")]
+            fn_: usize,
+        }
+
+        #[derive(Serialize)]
+        struct ImportanceJson {
+            feature: String,
+            auc_drop: f64,
+            sd: f64,
+        }
+
+        #[derive(Serialize)]
+        struct ModelJson {
+            rank: usize,
+            /// lr, tree, rf, gbdt.
+            model: &'static str,
+            /// none, smote, weights.
+            balance: &'static str,
+            params: String,
+            note: Option<String>,
+            cv_roc_auc_mean: f64,
+            cv_roc_auc_sd: f64,
+            cv_roc_auc_folds: Vec<f64>,
+            /// Every hyperparameter setting tried: (params, CV AUC mean, sd).
+            search: Vec<(String, f64, f64)>,
+            test_roc_auc: f64,
+            test_pr_auc: f64,
+            /// Chosen on the out-of-fold scores (best F1), not on the test part.
+            threshold: f64,
+            accuracy: f64,
+            precision: f64,
+            recall: f64,
+            f1: f64,
+            mcc: f64,
+            confusion: ConfusionJson,
+            /// Share of the test part's positives captured by contacting its top 20 %.
+            captured_top_20: f64,
+            fit_seconds: f64,
+            predict_seconds: f64,
+            cv_fit_seconds_mean: f64,
+            importance: Vec<ImportanceJson>,
+        }
+
+        #[derive(Serialize)]
+        struct PredictJson {
+            file: String,
+            target: String,
+            positive: String,
+            negative: String,
+            train_rows: usize,
+            train_positives: usize,
+            test_rows: usize,
+            test_positives: usize,
+            folds: usize,
+            test_size: f64,
+            search: String,
+            seed: u64,
+            features: Vec<String>,
+            encoded_columns: usize,
+            leakage: Vec<LeakageWarning>,
+            notes: Vec<String>,
+            /// The leaderboard: best mean CV ROC-AUC first.
+            models: Vec<ModelJson>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            output: Option<String>,
+        }
+
+        fn round4(x: f64) -> f64 {
+            if x.is_finite() {
+                (x * 1e4).round() / 1e4
+            } else {
+                x
+            }
+        }
+
+        fn report_json(args: &PredictArgs, r: &PredictReport) -> PredictJson {
+            PredictJson {
+                file: args.file.display().to_string(),
+                target: r.target.clone(),
+                positive: r.positive.clone(),
+                negative: r.negative.clone(),
+                train_rows: r.n_train,
+                train_positives: r.train_positives,
+                test_rows: r.n_test,
+                test_positives: r.test_positives,
+                folds: r.params.folds,
+                test_size: r.params.test_fraction,
+                search: args.search.clone(),
+                seed: r.params.seed,
+                features: r.features.clone(),
+                encoded_columns: r.columns.len(),
+                leakage: r.leakage.warnings.clone(),
+                notes: r.notes.clone(),
+                models: r
+                    .models
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| {
+                        let c = &m.test_confusion;
+                        ModelJson {
+                            rank: i + 1,
+                            model: m.model.key(),
+                            balance: m.balance.key(),
+                            params: m.params.clone(),
+                            note: m.note.clone(),
+                            cv_roc_auc_mean: round4(m.cv_auc_mean),
+                            cv_roc_auc_sd: round4(m.cv_auc_sd),
+                            cv_roc_auc_folds: m.cv_auc_folds.iter().map(|&a| round4(a)).collect(),
+                            search: m
+                                .candidates
+                                .iter()
+                                .map(|c| {
+                                    (c.params.clone(), round4(c.cv_auc_mean), round4(c.cv_auc_sd))
+                                })
+                                .collect(),
+                            test_roc_auc: round4(m.test_auc),
+                            test_pr_auc: round4(m.test_average_precision),
+                            threshold: round4(m.threshold),
+                            accuracy: round4(c.accuracy()),
+                            precision: round4(c.precision()),
+                            recall: round4(c.recall()),
+                            f1: round4(c.f1()),
+                            mcc: round4(c.mcc()),
+                            confusion: ConfusionJson {
+                                tp: c.tp,
+                                fp: c.fp,
+                                tn: c.tn,
+                                fn_: c.fn_,
+                            },
+                            captured_top_20: round4(m.gain.capture_at(0.2)),
+                            fit_seconds: (m.fit_seconds * 1000.0).round() / 1000.0,
+                            predict_seconds: (m.predict_seconds * 1000.0).round() / 1000.0,
+                            cv_fit_seconds_mean: (m.cv_fit_seconds_mean * 1000.0).round() / 1000.0,
+                            importance: m
+                                .importance
+                                .iter()
+                                .map(|i| ImportanceJson {
+                                    feature: i.name.clone(),
+                                    auc_drop: round4(i.mean_drop),
+                                    sd: round4(i.std_drop),
+                                })
+                                .collect(),
+                        }
+                    })
+                    .collect(),
+                output: args.output.as_ref().map(|p| p.display().to_string()),
+            }
+        }
+
+        fn print_report(out: &mut Vec<u8>, r: &PredictJson) -> std::io::Result<()> {
+            writeln!(out, "file        {}", r.file)?;
+            writeln!(
+                out,
+                "target      {} = {} (against {})",
+                r.target, r.positive, r.negative
+            )?;
+            writeln!(
+                out,
+                "train       {} customers, {} positive ({:.1} %)",
+                format::thousands(r.train_rows as u64),
+                format::thousands(r.train_positives as u64),
+                100.0 * r.train_positives as f64 / r.train_rows.max(1) as f64
+            )?;
+            writeln!(
+                out,
+                "test        {} customers, {} positive (held out: {:.0} %)",
+                format::thousands(r.test_rows as u64),
+                format::thousands(r.test_positives as u64),
+                r.test_size * 100.0
+            )?;
+            writeln!(
+                out,
+                "validation  stratified {}-fold CV on the train part; search: {}; seed {}",
+                r.folds, r.search, r.seed
+            )?;
+            writeln!(
+                out,
+                "features    {} ({} columns after encoding)",
+                r.features.len(),
+                r.encoded_columns
+            )?;
+            for w in &r.leakage {
+                writeln!(out, "leakage     {}", w.message)?;
+            }
+            for note in &r.notes {
+                writeln!(out, "note        {note}")?;
+            }
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{:>2}  {:<6} {:<8} {:>15}  {:>8}  {:>6}  {:>6}  {:>6}  {:>6}  {:>6}  {:>6}  {:>7}",
+                "#",
+                "model",
+                "balance",
+                "CV AUC",
+                "test AUC",
+                "PR-AUC",
+                "acc",
+                "prec",
+                "recall",
+                "F1",
+                "thr",
+                "fit s"
+            )?;
+            for m in &r.models {
+                writeln!(
+                    out,
+                    "{:>2}  {:<6} {:<8} {:>7.4} ± {:.4}  {:>8.4}  {:>6.4}  {:>6.3}  {:>6.3}  {:>6.3}  {:>6.3}  {:>6.3}  {:>7.3}",
+                    m.rank, m.model, m.balance, m.cv_roc_auc_mean, m.cv_roc_auc_sd, m.test_roc_auc,
+                    m.test_pr_auc, m.accuracy, m.precision, m.recall, m.f1, m.threshold, m.fit_seconds
+                )?;
+            }
+            if let Some(best) = r.models.first() {
+                writeln!(out)?;
+                writeln!(
+                    out,
+                    "best        {} · {} ({}{})",
+                    best.model,
+                    best.balance,
+                    best.params,
+                    best.note
+                        .as_ref()
+                        .map(|n| format!("; {n}"))
+                        .unwrap_or_default()
+                )?;
+                writeln!(
+                    out,
+                    "confusion   at threshold {:.3}: {} TP, {} FP, {} TN, {} FN",
+                    best.threshold,
+                    best.confusion.tp,
+                    best.confusion.fp,
+                    best.confusion.tn,
+                    best.confusion.fn_
+                )?;
+                writeln!(
+                    out,
+                    "lift        contacting the top 20 % of the test part captures {:.0} % of its positives",
+                    best.captured_top_20 * 100.0
+                )?;
+                let top: Vec<String> = best
+                    .importance
+                    .iter()
+                    .take(5)
+                    .map(|i| format!("{} ({:+.3})", i.feature, i.auc_drop))
+                    .collect();
+                writeln!(out, "importance  {}", top.join(", "))?;
+            }
+            Ok(())
+        }
+
+        pub fn run(args: &PredictArgs) -> Result<(), String> {
+            let params = params_from_flags(args)?;
+            let ingested = super::read(&args.file, &IngestOptions::default())?;
+            ingested
+                .check_bad_rows(args.skip_bad_rows)
+                .map_err(|e| format!("{e} (use --skip-bad-rows to load the other rows)"))?;
+            let table = &ingested.table;
+            let source = if ingested.shape.shape == TableShape::Transactions {
+                CustomerSource::Transactions
+            } else {
+                CustomerSource::CustomerFile
+            };
+            let explore_params = ExploreParams {
+                source,
+                features: FeatureParams {
+                    mapping: RoleMapping::from_roles(table),
+                    ..FeatureParams::default()
+                },
+                prep: PrepParams::default(),
+            };
+            // The customer table in natural units: Predict fits its own preparation on the
+            // training rows only.
+            let built =
+                explore::build(table, &explore_params, &mut |_| {}).map_err(|e| e.to_string())?;
+            let customers = &built.customers;
+            let report = run::predict(customers, params, now_ms).map_err(|e| e.to_string())?;
+            if let Some(path) = &args.output {
+                std::fs::write(path, view::scores_csv(customers, &report))
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            }
+            let json = report_json(args, &report);
+            let mut text = Vec::new();
+            if args.json {
+                serde_json::to_writer_pretty(&mut text, &json).map_err(|e| e.to_string())?;
+                text.push(b'\n');
+            } else {
+                print_report(&mut text, &json).map_err(|e| e.to_string())?;
+            }
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            match out.write_all(&text).and_then(|()| out.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(|e| e.to_string()),
             }
         }
     }

@@ -177,6 +177,43 @@ impl CustomerTable {
         out
     }
 
+    /// The customers at `rows` (in that order; rows out of range are skipped).
+    pub fn select_rows(&self, rows: &[usize]) -> CustomerTable {
+        let rows: Vec<usize> = rows
+            .iter()
+            .copied()
+            .filter(|&r| r < self.n_rows())
+            .collect();
+        let pick_f64 = |v: &[f64]| rows.iter().filter_map(|&r| v.get(r).copied()).collect();
+        CustomerTable {
+            id_name: self.id_name.clone(),
+            ids: rows
+                .iter()
+                .filter_map(|&r| self.ids.get(r).cloned())
+                .collect(),
+            features: self
+                .features
+                .iter()
+                .map(|f| Feature {
+                    name: f.name.clone(),
+                    description: f.description.clone(),
+                    values: match &f.values {
+                        FeatureValues::Numeric(v) => FeatureValues::Numeric(pick_f64(v)),
+                        FeatureValues::Categorical { levels, codes } => {
+                            FeatureValues::Categorical {
+                                levels: levels.clone(),
+                                codes: rows
+                                    .iter()
+                                    .map(|&r| codes.get(r).copied().unwrap_or(MISSING))
+                                    .collect(),
+                            }
+                        }
+                    },
+                })
+                .collect(),
+        }
+    }
+
     /// Check that every feature has one value per customer.
     pub fn check(&self) -> Result<(), CustomerTableError> {
         let expected = self.ids.len();

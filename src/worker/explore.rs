@@ -89,6 +89,7 @@ async fn run(job: u64, params: ExploreParams) {
         let view = explore_view(&explored, &params, charts, now_ms() - started);
         state.explored = Some(explored);
         state.segmentation = None;
+        state.prediction = None;
         Event::Explored(Box::new(view))
     });
     post(&event);

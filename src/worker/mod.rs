@@ -9,6 +9,7 @@
 //! the event loop, so a [`Command::Cancel`] is handled between two chunks.
 
 mod explore;
+mod predict;
 mod read;
 mod segment;
 mod state;
@@ -136,6 +137,14 @@ fn handle(command: Command, file: Option<File>) {
         Command::ExportCustomers => post(&explore::export_csv()),
         Command::Segment { params } => segment::start(*params),
         Command::RenameSegment { segment, label } => post(&segment::rename(segment, &label)),
+        Command::PredictSetup => post(&predict::setup()),
+        Command::Predict { params } => predict::start(*params),
+        Command::Scores {
+            order,
+            offset,
+            limit,
+        } => post(&predict::scores(order, offset, limit)),
+        Command::ExportScores => post(&predict::export_csv()),
     }
 }
 

@@ -98,6 +98,7 @@ async fn run_job(job: u64, source: Source, options: IngestOptions) {
                 state.current = Some(loaded);
                 state.explored = None;
                 state.segmentation = None;
+                state.prediction = None;
                 Event::Loaded(Box::new(view))
             }
             Err(err) => {

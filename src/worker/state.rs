@@ -1,6 +1,7 @@
 //! What the worker holds between commands: the loaded dataset, a read waiting for the user's
 //! "skip bad rows", and the id of the read in progress.
 
+use super::predict::Prediction;
 use crate::core::explore::Explored;
 use crate::core::ingest::{IngestOptions, Ingested};
 use crate::core::segment::run::Segmentation;
@@ -40,6 +41,8 @@ pub(crate) struct State {
     pub explored: Option<Explored>,
     /// Segments of `explored`'s customers.
     pub segmentation: Option<Segmentation>,
+    /// Models trained on `explored`'s customers and their scores.
+    pub prediction: Option<Prediction>,
 }
 
 impl State {

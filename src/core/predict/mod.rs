@@ -9,13 +9,22 @@
 //!
 //! Pure Rust: no web-sys; never panics on user data.
 
+pub mod balance;
+pub mod charts;
+pub mod design;
+pub mod forest;
 pub mod gbdt;
 pub mod hist;
+pub mod leakage;
 pub mod logistic;
-pub mod forest;
+pub mod numpy_rng;
+pub mod run;
+pub mod search;
 pub mod smote;
 pub mod split;
+pub mod target;
 pub mod tree;
+pub mod view;
 
 use ndarray::ArrayView2;
 

@@ -1,10 +1,12 @@
 //! Stratified, seeded splits of the rows for honest evaluation: one train/test split and
 //! k-fold cross-validation, both keeping the share of positive rows of the whole data.
 //!
-//! - [`stratified_split`]: the rows of each class are shuffled (seeded Xoshiro256+) and the first
-//!   `round(test_fraction × class size)` of each class go to the test part, so both parts keep the
-//!   class ratio (scikit-learn's `train_test_split(stratify=y)` allocates the same counts up to
-//!   one row). Each part gets at least one row of each class.
+//! - [`stratified_split`]: exactly scikit-learn's `train_test_split(stratify=y, test_size,
+//!   random_state=seed)` (NumPy's generator reproduced in [`super::numpy_rng`]), so the same seed
+//!   holds out the same customers in Custos and in scikit-learn and their test scores compare
+//!   directly. Where scikit-learn would leave a part without one class (tiny data), the rows of
+//!   each class are shuffled (seeded Xoshiro256+) and the first `round(test_fraction × class
+//!   size)` of each class (at least one) go to the test part.
 //! - [`stratified_kfold`]: the shuffled rows of the negative class, then those of the positive
 //!   class, are dealt round-robin to the folds (the order scikit-learn's `StratifiedKFold` uses to
 //!   size its folds), so fold sizes and the class counts in each fold differ by at most one.
@@ -15,6 +17,8 @@
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
+
+use crate::core::predict::numpy_rng::sklearn_stratified_split;
 
 /// A train/test split: row positions, sorted, disjoint, together every row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,6 +96,17 @@ pub fn stratified_split(y: &[bool], test_fraction: f64, seed: u64) -> Result<Spl
     let minority = classes.iter().map(Vec::len).min().unwrap_or(0);
     if minority < 2 {
         return Err(SplitError::MinorityTooSmallToSplit { minority });
+    }
+    // scikit-learn's own draw when it can make one: the same customers held out as
+    // `train_test_split(…, stratify=y, random_state=seed)`.
+    if let Some((train, test)) = sklearn_stratified_split(y, test_fraction, seed) {
+        let has_both = |part: &[usize]| {
+            part.iter().any(|&r| y.get(r) == Some(&true))
+                && part.iter().any(|&r| y.get(r) == Some(&false))
+        };
+        if has_both(&train) && has_both(&test) {
+            return Ok(Split { train, test });
+        }
     }
     let mut train = Vec::with_capacity(y.len());
     let mut test = Vec::with_capacity(y.len());

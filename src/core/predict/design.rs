@@ -1,0 +1,342 @@
+//! The design matrix: customer-table features → the dense numeric matrix the models read, with a
+//! preparation fitted on training rows only.
+//!
+//! Two stages:
+//! 1. [`select_features`] (once per run): leave out the target, the columns the user excluded,
+//!    columns with no values and columns with a single value, each with a note.
+//! 2. [`Design::fit`] (once per training fold and once on the whole training part): the
+//!    customer-level preparation of [`crate::core::prep`] — median / mode imputation, optional
+//!    `log(1 + x)` of skewed non-negative columns, standardisation, one-hot encoding (the 19
+//!    most frequent levels of a categorical plus `other`) — fitted on the training rows only and
+//!    then applied to every row. Validation and test rows never influence a median, a scale or
+//!    a level list. A level first seen outside the training rows goes to `other` (or all zeros).
+//!
+//! Every one-hot column remembers the feature it came from ([`Design::groups`]) so permutation
+//! importance shuffles a categorical as one feature. Pure Rust: no web-sys.
+
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+
+use crate::core::customer_table::{CustomerTable, FeatureValues};
+use crate::core::evaluate::importance::FeatureGroup;
+use crate::core::format;
+use crate::core::prep::{self, FittedPrep, LogParams, OneHotParams, PrepError, PrepParams};
+use crate::core::prep::{ScaleMethod, ScaleParams};
+use crate::core::table::MISSING;
+
+/// How the features are prepared for the models.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DesignParams {
+    /// `log(1 + x)` of numeric columns with skewness above 1 and no negative value (in the
+    /// training rows) before scaling. Helps logistic regression on spend-like columns; trees
+    /// do not care.
+    pub log_skewed: bool,
+    /// Most 0/1 columns per categorical column (the rest share `<name>_other`).
+    pub max_levels: usize,
+}
+
+impl Default for DesignParams {
+    fn default() -> Self {
+        DesignParams {
+            log_skewed: true,
+            max_levels: 20,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DesignError {
+    #[error(
+        "no feature is left to learn from: {0}. Keep at least one column with more than one \
+         value"
+    )]
+    NoFeatures(String),
+    #[error("'{0}' is not a column of the customer table: check the excluded column names")]
+    UnknownExcluded(String),
+    #[error(transparent)]
+    Prep(#[from] PrepError),
+}
+
+/// The feature columns kept for modelling (the customer table without the target and the left
+/// out columns), and why columns were left out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeatureSelection {
+    pub table: CustomerTable,
+    pub notes: Vec<String>,
+}
+
+/// Leave out the target, the excluded columns, and columns that cannot help (no values, one
+/// value). `rows`: the customers with a target (a column constant among them cannot help).
+pub fn select_features(
+    customers: &CustomerTable,
+    target: &str,
+    exclude: &[String],
+    rows: &[usize],
+) -> Result<FeatureSelection, DesignError> {
+    if let Some(unknown) = exclude.iter().find(|e| customers.feature(e).is_none()) {
+        return Err(DesignError::UnknownExcluded(unknown.clone()));
+    }
+    let mut notes = Vec::new();
+    let mut empty = Vec::new();
+    let mut constant = Vec::new();
+    let mut features = Vec::new();
+    for feature in &customers.features {
+        if feature.name == target || exclude.contains(&feature.name) {
+            continue;
+        }
+        match distinct_among(&feature.values, rows) {
+            0 => empty.push(feature.name.clone()),
+            1 => constant.push(feature.name.clone()),
+            _ => features.push(feature.clone()),
+        }
+    }
+    if !exclude.is_empty() {
+        notes.push(format!("Left out by choice: {}", exclude.join(", ")));
+    }
+    if !empty.is_empty() {
+        notes.push(format!("Left out, no values: {}", empty.join(", ")));
+    }
+    if !constant.is_empty() {
+        notes.push(format!(
+            "Left out, the same value for every customer: {}",
+            constant.join(", ")
+        ));
+    }
+    if features.is_empty() {
+        let why = if empty.is_empty() && constant.is_empty() {
+            "the table has no column besides the target and the excluded ones".to_string()
+        } else {
+            format!(
+                "{} of the remaining columns are empty or constant",
+                format::thousands((empty.len() + constant.len()) as u64)
+            )
+        };
+        return Err(DesignError::NoFeatures(why));
+    }
+    Ok(FeatureSelection {
+        table: CustomerTable {
+            id_name: customers.id_name.clone(),
+            ids: customers.ids.clone(),
+            features,
+        },
+        notes,
+    })
+}
+
+/// Distinct non-missing values among `rows`, counted up to 2.
+fn distinct_among(values: &FeatureValues, rows: &[usize]) -> usize {
+    match values {
+        FeatureValues::Numeric(v) => {
+            let mut first: Option<f64> = None;
+            for x in rows
+                .iter()
+                .filter_map(|&r| v.get(r))
+                .filter(|x| x.is_finite())
+            {
+                match first {
+                    None => first = Some(*x),
+                    Some(f) if f != *x => return 2,
+                    _ => {}
+                }
+            }
+            usize::from(first.is_some())
+        }
+        FeatureValues::Categorical { codes, .. } => {
+            let mut first: Option<u32> = None;
+            for &c in rows
+                .iter()
+                .filter_map(|&r| codes.get(r))
+                .filter(|&&c| c != MISSING)
+            {
+                match first {
+                    None => first = Some(c),
+                    Some(f) if f != c => return 2,
+                    _ => {}
+                }
+            }
+            usize::from(first.is_some())
+        }
+    }
+}
+
+/// A preparation fitted on training rows, and the matrix it makes of the whole table.
+#[derive(Debug, Clone)]
+pub struct Design {
+    pub fitted: FittedPrep,
+    /// Matrix column names (one-hot columns named `<feature>_<level>`).
+    pub columns: Vec<String>,
+    /// The matrix columns of each feature (a categorical's one-hot columns together).
+    pub groups: Vec<FeatureGroup>,
+    /// Every customer of the table, one row each, in table order.
+    pub matrix: Array2<f64>,
+}
+
+impl Design {
+    /// Fit the preparation on `train` rows of `features` and apply it to all rows.
+    pub fn fit(
+        features: &CustomerTable,
+        train: &[usize],
+        params: &DesignParams,
+    ) -> Result<Design, DesignError> {
+        let prep_params = PrepParams {
+            log: LogParams {
+                enabled: params.log_skewed,
+                columns: Vec::new(),
+            },
+            scale: ScaleParams {
+                enabled: true,
+                method: ScaleMethod::Standard,
+            },
+            one_hot: OneHotParams {
+                enabled: true,
+                max_levels: params.max_levels.max(2),
+            },
+            ..PrepParams::default()
+        };
+        let training = features.select_rows(train);
+        let fitted = prep::fit(&prep_params, &training)?;
+        let prepared = fitted.transform(features)?.table;
+        let n = prepared.n_rows();
+        let d = prepared.features.len();
+        let mut matrix = Array2::<f64>::zeros((n, d));
+        for (j, feature) in prepared.features.iter().enumerate() {
+            if let FeatureValues::Numeric(values) = &feature.values {
+                for (cell, &x) in matrix.column_mut(j).iter_mut().zip(values) {
+                    // A value the fitted steps cannot map (a column empty in the training rows,
+                    // a negative value under log) sits at the training mean.
+                    *cell = if x.is_finite() { x } else { 0.0 };
+                }
+            }
+        }
+        let columns: Vec<String> = prepared.features.iter().map(|f| f.name.clone()).collect();
+        let groups = features
+            .features
+            .iter()
+            .map(|f| {
+                let names: Vec<&String> =
+                    match fitted.one_hot.columns.iter().find(|c| c.name == f.name) {
+                        Some(c) => c
+                            .level_columns
+                            .iter()
+                            .chain(c.other_column.as_ref())
+                            .collect(),
+                        None => vec![&f.name],
+                    };
+                FeatureGroup {
+                    name: f.name.clone(),
+                    columns: names
+                        .iter()
+                        .filter_map(|name| columns.iter().position(|c| c == *name))
+                        .collect(),
+                }
+            })
+            .filter(|g| !g.columns.is_empty())
+            .collect();
+        Ok(Design {
+            fitted,
+            columns,
+            groups,
+            matrix,
+        })
+    }
+
+    /// The matrix rows of `rows`, in that order.
+    pub fn rows(&self, rows: &[usize]) -> Array2<f64> {
+        self.matrix.select(ndarray::Axis(0), rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::customer_table::Feature;
+
+    fn table() -> CustomerTable {
+        CustomerTable {
+            id_name: "id".into(),
+            ids: (1..=6).map(|i| i.to_string()).collect(),
+            features: vec![
+                Feature {
+                    name: "spend".into(),
+                    description: String::new(),
+                    values: FeatureValues::Numeric(vec![1.0, 2.0, 3.0, 100.0, f64::NAN, 5.0]),
+                },
+                Feature {
+                    name: "plan".into(),
+                    description: String::new(),
+                    values: FeatureValues::Categorical {
+                        levels: vec!["a".into(), "b".into(), "c".into()],
+                        codes: vec![0, 1, 0, 1, 2, MISSING],
+                    },
+                },
+                Feature {
+                    name: "same".into(),
+                    description: String::new(),
+                    values: FeatureValues::Numeric(vec![7.0; 6]),
+                },
+                Feature {
+                    name: "empty".into(),
+                    description: String::new(),
+                    values: FeatureValues::Numeric(vec![f64::NAN; 6]),
+                },
+                Feature {
+                    name: "bought".into(),
+                    description: String::new(),
+                    values: FeatureValues::Numeric(vec![0.0, 1.0, 0.0, 1.0, 0.0, 1.0]),
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn selection_leaves_out_target_empty_and_constant_columns_with_notes() {
+        let all: Vec<usize> = (0..6).collect();
+        let s = select_features(&table(), "bought", &[], &all).unwrap();
+        let names: Vec<&str> = s.table.features.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, vec!["spend", "plan"]);
+        assert!(s.notes.iter().any(|n| n.contains("no values: empty")));
+        assert!(s
+            .notes
+            .iter()
+            .any(|n| n.contains("same value for every customer: same")));
+        let none = select_features(&table(), "bought", &["spend".into(), "plan".into()], &all);
+        assert!(matches!(none, Err(DesignError::NoFeatures(_))));
+        let unknown = select_features(&table(), "bought", &["nope".into()], &all);
+        assert!(matches!(unknown, Err(DesignError::UnknownExcluded(_))));
+    }
+
+    #[test]
+    fn preparation_is_fitted_on_training_rows_only() {
+        let all: Vec<usize> = (0..6).collect();
+        let s = select_features(&table(), "bought", &[], &all).unwrap();
+        let params = DesignParams {
+            log_skewed: false,
+            max_levels: 20,
+        };
+        // Training rows 0, 1, 2: spend 1, 2, 3 → mean 2, sd sqrt(2/3); plan levels a, b.
+        let design = Design::fit(&s.table, &[0, 1, 2], &params).unwrap();
+        assert_eq!(design.columns, vec!["spend", "plan_a", "plan_b"]);
+        let sd = (2.0f64 / 3.0).sqrt();
+        let spend: Vec<f64> = design.matrix.column(0).to_vec();
+        assert!((spend[0] - (-1.0 / sd)).abs() < 1e-12);
+        // Row 3 (spend 100) lies far out: the outlier did not move the training scale.
+        assert!((spend[3] - 98.0 / sd).abs() < 1e-9);
+        // Row 4: missing spend → the training median 2 → 0; level c unseen → all zeros.
+        assert!(spend[4].abs() < 1e-12);
+        assert_eq!(design.matrix.row(4).to_vec()[1..], [0.0, 0.0]);
+        assert_eq!(
+            design.groups,
+            vec![
+                FeatureGroup {
+                    name: "spend".into(),
+                    columns: vec![0]
+                },
+                FeatureGroup {
+                    name: "plan".into(),
+                    columns: vec![1, 2]
+                },
+            ]
+        );
+        assert!(design.matrix.iter().all(|x| x.is_finite()));
+    }
+}

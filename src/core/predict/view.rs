@@ -1,0 +1,201 @@
+//! What the Predict step shows: the form's choices (targets, features) and a finished run as
+//! screen-sized view-models (leaderboard, curves, threshold table, importance), plus the scored
+//! customer list in pages and as CSV. The CLI's `-o` and the app's export write the same CSV.
+//! Pure Rust: no web-sys.
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::customer_table::{CustomerTable, FeatureValues};
+use crate::core::eda::Chart;
+use crate::core::predict::charts::{model_charts, overlay_charts};
+use crate::core::predict::leakage::LeakageReport;
+use crate::core::predict::run::{ModelReport, PredictParams, PredictReport};
+use crate::core::predict::target::{candidates, TargetCandidate};
+
+/// The choices the Predict form offers for a customer table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PredictSetup {
+    pub n_customers: usize,
+    /// Columns that can be a target, two-valued first.
+    pub targets: Vec<TargetCandidate>,
+    /// Every feature column (a target's column is left out of the features automatically).
+    pub features: Vec<FeatureOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureOption {
+    pub name: String,
+    pub description: String,
+    pub numeric: bool,
+}
+
+pub fn setup(customers: &CustomerTable) -> PredictSetup {
+    PredictSetup {
+        n_customers: customers.n_rows(),
+        targets: candidates(customers),
+        features: customers
+            .features
+            .iter()
+            .map(|f| FeatureOption {
+                name: f.name.clone(),
+                description: f.description.clone(),
+                numeric: matches!(f.values, FeatureValues::Numeric(_)),
+            })
+            .collect(),
+    }
+}
+
+/// A finished Predict run as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PredictView {
+    pub params: PredictParams,
+    pub target: String,
+    pub positive: String,
+    pub negative: String,
+    pub n_train: usize,
+    pub n_test: usize,
+    pub train_positives: usize,
+    pub test_positives: usize,
+    pub features: Vec<String>,
+    pub n_columns: usize,
+    pub leakage: LeakageReport,
+    pub notes: Vec<String>,
+    /// The leaderboard, best mean CV AUC first; the first one scores the customers.
+    pub models: Vec<ModelReport>,
+    /// Curves of every model overlaid: ROC, precision–recall, cumulative gain.
+    pub charts: Vec<Chart>,
+    /// Per model (in `models` order): lift by decile, permutation importance.
+    pub model_charts: Vec<Vec<Chart>>,
+    pub n_scored: usize,
+    pub elapsed_ms: f64,
+}
+
+pub fn view(report: &PredictReport, elapsed_ms: f64) -> PredictView {
+    PredictView {
+        params: report.params.clone(),
+        target: report.target.clone(),
+        positive: report.positive.clone(),
+        negative: report.negative.clone(),
+        n_train: report.n_train,
+        n_test: report.n_test,
+        train_positives: report.train_positives,
+        test_positives: report.test_positives,
+        features: report.features.clone(),
+        n_columns: report.columns.len(),
+        leakage: report.leakage.clone(),
+        notes: report.notes.clone(),
+        models: report.models.clone(),
+        charts: overlay_charts(report),
+        model_charts: report.models.iter().map(model_charts).collect(),
+        n_scored: report.scores.len(),
+        elapsed_ms,
+    }
+}
+
+/// Orders of the scored list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScoreOrder {
+    /// Most likely first (ties: table order).
+    ProbabilityDesc,
+    ProbabilityAsc,
+    /// Table order.
+    Table,
+}
+
+/// The scored list's header.
+pub fn scores_header(customers: &CustomerTable, report: &PredictReport) -> Vec<String> {
+    vec![
+        customers.id_name.clone(),
+        format!("probability of {} = {}", report.target, report.positive),
+        report.target.clone(),
+        "part".to_string(),
+    ]
+}
+
+/// Table rows in the asked order.
+fn ordered_rows(report: &PredictReport, order: ScoreOrder) -> Vec<usize> {
+    let mut rows: Vec<usize> = (0..report.scores.len()).collect();
+    let score = |r: usize| report.scores.get(r).copied().unwrap_or(f64::NAN);
+    match order {
+        ScoreOrder::ProbabilityDesc => rows.sort_by(|&a, &b| score(b).total_cmp(&score(a))),
+        ScoreOrder::ProbabilityAsc => rows.sort_by(|&a, &b| score(a).total_cmp(&score(b))),
+        ScoreOrder::Table => {}
+    }
+    rows
+}
+
+fn part(report: &PredictReport, row: usize) -> &'static str {
+    match (
+        report.labels.get(row).copied().flatten(),
+        report.in_test.get(row).copied(),
+    ) {
+        (None, _) => "unlabelled",
+        (Some(_), Some(true)) => "test",
+        (Some(_), _) => "train",
+    }
+}
+
+fn outcome(report: &PredictReport, row: usize) -> Option<String> {
+    report.labels.get(row).copied().flatten().map(|positive| {
+        if positive {
+            report.positive.clone()
+        } else {
+            report.negative.clone()
+        }
+    })
+}
+
+/// One page of the scored list: id, probability (4 decimals), known outcome, part.
+pub fn scores_page(
+    customers: &CustomerTable,
+    report: &PredictReport,
+    order: ScoreOrder,
+    offset: usize,
+    limit: usize,
+) -> Vec<Vec<Option<String>>> {
+    ordered_rows(report, order)
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|row| {
+            vec![
+                customers.ids.get(row).cloned(),
+                report.scores.get(row).map(|p| format!("{p:.4}")),
+                outcome(report, row),
+                Some(part(report, row).to_string()),
+            ]
+        })
+        .collect()
+}
+
+fn csv_cell(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// Every customer with the top model's probability, most likely first, as CSV: id, the known
+/// outcome, `probability` (6 decimals), `part` (train / test / unlabelled).
+pub fn scores_csv(customers: &CustomerTable, report: &PredictReport) -> String {
+    let mut out = format!(
+        "{},{},probability,part\n",
+        csv_cell(&customers.id_name),
+        csv_cell(&report.target)
+    );
+    for row in ordered_rows(report, ScoreOrder::ProbabilityDesc) {
+        let id = customers
+            .ids
+            .get(row)
+            .map_or(String::new(), |id| csv_cell(id));
+        let label = outcome(report, row).map_or(String::new(), |l| csv_cell(&l));
+        let p = report
+            .scores
+            .get(row)
+            .map_or(String::new(), |p| format!("{p:.6}"));
+        out.push_str(&format!("{id},{label},{p},{}\n", part(report, row)));
+    }
+    out
+}

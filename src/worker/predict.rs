@@ -1,0 +1,169 @@
+//! The Predict step in the worker: train and evaluate models one fit at a time (each fold of
+//! each candidate, each final refit, each importance), returning to the event loop between fits
+//! so a Cancel (or a new file) stops the job. The customer table, the segments and earlier
+//! models are never touched until the new models are ready.
+//!
+//! Predict reads the customer table before Explore's preparation (natural units, nothing
+//! imputed), because its own preparation must be fitted on training rows only; the segment of
+//! each customer is added as a feature when the Segment step has run.
+
+use crate::core::customer_table::CustomerTable;
+use crate::core::predict::run::{PredictJob, PredictParams, PredictReport};
+use crate::core::predict::view::{self, ScoreOrder};
+use crate::protocol::{Event, PreviewPage, ScoresPage};
+
+use super::read::yield_now;
+use super::state::State;
+use super::{is_active, now_ms, post, STATE};
+
+/// A finished run and the table it scored.
+pub(crate) struct Prediction {
+    pub customers: CustomerTable,
+    pub report: PredictReport,
+}
+
+fn not_explored() -> String {
+    "There is no customer table yet. Build it in the Explore step first.".to_string()
+}
+
+fn no_prediction() -> Event {
+    Event::PredictFailed {
+        message: "There are no scored customers yet. Train the models first.".to_string(),
+    }
+}
+
+/// The table Predict learns from: the built customer table, plus the segment column when the
+/// Segment step has run on the same customers.
+fn predict_table(state: &State) -> Result<CustomerTable, String> {
+    let explored = state.explored.as_ref().ok_or_else(not_explored)?;
+    let built = &explored.built.customers;
+    match state.segmentation.as_ref() {
+        Some(segmentation) if explored.prepared.n_rows() == built.n_rows() => {
+            Ok(segmentation.add_to(built))
+        }
+        _ => Ok(built.clone()),
+    }
+}
+
+pub(crate) fn setup() -> Event {
+    STATE.with(|s| match predict_table(&s.borrow()) {
+        Ok(table) => Event::PredictSetupReady(Box::new(view::setup(&table))),
+        Err(message) => Event::PredictFailed { message },
+    })
+}
+
+/// Start training, unless another job is running or there is no customer table.
+pub(crate) fn start(params: PredictParams) {
+    match STATE.with(|s| s.borrow_mut().start_data_job()) {
+        Some(job) => wasm_bindgen_futures::spawn_local(run(job, params)),
+        None => post(&Event::PredictFailed {
+            message: "Custos is still reading a file or building a table. Wait for it to finish \
+                      or cancel it, then train."
+                .to_string(),
+        }),
+    }
+}
+
+fn fail(job: u64, message: String) {
+    STATE.with(|s| s.borrow_mut().end_job(job));
+    post(&Event::PredictFailed { message });
+}
+
+async fn run(job: u64, params: PredictParams) {
+    let started = now_ms();
+    post(&Event::PredictProgress {
+        stage: "Splitting the customers and checking the features".to_string(),
+        fraction: 0.0,
+    });
+    yield_now().await;
+    if !is_active(job) {
+        return;
+    }
+    let planned = STATE.with(|s| {
+        let customers = predict_table(&s.borrow())?;
+        let job = PredictJob::new(&customers, params, now_ms).map_err(|e| e.to_string())?;
+        Ok::<_, String>((customers, job))
+    });
+    let (customers, mut predict_job) = match planned {
+        Ok(planned) => planned,
+        Err(message) => return fail(job, message),
+    };
+    loop {
+        post(&Event::PredictProgress {
+            stage: predict_job.stage_label(),
+            fraction: predict_job.fraction_done() * 0.97,
+        });
+        yield_now().await;
+        if !is_active(job) {
+            return;
+        }
+        match predict_job.step() {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(err) => return fail(job, err.to_string()),
+        }
+    }
+    post(&Event::PredictProgress {
+        stage: "Writing the report".to_string(),
+        fraction: 0.97,
+    });
+    yield_now().await;
+    if !is_active(job) {
+        return;
+    }
+    let event = match predict_job.finish() {
+        Ok(report) => {
+            let predict_view = view::view(&report, now_ms() - started);
+            STATE.with(|s| {
+                let mut state = s.borrow_mut();
+                state.active_job = None;
+                state.prediction = Some(Prediction { customers, report });
+            });
+            Event::Predicted(Box::new(predict_view))
+        }
+        Err(err) => {
+            STATE.with(|s| s.borrow_mut().end_job(job));
+            Event::PredictFailed {
+                message: err.to_string(),
+            }
+        }
+    };
+    post(&event);
+}
+
+pub(crate) fn scores(order: ScoreOrder, offset: usize, limit: usize) -> Event {
+    STATE.with(|s| match s.borrow().prediction.as_ref() {
+        Some(p) => Event::ScoresPage(ScoresPage {
+            order,
+            header: view::scores_header(&p.customers, &p.report),
+            page: PreviewPage {
+                offset,
+                total_rows: p.report.scores.len(),
+                rows: view::scores_page(&p.customers, &p.report, order, offset, limit),
+            },
+        }),
+        None => no_prediction(),
+    })
+}
+
+pub(crate) fn export_csv() -> Event {
+    STATE.with(|s| {
+        let state = s.borrow();
+        let Some(p) = state.prediction.as_ref() else {
+            return no_prediction();
+        };
+        let stem = state
+            .current
+            .as_ref()
+            .map(|loaded| loaded.file_name.clone())
+            .unwrap_or_else(|| "customers".to_string());
+        let stem = stem
+            .rsplit_once('.')
+            .map_or(stem.as_str(), |(s, _)| s)
+            .to_string();
+        Event::ScoresCsv {
+            file_name: format!("{stem}_scored.csv"),
+            csv: view::scores_csv(&p.customers, &p.report),
+        }
+    })
+}
