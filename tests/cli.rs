@@ -242,3 +242,48 @@ fn segment_mall_income_score_k5_through_the_cli() {
         assert_eq!(report["segments"].as_array().unwrap().len(), 5, "{algo}");
     }
 }
+
+/// `custos predict --json`: the Predict step's numbers for logistic regression on
+/// marketing_campaign (scikit-learn's split for seed 42; the same test AUC in the app), with the
+/// scored customers written by `-o`. Timings are left out of the golden file.
+#[test]
+fn predict_json_and_scored_csv() {
+    let dir = std::env::temp_dir().join(format!("custos-cli-predict-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scored = dir.join("scored.csv");
+    let output = common::run_ok(
+        common::custos()
+            .arg("predict")
+            .arg(common::data_dir().join("marketing_campaign.csv"))
+            .args([
+                "--target",
+                "Response",
+                "--models",
+                "lr",
+                "--balance",
+                "none,weights",
+                "--json",
+                "-o",
+            ])
+            .arg(&scored),
+    );
+    let mut json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    json["file"] = serde_json::Value::Null;
+    json["output"] = serde_json::Value::Null;
+    for model in json["models"].as_array_mut().unwrap() {
+        for key in ["fit_seconds", "predict_seconds", "cv_fit_seconds_mean"] {
+            assert!(model[key].as_f64().unwrap() >= 0.0);
+            model[key] = serde_json::Value::Null;
+        }
+    }
+    common::check_golden(
+        "predict_marketing_lr.json",
+        &(serde_json::to_string_pretty(&json).unwrap() + "\n"),
+    );
+    let csv = std::fs::read_to_string(&scored).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2241);
+    assert_eq!(lines[0], "ID,Response,probability,part");
+    assert_eq!(lines.iter().filter(|l| l.ends_with(",test")).count(), 448);
+    std::fs::remove_dir_all(&dir).ok();
+}
