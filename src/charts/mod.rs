@@ -16,6 +16,7 @@
 mod axes;
 mod bar;
 mod boxplot;
+mod curves;
 mod dendrogram;
 mod export;
 mod format;
@@ -123,6 +124,7 @@ enum Detail {
     Scatter(scatter::Layout),
     Silhouette(silhouette::Layout),
     Dendrogram(dendrogram::Layout),
+    Curves(curves::Layout),
 }
 
 /// Where things were drawn (css px), to map the pointer back to data.
@@ -184,6 +186,9 @@ impl ChartLayout {
                     leaf_sizes, merges, ..
                 },
             ) => l.hit(leaf_sizes, merges, css_x, css_y),
+            (Detail::Curves(l), ChartKind::Curves { series, marker, .. }) => {
+                l.hit(series, marker.as_ref(), css_x, css_y)
+            }
             _ => None,
         }
     }
@@ -317,6 +322,7 @@ pub fn draw_with(
             cut_height,
         } => dendrogram::draw(&mut p, frame, y_label, leaf_sizes, merges, *cut_height)?
             .map(Detail::Dendrogram),
+        ChartKind::Curves { .. } => curves::draw(&mut p, frame, &chart.kind)?.map(Detail::Curves),
     };
     let detail = match detail {
         Some(d) => d,
@@ -335,6 +341,7 @@ pub fn draw_with(
         Detail::Scatter(l) => l.plot(),
         Detail::Silhouette(l) => l.plot(),
         Detail::Dendrogram(l) => l.plot(),
+        Detail::Curves(l) => l.plot(),
     };
     Ok(ChartLayout {
         width,
@@ -402,7 +409,7 @@ pub fn preferred_height(chart: &Chart, css_width: f64) -> u32 {
         ChartKind::Silhouette { segments, .. } => {
             (segments.len().min(100) as u32 * 56 + 110).clamp(280, 560)
         }
-        ChartKind::Dendrogram { .. } => 320,
+        ChartKind::Dendrogram { .. } | ChartKind::Curves { .. } => 320,
         _ => 280,
     }
 }

@@ -104,6 +104,23 @@ pub enum ChartKind {
         /// Height of the cut into segments, drawn as a dashed line.
         cut_height: Option<f64>,
     },
+    /// Curves through (x, y) points on two value axes, several series overlaid: model
+    /// evaluation curves (ROC, precision–recall, cumulative gain, lift), with an optional dashed
+    /// reference line and an optional highlighted point (e.g. the chosen threshold).
+    ///
+    /// Rates are fractions here: an axis with [`ValueFormat::Percent`] writes 0.25 as "25%"
+    /// (unlike the other kinds, whose percentages are already ×100), so that curves, reference
+    /// and marker carry the rates as computed. An axis whose values (points, marker, horizontal
+    /// reference) all lie in 0…1 spans exactly 0…1; otherwise it follows the data.
+    Curves {
+        x_label: String,
+        y_label: String,
+        x_format: ValueFormat,
+        y_format: ValueFormat,
+        series: Vec<CurveSeries>,
+        reference: Option<ReferenceLine>,
+        marker: Option<CurveMarker>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -164,6 +181,34 @@ pub struct SilhouetteGroup {
     pub values: Vec<f64>,
     /// Mean silhouette of the segment (over all `size` customers).
     pub mean: f64,
+}
+
+/// One curve of a [`ChartKind::Curves`] chart, e.g. one model's ROC curve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurveSeries {
+    pub name: String,
+    /// `[x, y]` points, joined in the order given (non-finite points break the line).
+    pub points: Vec<[f64; 2]>,
+}
+
+/// The dashed grey line a [`ChartKind::Curves`] chart is read against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ReferenceLine {
+    /// y = x (chance on a ROC curve, random targeting on a gain curve).
+    Diagonal { label: String },
+    /// y = constant (the base rate on a precision–recall curve).
+    Horizontal { y: f64, label: String },
+}
+
+/// A highlighted point on a [`ChartKind::Curves`] chart (e.g. the current threshold), drawn in
+/// the colour of series `series`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurveMarker {
+    pub series: usize,
+    pub x: f64,
+    pub y: f64,
+    pub label: String,
 }
 
 /// One merge of a dendrogram chart: nodes `left` and `right` joined at `height`.
@@ -783,6 +828,61 @@ mod tests {
             ChartKind::Histogram { bins, .. } => bins,
             other => panic!("not a histogram: {other:?}"),
         }
+    }
+
+    #[test]
+    fn curves_chart_round_trips_through_json() {
+        let chart = Chart {
+            id: "roc".to_string(),
+            title: "ROC curve".to_string(),
+            subtitle: "Test set · 1,000 customers".to_string(),
+            kind: ChartKind::Curves {
+                x_label: "False-positive rate".to_string(),
+                y_label: "True-positive rate".to_string(),
+                x_format: ValueFormat::Percent,
+                y_format: ValueFormat::Percent,
+                series: vec![
+                    CurveSeries {
+                        name: "Gradient boosting".to_string(),
+                        points: vec![[0.0, 0.0], [0.12, 0.801], [1.0, 1.0]],
+                    },
+                    CurveSeries {
+                        name: "Logistic regression".to_string(),
+                        points: vec![[0.0, 0.0], [0.3, 0.7], [1.0, 1.0]],
+                    },
+                ],
+                reference: Some(ReferenceLine::Diagonal {
+                    label: "Chance".to_string(),
+                }),
+                marker: Some(CurveMarker {
+                    series: 0,
+                    x: 0.12,
+                    y: 0.801,
+                    label: "threshold 0.42".to_string(),
+                }),
+            },
+        };
+        let json = serde_json::to_string(&chart).unwrap();
+        assert!(json.contains(r#""type":"curves""#), "{json}");
+        assert!(json.contains(r#""reference":{"type":"diagonal""#), "{json}");
+        let back: Chart = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, chart);
+
+        let horizontal = ChartKind::Curves {
+            x_label: "Recall".to_string(),
+            y_label: "Precision".to_string(),
+            x_format: ValueFormat::Percent,
+            y_format: ValueFormat::Percent,
+            series: Vec::new(),
+            reference: Some(ReferenceLine::Horizontal {
+                y: 0.15,
+                label: "Base rate 15%".to_string(),
+            }),
+            marker: None,
+        };
+        let json = serde_json::to_string(&horizontal).unwrap();
+        let back: ChartKind = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, horizontal);
     }
 
     #[test]

@@ -53,6 +53,7 @@ fn kind_name(chart: &Chart) -> &'static str {
         ChartKind::Scatter { .. } => "scatter",
         ChartKind::Silhouette { .. } => "silhouette",
         ChartKind::Dendrogram { .. } => "dendrogram",
+        ChartKind::Curves { .. } => "curves",
     }
 }
 
