@@ -258,6 +258,13 @@ impl AppState {
                 self.segment_charts.set(charts);
             }
             // Intercepted by the worker client, which restarts the worker and calls `crashed`.
+            // The Predict step's screen comes next; its events are not shown yet.
+            Event::PredictSetupReady(_)
+            | Event::PredictProgress { .. }
+            | Event::Predicted(_)
+            | Event::PredictFailed { .. }
+            | Event::ScoresPage(_)
+            | Event::ScoresCsv { .. } => {}
             Event::Crashed { .. } => {}
         }
     }

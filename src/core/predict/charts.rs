@@ -29,8 +29,9 @@ fn curves(
         kind: ChartKind::Curves {
             x_label: x_label.to_string(),
             y_label: y_label.to_string(),
-            x_format: ValueFormat::Number,
-            y_format: ValueFormat::Number,
+            // Curves take fractions: a Percent axis shows 0.25 as "25%".
+            x_format: ValueFormat::Percent,
+            y_format: ValueFormat::Percent,
             series,
             reference,
             marker: None,

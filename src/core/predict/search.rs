@@ -274,7 +274,7 @@ pub fn candidates(kind: ModelKind, mode: SearchMode, seed: u64) -> Vec<ModelSpec
                 .collect(),
         },
         SearchMode::Random { candidates: n } => {
-            let mut rng = Xoshiro256Plus::seed_from_u64(seed ^ (kind as u64 + 1) * 0x9E37_79B9);
+            let mut rng = Xoshiro256Plus::seed_from_u64(seed ^ ((kind as u64 + 1) * 0x9E37_79B9));
             let mut log_uniform = |lo: f64, hi: f64| (rng.gen_range(lo.ln()..hi.ln())).exp();
             let mut out = Vec::with_capacity(n.max(1));
             for _ in 0..n.max(1) {

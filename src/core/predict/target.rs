@@ -129,7 +129,8 @@ fn value_counts(values: &FeatureValues) -> Vec<(String, usize)> {
             );
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1)); // stable: ties keep first-seen / ascending order
+    // Stable: ties keep first-seen (categories) or ascending (numbers) order.
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
     counts
 }
 
