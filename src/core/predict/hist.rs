@@ -1,1 +1,1122 @@
-//! (being written)
+//! The histogram tree engine shared by the decision tree, the random forest and gradient
+//! boosting (the method of scikit-learn's `HistGradientBoosting` and LightGBM).
+//!
+//! - [`BinMapper`] cuts every column into at most 255 bins once; [`Binned`] holds the bin of
+//!   every cell as one byte, column by column (a node's histogram is built one feature at a time,
+//!   so each pass reads one contiguous column).
+//! - [`Grower`] grows one tree over per-row statistics `(g, h)`: a node's histogram holds, per
+//!   feature and bin, the sums of `g` and `h` and the row count; the best split of a feature is
+//!   one scan over its bins, scoring `G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ)`. After a split only
+//!   the smaller child's histogram is built; the larger one is the parent's minus the smaller.
+//! - The same engine serves two kinds of tree:
+//!   - Newton boosting on log loss (`g` = gradient, `h` = hessian, leaf value `−G/(H+λ)`);
+//!   - Gini classification trees: with `g = w·y`, `h = w` and `λ = 0` the gain above is exactly
+//!     half the weighted Gini decrease, and the leaf value `G/H` is the weighted share of
+//!     positives in the leaf.
+//! - A fitted [`Tree`] stores each split as a feature and a threshold *value* (`x ≤ threshold`
+//!   goes left), so it predicts on raw numbers without binning.
+//!
+//! Pure Rust: no web-sys; never panics on user data (bad data is a [`TreeError`]).
+
+use std::borrow::Cow;
+
+use ndarray::ArrayView2;
+use rand::Rng;
+use rand_xoshiro::Xoshiro256Plus;
+
+/// Most bins per feature (bin codes are bytes).
+pub const MAX_BINS: usize = 255;
+
+/// A tree model cannot be fitted with this data or these settings; the message says what to do.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TreeError {
+    #[error("There are no rows to train on: choose data with at least one customer.")]
+    Empty,
+    #[error("There are no feature columns to train on: choose at least one feature.")]
+    NoFeatures,
+    #[error(
+        "The target has {found} values but the data has {expected} rows: give one target value \
+         per row."
+    )]
+    TargetLength { expected: usize, found: usize },
+    #[error(
+        "Every training row has the same target value ({}): a model needs customers of both \
+         classes. Choose another target or more data.",
+        if *.positive { "positive" } else { "negative" }
+    )]
+    OneClass { positive: bool },
+    #[error(
+        "Row {row}, feature {column} is missing or not a finite number: impute missing values \
+         before training."
+    )]
+    NonFinite { row: usize, column: usize },
+    #[error(
+        "The data has {found} feature columns but the model was set up for {expected}: use the \
+         same columns."
+    )]
+    ColumnCount { expected: usize, found: usize },
+    #[error("There are {found} sample weights for {expected} rows: give one weight per row.")]
+    WeightsLength { expected: usize, found: usize },
+    #[error("The weight of row {row} is {value}: weights must be finite numbers of at least 0.")]
+    BadWeight { row: usize, value: f64 },
+    #[error("Every sample weight is 0: give at least one row a positive weight.")]
+    ZeroWeights,
+    #[error("The sample weights add up to more than a number can hold: scale them down.")]
+    WeightSum,
+    #[error("The number of bins must be between 2 and 255 (got {0}).")]
+    MaxBins(usize),
+    #[error("The maximum depth must be at least 1 (got {0}).")]
+    MaxDepth(usize),
+    #[error("The maximum number of leaves must be at least 2 (got {0}).")]
+    MaxLeafNodes(usize),
+    #[error("The minimum number of customers per leaf must be at least 1 (got {0}).")]
+    MinSamplesLeaf(usize),
+    #[error("The forest needs at least 1 tree (got {0}).")]
+    NTrees(usize),
+    #[error("The share of features tried per split must be above 0 and at most 1 (got {0}).")]
+    MaxFeatures(f64),
+    #[error("The learning rate must be a positive number (got {0}).")]
+    LearningRate(f64),
+    #[error("Gradient boosting needs at least 1 iteration (got {0}).")]
+    MaxIter(usize),
+    #[error("The L2 regularisation must be a number of at least 0 (got {0}).")]
+    L2(f64),
+    #[error("The validation share for early stopping must be above 0 and below 1 (got {0}).")]
+    ValidationFraction(f64),
+    #[error("Early stopping needs at least 1 round without improvement (got {0}).")]
+    NIterNoChange(usize),
+    #[error("The early-stopping tolerance must be a number of at least 0 (got {0}).")]
+    Tolerance(f64),
+    #[error(
+        "Too few rows to hold some out for early stopping ({rows} rows): switch early stopping \
+         off or use more data."
+    )]
+    ValidationTooSmall { rows: usize },
+}
+
+/// Check the shared inputs of every tree model: rows and columns present, finite numbers, one
+/// target per row, valid weights, and both classes among the rows with a positive weight.
+pub fn check_data(
+    x: ArrayView2<'_, f64>,
+    y: &[bool],
+    weights: Option<&[f64]>,
+) -> Result<(), TreeError> {
+    let (n, d) = x.dim();
+    if n == 0 {
+        return Err(TreeError::Empty);
+    }
+    if d == 0 {
+        return Err(TreeError::NoFeatures);
+    }
+    if y.len() != n {
+        return Err(TreeError::TargetLength {
+            expected: n,
+            found: y.len(),
+        });
+    }
+    check_finite(x)?;
+    if let Some(w) = weights {
+        if w.len() != n {
+            return Err(TreeError::WeightsLength {
+                expected: n,
+                found: w.len(),
+            });
+        }
+        if let Some((row, &value)) = w
+            .iter()
+            .enumerate()
+            .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
+        {
+            return Err(TreeError::BadWeight { row, value });
+        }
+        if w.iter().all(|&v| v == 0.0) {
+            return Err(TreeError::ZeroWeights);
+        }
+        if !w.iter().sum::<f64>().is_finite() {
+            return Err(TreeError::WeightSum);
+        }
+    }
+    let weight = |i: usize| weights.and_then(|w| w.get(i)).copied().unwrap_or(1.0);
+    let mut seen = [false; 2];
+    for (i, &label) in y.iter().enumerate() {
+        if weight(i) > 0.0 {
+            seen[label as usize] = true;
+        }
+    }
+    if !(seen[0] && seen[1]) {
+        return Err(TreeError::OneClass { positive: seen[1] });
+    }
+    Ok(())
+}
+
+/// The first cell of `x` that is not a finite number, as an error.
+pub fn check_finite(x: ArrayView2<'_, f64>) -> Result<(), TreeError> {
+    if let Some(xs) = x.as_slice() {
+        match xs.iter().position(|v| !v.is_finite()) {
+            Some(at) => {
+                let d = x.ncols().max(1);
+                return Err(TreeError::NonFinite {
+                    row: at / d,
+                    column: at % d,
+                });
+            }
+            None => return Ok(()),
+        }
+    }
+    for (row, values) in x.rows().into_iter().enumerate() {
+        if let Some(column) = values.iter().position(|v| !v.is_finite()) {
+            return Err(TreeError::NonFinite { row, column });
+        }
+    }
+    Ok(())
+}
+
+/// `x` as one row-major slice (borrowed when it already is one).
+pub(crate) fn row_major<'a>(x: &'a ArrayView2<'_, f64>) -> Cow<'a, [f64]> {
+    match x.as_slice() {
+        Some(xs) => Cow::Borrowed(xs),
+        None => Cow::Owned(x.iter().copied().collect()),
+    }
+}
+
+/// Bin edges of every column, learned from the training data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BinMapper {
+    /// Per feature, strictly increasing thresholds: bin `b` holds the values `x` with
+    /// `thresholds[b − 1] < x ≤ thresholds[b]`; the last bin everything above the last threshold.
+    thresholds: Vec<Vec<f64>>,
+}
+
+impl BinMapper {
+    /// Learn at most `max_bins` bins per column of `x` (finite numbers, at least one row).
+    ///
+    /// A column with at most `max_bins` distinct values gets a threshold halfway between each
+    /// two consecutive distinct values (every value its own bin). Otherwise the thresholds are
+    /// the `max_bins − 1` inner quantiles of the column (its values with repeats, "midpoint"
+    /// interpolation), repeated thresholds counted once — scikit-learn's
+    /// `_find_binning_thresholds`, without its 200 000-row subsample.
+    pub fn fit(x: ArrayView2<'_, f64>, max_bins: usize) -> Result<BinMapper, TreeError> {
+        if !(2..=MAX_BINS).contains(&max_bins) {
+            return Err(TreeError::MaxBins(max_bins));
+        }
+        let (n, d) = x.dim();
+        if n == 0 {
+            return Err(TreeError::Empty);
+        }
+        if d == 0 {
+            return Err(TreeError::NoFeatures);
+        }
+        check_finite(x)?;
+        Ok(BinMapper::fit_finite(x, max_bins))
+    }
+
+    /// [`BinMapper::fit`] for `x` already checked: at least one row and column, finite numbers,
+    /// and `max_bins` in 2…255.
+    pub(crate) fn fit_finite(x: ArrayView2<'_, f64>, max_bins: usize) -> BinMapper {
+        let mut column = Vec::with_capacity(x.nrows());
+        let thresholds = x
+            .columns()
+            .into_iter()
+            .map(|values| {
+                column.clear();
+                column.extend(values.iter().copied());
+                column_thresholds(&mut column, max_bins)
+            })
+            .collect();
+        BinMapper { thresholds }
+    }
+
+    pub fn n_features(&self) -> usize {
+        self.thresholds.len()
+    }
+
+    /// Bins of `feature` (0 for a feature the mapper does not have).
+    pub fn n_bins(&self, feature: usize) -> usize {
+        self.thresholds.get(feature).map_or(0, |t| t.len() + 1)
+    }
+
+    /// Thresholds of `feature` (empty for a feature the mapper does not have).
+    pub fn thresholds(&self, feature: usize) -> &[f64] {
+        self.thresholds.get(feature).map_or(&[], |t| t.as_slice())
+    }
+
+    /// Bin of every cell of `x`, which must have the fitted columns and finite numbers.
+    pub fn transform(&self, x: ArrayView2<'_, f64>) -> Result<Binned, TreeError> {
+        let d = x.ncols();
+        if d != self.n_features() {
+            return Err(TreeError::ColumnCount {
+                expected: self.n_features(),
+                found: d,
+            });
+        }
+        check_finite(x)?;
+        Ok(self.transform_finite(x))
+    }
+
+    /// [`BinMapper::transform`] for `x` already checked: the fitted columns, finite numbers.
+    pub(crate) fn transform_finite(&self, x: ArrayView2<'_, f64>) -> Binned {
+        let (n, d) = x.dim();
+        let mut codes = Vec::with_capacity(n * d);
+        for (values, thresholds) in x.columns().into_iter().zip(&self.thresholds) {
+            codes.extend(values.iter().map(|&v| bin_of(thresholds, v)));
+        }
+        let mut offsets = Vec::with_capacity(d + 1);
+        let mut total = 0;
+        offsets.push(0);
+        for t in &self.thresholds {
+            total += t.len() + 1;
+            offsets.push(total);
+        }
+        Binned {
+            n_rows: n,
+            n_features: d,
+            codes,
+            offsets,
+        }
+    }
+}
+
+/// Bin of `value`: the number of thresholds below it.
+fn bin_of(thresholds: &[f64], value: f64) -> u8 {
+    thresholds.partition_point(|&t| t < value) as u8
+}
+
+/// Halfway between `a` and `b` without overflowing.
+fn midpoint(a: f64, b: f64) -> f64 {
+    a * 0.5 + b * 0.5
+}
+
+/// Thresholds of one column (see [`BinMapper::fit`]); reorders `values`.
+fn column_thresholds(values: &mut [f64], max_bins: usize) -> Vec<f64> {
+    // Few distinct values (one-hot columns, codes, counts): collect them without sorting.
+    let mut distinct: Vec<f64> = Vec::with_capacity(max_bins + 1);
+    let mut last = f64::NAN;
+    let mut few = true;
+    for &v in values.iter() {
+        if v == last {
+            continue;
+        }
+        last = v;
+        if let Err(at) = distinct.binary_search_by(|d| d.total_cmp(&(v + 0.0))) {
+            if distinct.len() == max_bins {
+                few = false;
+                break;
+            }
+            distinct.insert(at, v + 0.0);
+        }
+    }
+    if few {
+        return distinct.windows(2).map(|w| midpoint(w[0], w[1])).collect();
+    }
+    values.sort_unstable_by(f64::total_cmp);
+    let n = values.len();
+    let mut thresholds: Vec<f64> = Vec::with_capacity(max_bins - 1);
+    for k in 1..max_bins {
+        let position = k as f64 / max_bins as f64 * (n - 1) as f64;
+        let below = values[position.floor() as usize];
+        let above = values[(position.ceil() as usize).min(n - 1)];
+        let t = midpoint(below, above);
+        if thresholds.last().is_none_or(|&l| t > l) {
+            thresholds.push(t);
+        }
+    }
+    // A threshold at or above the largest value would leave the last bin empty.
+    if let Some(&max) = values.last() {
+        while thresholds.last().is_some_and(|&t| t >= max) {
+            thresholds.pop();
+        }
+    }
+    thresholds
+}
+
+/// The bin of every cell, stored column by column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Binned {
+    n_rows: usize,
+    n_features: usize,
+    /// `codes[f · n_rows + i]` = bin of row `i`, feature `f`.
+    codes: Vec<u8>,
+    /// Start of each feature's bins in a node histogram (`n_features + 1` entries).
+    offsets: Vec<usize>,
+}
+
+impl Binned {
+    pub fn n_rows(&self) -> usize {
+        self.n_rows
+    }
+
+    pub fn n_features(&self) -> usize {
+        self.n_features
+    }
+
+    /// Bins of one feature, one per row (empty for a feature out of range).
+    pub fn column(&self, feature: usize) -> &[u8] {
+        self.codes
+            .get(feature * self.n_rows..(feature + 1) * self.n_rows)
+            .unwrap_or(&[])
+    }
+
+    fn total_bins(&self) -> usize {
+        self.offsets.last().copied().unwrap_or(0)
+    }
+}
+
+/// Sums of a set of rows: gradients, hessians, rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Stats {
+    g: f64,
+    h: f64,
+    n: u32,
+}
+
+impl Stats {
+    fn add(&mut self, other: &Stats) {
+        self.g += other.g;
+        self.h += other.h;
+        self.n += other.n;
+    }
+
+    fn minus(&self, other: &Stats) -> Stats {
+        Stats {
+            g: self.g - other.g,
+            h: self.h - other.h,
+            n: self.n.saturating_sub(other.n),
+        }
+    }
+}
+
+/// How a leaf turns its sums into a value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum LeafRule {
+    /// `−shrinkage · G / (H + λ)`: a Newton step on the loss (gradient boosting).
+    Newton { shrinkage: f64 },
+    /// `G / H`: the weighted mean of the target (classification trees, `g = w·y`, `h = w`).
+    /// Pure nodes are not split.
+    Mean,
+}
+
+/// Settings of one tree's growth.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct GrowParams {
+    /// Deepest split level (the root is depth 0); `None` = no limit.
+    pub max_depth: Option<usize>,
+    /// Most leaves; when set the tree grows best-first (the leaf with the largest gain splits
+    /// next), as scikit-learn's `HistGradientBoosting` and LightGBM.
+    pub max_leaf_nodes: Option<usize>,
+    /// Fewest rows in a leaf.
+    pub min_samples_leaf: usize,
+    /// Smallest hessian sum in a leaf.
+    pub min_hessian_leaf: f64,
+    /// `λ` of the gain and the Newton leaf value.
+    pub l2: f64,
+    /// A split must gain more than this.
+    pub min_gain: f64,
+    /// Features tried per split, drawn at random per node (random forests); `None` = all.
+    pub max_features: Option<usize>,
+    pub leaf: LeafRule,
+}
+
+/// One node of a fitted tree.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Node {
+    /// Feature of the split (unused in a leaf).
+    pub feature: u32,
+    /// Rows with `x[feature] ≤ threshold` go left.
+    pub threshold: f64,
+    /// Index of the left child (the right one follows it); 0 in a leaf.
+    pub left: u32,
+    /// The leaf's value (in a split node: the value it had as a leaf).
+    pub value: f64,
+}
+
+impl Node {
+    fn leaf(value: f64) -> Node {
+        Node {
+            feature: 0,
+            threshold: 0.0,
+            left: 0,
+            value,
+        }
+    }
+
+    pub fn is_leaf(&self) -> bool {
+        self.left == 0
+    }
+}
+
+/// A fitted tree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tree {
+    nodes: Vec<Node>,
+    n_leaves: usize,
+    depth: usize,
+    /// Per feature, the summed gain of its splits.
+    feature_gain: Vec<f64>,
+    /// The nodes for prediction: a leaf points to itself with an infinite threshold, so every
+    /// row takes exactly `depth` steps without asking whether it reached a leaf.
+    steps: Vec<Step>,
+}
+
+/// One node as [`Tree::add_predictions`] walks it: `x[feature] > threshold` goes to `next + 1`,
+/// anything else (NaN too) to `next`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Step {
+    threshold: f64,
+    feature: u32,
+    next: u32,
+}
+
+/// Rows walked through a tree side by side (their memory loads overlap).
+const LANES: usize = 8;
+
+impl Tree {
+    fn new(nodes: Vec<Node>, n_leaves: usize, depth: usize, feature_gain: Vec<f64>) -> Tree {
+        let steps = nodes
+            .iter()
+            .enumerate()
+            .map(|(k, node)| {
+                if node.is_leaf() {
+                    Step {
+                        threshold: f64::INFINITY,
+                        feature: 0,
+                        next: k as u32,
+                    }
+                } else {
+                    Step {
+                        threshold: node.threshold,
+                        feature: node.feature,
+                        next: node.left,
+                    }
+                }
+            })
+            .collect();
+        Tree {
+            nodes,
+            n_leaves,
+            depth,
+            feature_gain,
+            steps,
+        }
+    }
+
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    pub fn n_leaves(&self) -> usize {
+        self.n_leaves
+    }
+
+    /// Depth of the deepest leaf (0 for a tree that is one leaf).
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// Per feature, the summed gain of its splits (half the weighted Gini decrease in a
+    /// classification tree, the loss decrease in a boosting tree).
+    pub fn feature_gain(&self) -> &[f64] {
+        &self.feature_gain
+    }
+
+    /// Value of the leaf `row` falls in (`row` has the fitted columns; a missing column or a
+    /// NaN goes left).
+    pub fn predict_row(&self, row: &[f64]) -> f64 {
+        let mut k = 0usize;
+        for _ in 0..self.depth {
+            let Some(step) = self.steps.get(k) else {
+                break;
+            };
+            let v = row.get(step.feature as usize).copied().unwrap_or(f64::NAN);
+            k = step.next as usize + usize::from(v > step.threshold);
+        }
+        self.nodes.get(k).map_or(f64::NAN, |node| node.value)
+    }
+
+    /// `out[i] += scale · value(row i)` for every row of the row-major `xs` (`d` columns).
+    pub(crate) fn add_predictions(&self, xs: &[f64], d: usize, scale: f64, out: &mut [f64]) {
+        add_predictions(std::slice::from_ref(self), xs, d, scale, out);
+    }
+
+    /// Walk the rows of `block` (`d` columns each, at most [`LANES`]) side by side to their
+    /// leaves and add `scale ·` the leaf values to `outs`.
+    fn add_block(&self, block: &[f64], d: usize, scale: f64, outs: &mut [f64]) {
+        let mut k = [0usize; LANES];
+        let m = outs.len().min(block.len() / d.max(1)).min(LANES);
+        for level in 0..self.depth {
+            // Deep trees (forests) have leaves at many depths: stop once every row is in one.
+            if level % 4 == 3
+                && k.iter()
+                    .take(m)
+                    .all(|&kj| self.steps.get(kj).is_none_or(|s| s.next as usize == kj))
+            {
+                break;
+            }
+            for (j, kj) in k.iter_mut().enumerate().take(m) {
+                let Some(step) = self.steps.get(*kj) else {
+                    continue;
+                };
+                let v = block
+                    .get(j * d + step.feature as usize)
+                    .copied()
+                    .unwrap_or(f64::NAN);
+                *kj = step.next as usize + usize::from(v > step.threshold);
+            }
+        }
+        for (o, &kj) in outs.iter_mut().zip(&k) {
+            *o += scale * self.nodes.get(kj).map_or(f64::NAN, |node| node.value);
+        }
+    }
+}
+
+/// `out[i] += scale · Σ_trees value(row i)` for every row of the row-major `xs` (`d` columns).
+/// [`LANES`] rows at a time go through every tree (the rows stay in cache, and their walks
+/// through a tree overlap).
+pub(crate) fn add_predictions(trees: &[Tree], xs: &[f64], d: usize, scale: f64, out: &mut [f64]) {
+    if d == 0 {
+        return;
+    }
+    for (block, outs) in xs.chunks(LANES * d).zip(out.chunks_mut(LANES)) {
+        for tree in trees {
+            tree.add_block(block, d, scale, outs);
+        }
+    }
+}
+
+/// A grown tree and, for every leaf, the rows that fell in it: `rows[start..end]` of the row
+/// buffer given to [`Grower::grow`], with the leaf's value.
+pub(crate) struct Grown {
+    pub tree: Tree,
+    pub leaves: Vec<(usize, usize, f64)>,
+}
+
+/// The best split found for a node.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    feature: usize,
+    bin: u8,
+    gain: f64,
+    left: Stats,
+}
+
+/// A leaf that may still be split.
+struct Candidate {
+    node: usize,
+    start: usize,
+    end: usize,
+    depth: usize,
+    total: Stats,
+    hist: Option<Vec<Stats>>,
+    split: Split,
+}
+
+/// Grows trees over one binned data set; keeps its buffers from tree to tree.
+pub(crate) struct Grower<'a> {
+    binned: &'a Binned,
+    mapper: &'a BinMapper,
+    params: GrowParams,
+    pool: Vec<Vec<Stats>>,
+    ordered: Vec<[f64; 2]>,
+    scratch: Vec<u32>,
+    features: Vec<usize>,
+    one_feature: Vec<Stats>,
+    /// Row-wise bins for full histograms (`None` when each split draws its features).
+    sparse: Option<SparseRows>,
+    /// Four histograms of one feature (see [`build_one`]).
+    lanes: Vec<Stats>,
+}
+
+/// The bins of every row that are not their feature's most frequent bin, as indexes into a
+/// node histogram, row after row. A full histogram adds each row to these bins only (about a
+/// quarter of the cells on one-hot encoded data) and derives each feature's most frequent bin
+/// from the node's totals; consecutive additions go to different features, so they do not wait
+/// on each other.
+struct SparseRows {
+    /// Row `i`'s bins are `bins[spans[i].0..spans[i].1]`.
+    spans: Vec<(usize, usize)>,
+    bins: Vec<u32>,
+    /// Most frequent bin of each feature.
+    default_bin: Vec<u8>,
+}
+
+impl SparseRows {
+    fn new(binned: &Binned) -> SparseRows {
+        let n = binned.n_rows();
+        let d = binned.n_features();
+        let mut default_bin = Vec::with_capacity(d);
+        for f in 0..d {
+            let mut counts = [0usize; MAX_BINS + 1];
+            for &b in binned.column(f) {
+                counts[b as usize] += 1;
+            }
+            let mut best = 0;
+            for (b, &c) in counts.iter().enumerate() {
+                if c > counts[best] {
+                    best = b;
+                }
+            }
+            default_bin.push(best as u8);
+        }
+        let mut spans = Vec::with_capacity(n);
+        let mut cells = 0;
+        for (f, &default) in default_bin.iter().enumerate() {
+            cells += binned.column(f).iter().filter(|&&b| b != default).count();
+        }
+        let mut bins = Vec::with_capacity(cells);
+        let columns: Vec<&[u8]> = (0..d).map(|f| binned.column(f)).collect();
+        for i in 0..n {
+            let start = bins.len();
+            for (f, column) in columns.iter().enumerate() {
+                let b = column.get(i).copied().unwrap_or(0);
+                if b != default_bin[f] {
+                    bins.push((binned.offsets[f] + b as usize) as u32);
+                }
+            }
+            spans.push((start, bins.len()));
+        }
+        SparseRows {
+            spans,
+            bins,
+            default_bin,
+        }
+    }
+}
+
+impl<'a> Grower<'a> {
+    pub fn new(binned: &'a Binned, mapper: &'a BinMapper, params: GrowParams) -> Grower<'a> {
+        let sparse = params
+            .max_features
+            .is_none_or(|m| m >= binned.n_features())
+            .then(|| SparseRows::new(binned));
+        Grower {
+            binned,
+            mapper,
+            params,
+            pool: Vec::new(),
+            ordered: Vec::new(),
+            scratch: Vec::new(),
+            features: (0..binned.n_features()).collect(),
+            one_feature: vec![Stats::default(); MAX_BINS + 1],
+            sparse,
+            lanes: Vec::new(),
+        }
+    }
+
+    /// Grow one tree on the rows listed in `rows` (reordered: each leaf's rows end up
+    /// together), with per-row statistics `g` and `h` indexed by row. `rng` draws the features
+    /// of each split when `max_features` is set.
+    pub fn grow(&mut self, gh: &[[f64; 2]], rows: &mut [u32], rng: &mut Xoshiro256Plus) -> Grown {
+        let d = self.binned.n_features();
+        let subset = self.params.max_features.filter(|&m| m < d);
+        let mut total = Stats::default();
+        for &r in rows.iter() {
+            let r = r as usize;
+            let [g, h] = gh.get(r).copied().unwrap_or_default();
+            total.g += g;
+            total.h += h;
+            total.n += 1;
+        }
+        let mut nodes = vec![Node::leaf(self.leaf_value(&total))];
+        let mut ranges = vec![(0usize, rows.len())];
+        let mut feature_gain = vec![0.0; d];
+        let mut frontier: Vec<Candidate> = Vec::new();
+        if self.splittable(&total, 0) {
+            let (hist, split) = match subset {
+                Some(m) => (None, self.best_split_subset(rows, gh, &total, m, rng)),
+                None => {
+                    let hist = self.build_full(rows, gh, &total);
+                    let split = self.best_split_full(&hist, &total);
+                    (Some(hist), split)
+                }
+            };
+            match split {
+                Some(split) => frontier.push(Candidate {
+                    node: 0,
+                    start: 0,
+                    end: rows.len(),
+                    depth: 0,
+                    total,
+                    hist,
+                    split,
+                }),
+                None => self.release(hist),
+            }
+        }
+        let mut n_leaves = 1usize;
+        let best_first = self.params.max_leaf_nodes.is_some();
+        while !frontier.is_empty() {
+            if self.params.max_leaf_nodes.is_some_and(|m| n_leaves >= m) {
+                break;
+            }
+            let pick = if best_first {
+                let mut best = 0;
+                for (i, c) in frontier.iter().enumerate() {
+                    if c.split.gain > frontier[best].split.gain {
+                        best = i;
+                    }
+                }
+                best
+            } else {
+                frontier.len() - 1
+            };
+            let mut c = frontier.swap_remove(pick);
+            let split = c.split;
+            let column = self.binned.column(split.feature);
+            let Some(node_rows) = rows.get_mut(c.start..c.end) else {
+                self.release(c.hist.take());
+                continue;
+            };
+            let n_left = partition(node_rows, column, split.bin, &mut self.scratch);
+            let mid = c.start + n_left;
+            let left_total = split.left;
+            let right_total = c.total.minus(&left_total);
+            let left = nodes.len();
+            nodes.push(Node::leaf(self.leaf_value(&left_total)));
+            nodes.push(Node::leaf(self.leaf_value(&right_total)));
+            ranges.push((c.start, mid));
+            ranges.push((mid, c.end));
+            if let Some(node) = nodes.get_mut(c.node) {
+                node.feature = split.feature as u32;
+                node.threshold = self
+                    .mapper
+                    .thresholds(split.feature)
+                    .get(split.bin as usize)
+                    .copied()
+                    .unwrap_or(f64::INFINITY);
+                node.left = left as u32;
+            }
+            if let Some(fg) = feature_gain.get_mut(split.feature) {
+                *fg += split.gain;
+            }
+            n_leaves += 1;
+            let depth = c.depth + 1;
+            let children = [
+                (left, c.start, mid, left_total),
+                (left + 1, mid, c.end, right_total),
+            ];
+            let can = [
+                self.splittable(&left_total, depth),
+                self.splittable(&right_total, depth),
+            ];
+            let mut hists: [Option<Vec<Stats>>; 2] = [None, None];
+            if subset.is_none() && (can[0] || can[1]) {
+                if let Some(mut parent) = c.hist.take() {
+                    let small = usize::from(left_total.n > right_total.n);
+                    let (_, s, e, small_total) = children[small];
+                    let small_hist = self.build_full(&rows[s..e], gh, &small_total);
+                    for (p, s) in parent.iter_mut().zip(&small_hist) {
+                        *p = p.minus(s);
+                    }
+                    hists[small] = Some(small_hist);
+                    hists[1 - small] = Some(parent);
+                }
+            }
+            self.release(c.hist.take());
+            for (k, (node, s, e, child_total)) in children.into_iter().enumerate() {
+                let hist = hists[k].take();
+                if !can[k] {
+                    self.release(hist);
+                    continue;
+                }
+                let split = match (&hist, subset) {
+                    (_, Some(m)) => self.best_split_subset(&rows[s..e], gh, &child_total, m, rng),
+                    (Some(hist), None) => self.best_split_full(hist, &child_total),
+                    (None, None) => None,
+                };
+                match split {
+                    Some(split) => frontier.push(Candidate {
+                        node,
+                        start: s,
+                        end: e,
+                        depth,
+                        total: child_total,
+                        hist,
+                        split,
+                    }),
+                    None => self.release(hist),
+                }
+            }
+        }
+        for mut c in frontier {
+            self.release(c.hist.take());
+        }
+        let mut leaves = Vec::with_capacity(n_leaves);
+        let mut depth = 0;
+        let mut depths = vec![0usize; nodes.len()];
+        for k in 0..nodes.len() {
+            let node = nodes[k];
+            if node.is_leaf() {
+                let (s, e) = ranges[k];
+                leaves.push((s, e, node.value));
+                depth = depth.max(depths[k]);
+            } else {
+                let l = node.left as usize;
+                depths[l] = depths[k] + 1;
+                depths[l + 1] = depths[k] + 1;
+            }
+        }
+        Grown {
+            tree: Tree::new(nodes, n_leaves, depth, feature_gain),
+            leaves,
+        }
+    }
+
+    fn leaf_value(&self, s: &Stats) -> f64 {
+        match self.params.leaf {
+            LeafRule::Newton { shrinkage } => {
+                let denominator = s.h + self.params.l2;
+                if denominator > 0.0 {
+                    -shrinkage * s.g / denominator
+                } else {
+                    0.0
+                }
+            }
+            LeafRule::Mean => {
+                if s.h > 0.0 {
+                    s.g / s.h
+                } else {
+                    0.0
+                }
+            }
+        }
+    }
+
+    /// May a node with these sums at this depth be split at all?
+    fn splittable(&self, s: &Stats, depth: usize) -> bool {
+        let p = &self.params;
+        if p.max_depth.is_some_and(|m| depth >= m) {
+            return false;
+        }
+        if (s.n as usize) < 2 * p.min_samples_leaf || s.h < 2.0 * p.min_hessian_leaf {
+            return false;
+        }
+        if p.leaf == LeafRule::Mean {
+            // Pure: every row positive (G = H) or negative (G = 0).
+            let tiny = 1e-12 * s.h;
+            if s.g <= tiny || s.h - s.g <= tiny {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn release(&mut self, hist: Option<Vec<Stats>>) {
+        if let Some(hist) = hist {
+            self.pool.push(hist);
+        }
+    }
+
+    /// Gather `g` and `h` of `rows` in row order (so the per-feature passes read them
+    /// sequentially).
+    fn gather(&mut self, rows: &[u32], gh: &[[f64; 2]]) {
+        self.ordered.clear();
+        for &r in rows {
+            let r = r as usize;
+            self.ordered.push(gh.get(r).copied().unwrap_or_default());
+        }
+    }
+
+    /// Histogram of every feature over `rows`, whose sums are `total`.
+    fn build_full(&mut self, rows: &[u32], gh: &[[f64; 2]], total: &Stats) -> Vec<Stats> {
+        let mut hist = self.pool.pop().unwrap_or_default();
+        hist.clear();
+        hist.resize(self.binned.total_bins(), Stats::default());
+        let Some(sparse) = &self.sparse else {
+            return hist;
+        };
+        for &r in rows {
+            let r = r as usize;
+            let (Some(&[gi, hi]), Some(&(start, end))) = (gh.get(r), sparse.spans.get(r)) else {
+                continue;
+            };
+            for &b in sparse.bins.get(start..end).unwrap_or(&[]) {
+                if let Some(s) = hist.get_mut(b as usize) {
+                    s.g += gi;
+                    s.h += hi;
+                    s.n += 1;
+                }
+            }
+        }
+        // The default bin of each feature holds the rest of the node.
+        let offsets = &self.binned.offsets;
+        for (f, &default) in sparse.default_bin.iter().enumerate() {
+            let Some(bins) = hist.get_mut(offsets[f]..offsets[f + 1]) else {
+                continue;
+            };
+            let mut rest = *total;
+            for s in bins.iter() {
+                rest = rest.minus(s);
+            }
+            if let Some(s) = bins.get_mut(default as usize) {
+                *s = rest;
+            }
+        }
+        hist
+    }
+
+    /// Best split over every feature of a node's histogram.
+    fn best_split_full(&self, hist: &[Stats], total: &Stats) -> Option<Split> {
+        let offsets = &self.binned.offsets;
+        let mut best: Option<Split> = None;
+        for f in 0..self.binned.n_features() {
+            let Some(bins) = hist.get(offsets[f]..offsets[f + 1]) else {
+                continue;
+            };
+            self.scan(f, bins, total, &mut best);
+        }
+        best
+    }
+
+    /// Best split over `m` features drawn at random (features constant in the node are not
+    /// counted, as scikit-learn: more are drawn until `m` non-constant ones were tried).
+    fn best_split_subset(
+        &mut self,
+        rows: &[u32],
+        gh: &[[f64; 2]],
+        total: &Stats,
+        m: usize,
+        rng: &mut Xoshiro256Plus,
+    ) -> Option<Split> {
+        self.gather(rows, gh);
+        let d = self.features.len();
+        let mut best: Option<Split> = None;
+        let mut tried = 0;
+        let mut bins = std::mem::take(&mut self.one_feature);
+        for k in 0..d {
+            if tried >= m {
+                break;
+            }
+            let j = rng.gen_range(k..d);
+            self.features.swap(k, j);
+            let f = self.features[k];
+            let nb = self.mapper.n_bins(f);
+            let Some(hist) = bins.get_mut(..nb) else {
+                continue;
+            };
+            hist.fill(Stats::default());
+            build_one(
+                self.binned.column(f),
+                rows,
+                &self.ordered,
+                hist,
+                &mut self.lanes,
+            );
+            if hist.iter().filter(|s| s.n > 0).count() < 2 {
+                continue;
+            }
+            tried += 1;
+            self.scan(f, hist, total, &mut best);
+        }
+        self.one_feature = bins;
+        best
+    }
+
+    /// Scan the bins of feature `f` left to right and keep the best split in `best`.
+    fn scan(&self, f: usize, bins: &[Stats], total: &Stats, best: &mut Option<Split>) {
+        let p = &self.params;
+        let msl = p.min_samples_leaf as u32;
+        let parent = total.g * total.g / (total.h + p.l2);
+        let mut left = Stats::default();
+        let last = bins.len().saturating_sub(1);
+        for (b, s) in bins.iter().enumerate().take(last) {
+            left.add(s);
+            if left.n < msl || s.n == 0 {
+                continue;
+            }
+            let right = total.minus(&left);
+            if right.n < msl {
+                break;
+            }
+            if left.h < p.min_hessian_leaf || right.h < p.min_hessian_leaf {
+                continue;
+            }
+            let (dl, dr) = (left.h + p.l2, right.h + p.l2);
+            if !(dl > 0.0 && dr > 0.0) {
+                continue;
+            }
+            let gain = left.g * left.g / dl + right.g * right.g / dr - parent;
+            if gain > p.min_gain && best.is_none_or(|b| gain > b.gain) {
+                *best = Some(Split {
+                    feature: f,
+                    bin: b as u8,
+                    gain,
+                    left,
+                });
+            }
+        }
+    }
+}
+
+/// Add `rows` (with their gathered `(g, h)`) to the histogram `bins` of one feature. On many
+/// rows, four histograms take turns and are summed at the end: consecutive rows often fall in
+/// the same bin (always, nearly, in a 0/1 column), and one histogram would make each addition
+/// wait for the previous one.
+fn build_one(
+    column: &[u8],
+    rows: &[u32],
+    gh: &[[f64; 2]],
+    bins: &mut [Stats],
+    lanes: &mut Vec<Stats>,
+) {
+    let nb = bins.len();
+    if rows.len() < 4 * nb.max(16) {
+        for (&r, &pair) in rows.iter().zip(gh) {
+            add_row(bins, column, r, pair);
+        }
+        return;
+    }
+    lanes.clear();
+    lanes.resize(4 * nb, Stats::default());
+    let (l0, rest) = lanes.split_at_mut(nb);
+    let (l1, rest) = rest.split_at_mut(nb);
+    let (l2, l3) = rest.split_at_mut(nb);
+    let mut row_quads = rows.chunks_exact(4);
+    let mut gh_quads = gh.chunks_exact(4);
+    for (r, p) in row_quads.by_ref().zip(gh_quads.by_ref()) {
+        add_row(l0, column, r[0], p[0]);
+        add_row(l1, column, r[1], p[1]);
+        add_row(l2, column, r[2], p[2]);
+        add_row(l3, column, r[3], p[3]);
+    }
+    for (&r, &pair) in row_quads.remainder().iter().zip(gh_quads.remainder()) {
+        add_row(l0, column, r, pair);
+    }
+    for (b, s) in bins.iter_mut().enumerate() {
+        *s = l0[b];
+        s.add(&l1[b]);
+        s.add(&l2[b]);
+        s.add(&l3[b]);
+    }
+}
+
+/// Add row `r` with `(g, h)` to its bin of `column` in `bins`.
+#[inline(always)]
+fn add_row(bins: &mut [Stats], column: &[u8], r: u32, [g, h]: [f64; 2]) {
+    if let Some(s) = column
+        .get(r as usize)
+        .and_then(|&b| bins.get_mut(b as usize))
+    {
+        s.g += g;
+        s.h += h;
+        s.n += 1;
+    }
+}
+
+/// Stable in-place partition of `rows`: those with `column[row] ≤ bin` first. Returns how many.
+/// Branch-free: every row is written to both sides and the side it belongs to advances.
+fn partition(rows: &mut [u32], column: &[u8], bin: u8, scratch: &mut Vec<u32>) -> usize {
+    let n = rows.len();
+    if scratch.len() < n {
+        scratch.resize(n, 0);
+    }
+    let (mut left, mut right) = (0usize, 0usize);
+    for i in 0..n {
+        let r = rows[i];
+        let goes_left = column.get(r as usize).is_some_and(|&b| b <= bin);
+        rows[left] = r;
+        scratch[right] = r;
+        left += usize::from(goes_left);
+        right += usize::from(!goes_left);
+    }
+    rows[left..].copy_from_slice(&scratch[..right]);
+    left
+}
