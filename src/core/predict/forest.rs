@@ -7,7 +7,8 @@
 //! sample is a count per row (how often it was drawn) multiplied into the sample weight; rows
 //! drawn 0 times are left out of that tree. A customer's probability is the mean over the trees
 //! of the weighted share of positives in its leaf. Tree `t` draws from its own stream of a
-//! seeded Xoshiro256+ generator: same data and seed, same forest.
+//! seeded Xoshiro256+ generator: same data and seed, same forest. (smartcore's forest gives no
+//! probabilities and its trees take no sample weights, hence this one.)
 //! Pure Rust: no web-sys; never panics on user data.
 
 use ndarray::ArrayView2;

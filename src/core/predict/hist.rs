@@ -2,19 +2,27 @@
 //! boosting (the method of scikit-learn's `HistGradientBoosting` and LightGBM).
 //!
 //! - [`BinMapper`] cuts every column into at most 255 bins once; [`Binned`] holds the bin of
-//!   every cell as one byte, column by column (a node's histogram is built one feature at a time,
-//!   so each pass reads one contiguous column).
+//!   every cell as one byte, column by column (a split reads one column to partition its rows;
+//!   a forest's split builds the histograms of a few random columns, one column at a time).
 //! - [`Grower`] grows one tree over per-row statistics `(g, h)`: a node's histogram holds, per
 //!   feature and bin, the sums of `g` and `h` and the row count; the best split of a feature is
 //!   one scan over its bins, scoring `G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ)`. After a split only
 //!   the smaller child's histogram is built; the larger one is the parent's minus the smaller.
+//! - A histogram of every feature (boosting, the decision tree) is built row by row from a
+//!   sparse copy of the bins: each row lists only its bins that are not its feature's most
+//!   frequent one (10 of bank-full's 48 one-hot encoded columns on average), and each
+//!   feature's most frequent bin is the node's total minus its other bins. Measured on bank-full
+//!   at opt-level "z", this made the boosting fit about twice as fast as filling the histogram
+//!   column by column (a 0/1 column sends nearly every row to the same bin, so each addition
+//!   waited for the previous one).
 //! - The same engine serves two kinds of tree:
 //!   - Newton boosting on log loss (`g` = gradient, `h` = hessian, leaf value `−G/(H+λ)`);
 //!   - Gini classification trees: with `g = w·y`, `h = w` and `λ = 0` the gain above is exactly
 //!     half the weighted Gini decrease, and the leaf value `G/H` is the weighted share of
 //!     positives in the leaf.
 //! - A fitted [`Tree`] stores each split as a feature and a threshold *value* (`x ≤ threshold`
-//!   goes left), so it predicts on raw numbers without binning.
+//!   goes left, and so does NaN), so it predicts on raw numbers without binning; rows are walked
+//!   through the trees eight at a time.
 //!
 //! Pure Rust: no web-sys; never panics on user data (bad data is a [`TreeError`]).
 
@@ -555,10 +563,12 @@ impl Tree {
                 let Some(step) = self.steps.get(*kj) else {
                     continue;
                 };
-                let v = block
-                    .get(j * d + step.feature as usize)
-                    .copied()
-                    .unwrap_or(f64::NAN);
+                let f = step.feature as usize;
+                let v = if f < d {
+                    block.get(j * d + f).copied().unwrap_or(f64::NAN)
+                } else {
+                    f64::NAN
+                };
                 *kj = step.next as usize + usize::from(v > step.threshold);
             }
         }
@@ -702,7 +712,7 @@ impl<'a> Grower<'a> {
     }
 
     /// Grow one tree on the rows listed in `rows` (reordered: each leaf's rows end up
-    /// together), with per-row statistics `g` and `h` indexed by row. `rng` draws the features
+    /// together), with per-row statistics `gh[row] = [g, h]`. `rng` draws the features
     /// of each split when `max_features` is set.
     pub fn grow(&mut self, gh: &[[f64; 2]], rows: &mut [u32], rng: &mut Xoshiro256Plus) -> Grown {
         let d = self.binned.n_features();
@@ -1119,4 +1129,249 @@ fn partition(rows: &mut [u32], column: &[u8], bin: u8, scratch: &mut Vec<u32>) -
     }
     rows[left..].copy_from_slice(&scratch[..right]);
     left
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{array, Array2};
+    use rand::SeedableRng;
+
+    fn random_matrix(n: usize, d: usize, seed: u64) -> Array2<f64> {
+        let mut rng = Xoshiro256Plus::seed_from_u64(seed);
+        // Column j takes about 3·(j + 1)² distinct values: 0/1-like columns up to continuous.
+        Array2::from_shape_fn((n, d), |(_, j)| {
+            let levels = 3 * (j + 1) * (j + 1);
+            rng.gen_range(0..levels) as f64 / levels as f64
+        })
+    }
+
+    fn newton_params() -> GrowParams {
+        GrowParams {
+            max_depth: None,
+            max_leaf_nodes: Some(8),
+            min_samples_leaf: 5,
+            min_hessian_leaf: 1e-3,
+            l2: 1.0,
+            min_gain: 0.0,
+            max_features: None,
+            leaf: LeafRule::Newton { shrinkage: 0.5 },
+        }
+    }
+
+    /// Gradients and hessians of the log loss at p = 0.5 for a target that depends on
+    /// columns 0 and 3.
+    fn gradients(x: &Array2<f64>) -> Vec<[f64; 2]> {
+        x.rows()
+            .into_iter()
+            .map(|row| {
+                let y = f64::from(u8::from(row[0] + row[3] > 1.0));
+                [0.5 - y, 0.25]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn few_distinct_values_get_a_threshold_between_each_two() {
+        let x = array![[3.0], [1.0], [2.0], [2.0], [1.0], [-0.0], [0.0]];
+        let mapper = BinMapper::fit(x.view(), 255).unwrap();
+        assert_eq!(mapper.thresholds(0), &[0.5, 1.5, 2.5]);
+        let binned = mapper.transform(x.view()).unwrap();
+        assert_eq!(binned.column(0), &[3, 1, 2, 2, 1, 0, 0]);
+    }
+
+    #[test]
+    fn many_distinct_values_get_quantile_thresholds() {
+        let x = Array2::from_shape_fn((1000, 1), |(i, _)| ((i * 7919) % 1000) as f64);
+        let mapper = BinMapper::fit(x.view(), 10).unwrap();
+        let t = mapper.thresholds(0);
+        assert_eq!(t.len(), 9);
+        assert!(t.windows(2).all(|w| w[0] < w[1]));
+        let binned = mapper.transform(x.view()).unwrap();
+        let mut counts = [0; 10];
+        for &b in binned.column(0) {
+            counts[b as usize] += 1;
+        }
+        assert_eq!(counts, [100; 10]);
+    }
+
+    #[test]
+    fn a_bin_is_at_most_b_exactly_when_the_value_is_at_most_threshold_b() {
+        let x = random_matrix(500, 6, 1);
+        let mapper = BinMapper::fit(x.view(), 16).unwrap();
+        let binned = mapper.transform(x.view()).unwrap();
+        for f in 0..6 {
+            let t = mapper.thresholds(f);
+            assert!(mapper.n_bins(f) <= 16);
+            for (i, &code) in binned.column(f).iter().enumerate() {
+                for (b, &tb) in t.iter().enumerate() {
+                    assert_eq!(code as usize <= b, x[[i, f]] <= tb);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bad_bins_and_data_are_errors() {
+        let x = array![[1.0, 2.0], [3.0, f64::NAN]];
+        assert_eq!(
+            BinMapper::fit(x.view(), 256).unwrap_err(),
+            TreeError::MaxBins(256)
+        );
+        assert_eq!(
+            BinMapper::fit(x.view(), 1).unwrap_err(),
+            TreeError::MaxBins(1)
+        );
+        assert_eq!(
+            BinMapper::fit(x.view(), 8).unwrap_err(),
+            TreeError::NonFinite { row: 1, column: 1 }
+        );
+        let mapper = BinMapper::fit(array![[1.0, 2.0]].view(), 8).unwrap();
+        assert_eq!(
+            mapper.transform(array![[1.0]].view()).unwrap_err(),
+            TreeError::ColumnCount {
+                expected: 2,
+                found: 1
+            }
+        );
+        assert_eq!(
+            BinMapper::fit(Array2::zeros((0, 2)).view(), 8).unwrap_err(),
+            TreeError::Empty
+        );
+    }
+
+    #[test]
+    fn sparse_histograms_equal_dense_ones_and_subtraction_gives_the_sibling() {
+        let x = random_matrix(300, 5, 2);
+        let mapper = BinMapper::fit(x.view(), 32).unwrap();
+        let binned = mapper.transform(x.view()).unwrap();
+        let gh = gradients(&x);
+        let mut grower = Grower::new(&binned, &mapper, newton_params());
+        let sums = |rows: &[u32]| {
+            let mut s = Stats::default();
+            for &r in rows {
+                let [g, h] = gh[r as usize];
+                s.add(&Stats { g, h, n: 1 });
+            }
+            s
+        };
+        let dense = |rows: &[u32]| {
+            let mut hist = vec![Stats::default(); binned.total_bins()];
+            for f in 0..5 {
+                for &r in rows {
+                    let b = binned.offsets[f] + binned.column(f)[r as usize] as usize;
+                    let [g, h] = gh[r as usize];
+                    hist[b].add(&Stats { g, h, n: 1 });
+                }
+            }
+            hist
+        };
+        let all: Vec<u32> = (0..300).collect();
+        let (left, right): (Vec<u32>, Vec<u32>) = all.iter().partition(|&&r| r % 3 == 0);
+        let parent = grower.build_full(&all, &gh, &sums(&all));
+        let small = grower.build_full(&left, &gh, &sums(&left));
+        let close = |a: &Stats, b: &Stats| {
+            (a.g - b.g).abs() < 1e-9 && (a.h - b.h).abs() < 1e-9 && a.n == b.n
+        };
+        for (a, b) in small.iter().zip(&dense(&left)) {
+            assert!(close(a, b), "{a:?} vs {b:?}");
+        }
+        for ((p, s), r) in parent.iter().zip(&small).zip(&dense(&right)) {
+            assert!(close(&p.minus(s), r), "{:?} vs {r:?}", p.minus(s));
+        }
+    }
+
+    #[test]
+    fn every_leaf_holds_the_rows_that_predict_its_value() {
+        let x = random_matrix(400, 5, 3);
+        let mapper = BinMapper::fit(x.view(), 32).unwrap();
+        let binned = mapper.transform(x.view()).unwrap();
+        let gh = gradients(&x);
+        let mut grower = Grower::new(&binned, &mapper, newton_params());
+        let mut rows: Vec<u32> = (0..400).collect();
+        let grown = grower.grow(&gh, &mut rows, &mut Xoshiro256Plus::seed_from_u64(0));
+        let n_leaves = grown.tree.n_leaves();
+        assert!((4..=8).contains(&n_leaves), "{n_leaves} leaves");
+        assert_eq!(grown.leaves.len(), n_leaves);
+        let mut seen = vec![false; 400];
+        for &(start, end, value) in &grown.leaves {
+            assert!(end - start >= 5);
+            for &r in &rows[start..end] {
+                let row = x.row(r as usize).to_vec();
+                assert_eq!(grown.tree.predict_row(&row), value);
+                seen[r as usize] = true;
+            }
+        }
+        assert!(seen.iter().all(|&s| s));
+        let gain = grown.tree.feature_gain();
+        assert!(gain[0] > gain[1] && gain[3] > gain[2], "{gain:?}");
+    }
+
+    #[test]
+    fn gini_gain_is_half_the_weighted_gini_decrease() {
+        // One feature, two bins; weights 1, 2, 1, 3, 1; classes by bin mostly.
+        let x = array![[0.0], [0.0], [0.0], [1.0], [1.0]];
+        let y = [true, false, false, true, true];
+        let w = [1.0, 2.0, 1.0, 3.0, 1.0];
+        let gh: Vec<[f64; 2]> = y
+            .iter()
+            .zip(&w)
+            .map(|(&y, &w)| [if y { w } else { 0.0 }, w])
+            .collect();
+        let mapper = BinMapper::fit(x.view(), 255).unwrap();
+        let binned = mapper.transform(x.view()).unwrap();
+        let params = GrowParams {
+            max_depth: Some(1),
+            max_leaf_nodes: None,
+            min_samples_leaf: 1,
+            min_hessian_leaf: 0.0,
+            l2: 0.0,
+            min_gain: f64::NEG_INFINITY,
+            max_features: None,
+            leaf: LeafRule::Mean,
+        };
+        let mut grower = Grower::new(&binned, &mapper, params);
+        let mut rows: Vec<u32> = (0..5).collect();
+        let grown = grower.grow(&gh, &mut rows, &mut Xoshiro256Plus::seed_from_u64(0));
+        // Weighted Gini = W · 2p(1 − p): root W 8, p 5/8; left W 4, p 1/4; right W 4, p 1.
+        let gini = |w: f64, p: f64| w * 2.0 * p * (1.0 - p);
+        let decrease = gini(8.0, 5.0 / 8.0) - gini(4.0, 0.25) - gini(4.0, 1.0);
+        assert!((grown.tree.feature_gain()[0] - decrease / 2.0).abs() < 1e-12);
+        let p: Vec<f64> = x
+            .rows()
+            .into_iter()
+            .map(|r| grown.tree.predict_row(&r.to_vec()))
+            .collect();
+        assert_eq!(p, vec![0.25, 0.25, 0.25, 1.0, 1.0]);
+    }
+
+    #[test]
+    fn block_predictions_equal_row_predictions_and_nan_goes_left() {
+        let x = random_matrix(203, 4, 4);
+        let mapper = BinMapper::fit(x.view(), 64).unwrap();
+        let binned = mapper.transform(x.view()).unwrap();
+        let gh = gradients(&x);
+        let mut params = newton_params();
+        params.max_leaf_nodes = None;
+        params.max_depth = Some(6);
+        let mut grower = Grower::new(&binned, &mapper, params);
+        let mut rows: Vec<u32> = (0..203).collect();
+        let tree = grower
+            .grow(&gh, &mut rows, &mut Xoshiro256Plus::seed_from_u64(0))
+            .tree;
+        assert!(tree.depth() > 2);
+        let xs = row_major(&x.view()).into_owned();
+        let mut out = vec![1.0; 203];
+        add_predictions(&[tree.clone(), tree.clone()], &xs, 4, 0.5, &mut out);
+        for (row, o) in xs.chunks_exact(4).zip(&out) {
+            assert!((o - (1.0 + tree.predict_row(row))).abs() < 1e-12);
+        }
+        let root = tree.nodes()[0];
+        let mut nan_row = vec![0.0; 4];
+        nan_row[root.feature as usize] = f64::NAN;
+        let mut low_row = nan_row.clone();
+        low_row[root.feature as usize] = f64::MIN;
+        // Both go left at the root; the other features are 0 in both rows.
+        assert_eq!(tree.predict_row(&nan_row), tree.predict_row(&low_row));
+    }
 }
