@@ -244,6 +244,19 @@ mod tests {
     }
 
     #[test]
+    fn constant_features_give_one_leaf_with_the_weighted_positive_share() {
+        let x = Array2::from_elem((6, 2), 3.0);
+        let y = vec![true, false, false, true, false, false];
+        let w = [3.0, 1.0, 1.0, 1.0, 1.0, 1.0];
+        let model = DecisionTreeParams::new()
+            .fit(x.view(), &y, Some(&w))
+            .unwrap();
+        assert_eq!(model.tree().n_leaves(), 1);
+        assert_eq!(model.predict_proba(x.view()), vec![0.5; 6]);
+        assert_eq!(model.feature_importance(), vec![0.0, 0.0]);
+    }
+
+    #[test]
     fn weight_two_equals_a_duplicated_row() {
         let x = array![[1.0], [2.0], [3.0], [4.0], [5.0], [6.0]];
         let y = vec![false, true, false, true, true, false];
