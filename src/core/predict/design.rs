@@ -20,6 +20,8 @@ use serde::{Deserialize, Serialize};
 use crate::core::customer_table::{CustomerTable, FeatureValues};
 use crate::core::evaluate::importance::FeatureGroup;
 use crate::core::format;
+use crate::core::prep::stats::{is_indicator, skewness};
+use crate::core::prep::transform::AUTO_SKEWNESS;
 use crate::core::prep::{self, FittedPrep, LogParams, OneHotParams, PrepError, PrepParams};
 use crate::core::prep::{ScaleMethod, ScaleParams};
 use crate::core::table::MISSING;
@@ -159,6 +161,27 @@ fn distinct_among(values: &FeatureValues, rows: &[usize]) -> usize {
     }
 }
 
+/// The columns to log-transform: numeric, not 0/1, skewness above 1 in the training rows, and no
+/// negative value in any row (a negative value outside the training rows has no logarithm; the
+/// sign of a feature says nothing about the outcome).
+fn log_candidates(all: &CustomerTable, training: &CustomerTable) -> Vec<String> {
+    all.features
+        .iter()
+        .zip(&training.features)
+        .filter_map(|(every, train)| {
+            let (FeatureValues::Numeric(v_all), FeatureValues::Numeric(v_train)) =
+                (&every.values, &train.values)
+            else {
+                return None;
+            };
+            let finite: Vec<f64> = v_train.iter().copied().filter(|x| x.is_finite()).collect();
+            let non_negative = v_all.iter().filter(|x| x.is_finite()).all(|&x| x >= 0.0);
+            let skewed = skewness(&finite).is_some_and(|s| s > AUTO_SKEWNESS);
+            (non_negative && skewed && !is_indicator(&finite)).then(|| every.name.clone())
+        })
+        .collect()
+}
+
 /// A preparation fitted on training rows, and the matrix it makes of the whole table.
 #[derive(Debug, Clone)]
 pub struct Design {
@@ -178,10 +201,16 @@ impl Design {
         train: &[usize],
         params: &DesignParams,
     ) -> Result<Design, DesignError> {
+        let training = features.select_rows(train);
+        let log_columns = if params.log_skewed {
+            log_candidates(features, &training)
+        } else {
+            Vec::new()
+        };
         let prep_params = PrepParams {
             log: LogParams {
-                enabled: params.log_skewed,
-                columns: Vec::new(),
+                enabled: !log_columns.is_empty(),
+                columns: log_columns,
             },
             scale: ScaleParams {
                 enabled: true,
@@ -193,7 +222,6 @@ impl Design {
             },
             ..PrepParams::default()
         };
-        let training = features.select_rows(train);
         let fitted = prep::fit(&prep_params, &training)?;
         let prepared = fitted.transform(features)?.table;
         let n = prepared.n_rows();
@@ -303,6 +331,21 @@ mod tests {
         assert!(matches!(none, Err(DesignError::NoFeatures(_))));
         let unknown = select_features(&table(), "bought", &["nope".into()], &all);
         assert!(matches!(unknown, Err(DesignError::UnknownExcluded(_))));
+    }
+
+    #[test]
+    fn a_negative_value_outside_the_training_rows_does_not_break_the_log() {
+        let mut t = table();
+        // spend: skewed and non-negative in rows 0..4, negative in row 5 (not a training row).
+        if let FeatureValues::Numeric(v) = &mut t.features[0].values {
+            v[5] = -3.0;
+        }
+        let all: Vec<usize> = (0..6).collect();
+        let s = select_features(&t, "bought", &[], &all).unwrap();
+        let params = DesignParams::default();
+        let design = Design::fit(&s.table, &[0, 1, 2, 3], &params).unwrap();
+        assert!(design.fitted.log.columns.is_empty());
+        assert!(design.matrix.iter().all(|x| x.is_finite()));
     }
 
     #[test]

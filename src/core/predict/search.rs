@@ -9,7 +9,7 @@
 //! |---|---|---|
 //! | logistic regression | C ∈ {0.01, 0.1, 1, 10} | C log-uniform in [0.001, 100] |
 //! | decision tree | depth ∈ {4, 6, 8, 12} × min leaf ∈ {10, 50} | depth 3…14, min leaf 5…100 (log) |
-//! | random forest (300 trees) | max features ∈ {√d, 0.33·d} × min leaf ∈ {1, 3, 10} | max features 0.1…0.6 of d, min leaf 1…20 (log) |
+//! | random forest (100 trees) | max features ∈ {√d, 0.33·d} × min leaf ∈ {1, 3, 10} | max features 0.1…0.6 of d, min leaf 1…20 (log) |
 //! | gradient boosting | learning rate ∈ {0.05, 0.1} × leaves ∈ {15, 31, 63} × L2 ∈ {0, 1} | rate 0.02…0.3 (log), leaves 7…127 (log), min leaf 5…100 (log), L2 0…10 |
 //!
 //! Defaults: C = 1; depth 6, min leaf 20; √d features, min leaf 1; rate 0.1, 31 leaves, min
@@ -79,7 +79,7 @@ pub enum SearchMode {
 }
 
 /// Trees in a forest.
-pub const FOREST_TREES: usize = 300;
+pub const FOREST_TREES: usize = 100;
 /// Most boosting rounds (early stopping usually ends far sooner).
 pub const BOOSTING_ROUNDS: usize = 500;
 
