@@ -205,6 +205,34 @@ mod cli {
         ingest::ingest_reader(file, options, size, |_| {}).map_err(|e| e.to_string())
     }
 
+    /// A file read for the Explore step's customer table: a customer file as is, purchase lines
+    /// aggregated by the detected roles, natural units (Explore's default preparation).
+    fn explore_input(
+        path: &Path,
+        skip_bad_rows: bool,
+    ) -> Result<(Ingested, custos::core::explore::ExploreParams), String> {
+        use custos::core::customer_table::CustomerSource;
+        use custos::core::ingest::TableShape;
+        let ingested = read(path, &IngestOptions::default())?;
+        ingested
+            .check_bad_rows(skip_bad_rows)
+            .map_err(|e| format!("{e} (use --skip-bad-rows to load the other rows)"))?;
+        let source = if ingested.shape.shape == TableShape::Transactions {
+            CustomerSource::Transactions
+        } else {
+            CustomerSource::CustomerFile
+        };
+        let params = custos::core::explore::ExploreParams {
+            source,
+            features: FeatureParams {
+                mapping: RoleMapping::from_roles(&ingested.table),
+                ..FeatureParams::default()
+            },
+            prep: custos::core::prep::PrepParams::default(),
+        };
+        Ok((ingested, params))
+    }
+
     #[derive(Serialize)]
     struct InspectColumn<'a> {
         name: &'a str,
@@ -556,18 +584,14 @@ mod cli {
 
         use serde::Serialize;
 
-        use custos::core::customer_table::CustomerSource;
-        use custos::core::explore::{self, ExploreParams};
-        use custos::core::features::{FeatureParams, RoleMapping};
+        use custos::core::explore;
         use custos::core::format;
-        use custos::core::ingest::{IngestOptions, TableShape};
         use custos::core::predict::balance::Balance;
         use custos::core::predict::leakage::LeakageWarning;
         use custos::core::predict::run::{self, PredictParams, PredictReport};
         use custos::core::predict::search::{ModelKind, SearchMode};
         use custos::core::predict::target::TargetSpec;
         use custos::core::predict::view;
-        use custos::core::prep::PrepParams;
 
         #[derive(clap::Args)]
         pub struct PredictArgs {
@@ -945,24 +969,8 @@ mod cli {
 
         pub fn run(args: &PredictArgs) -> Result<(), String> {
             let params = params_from_flags(args)?;
-            let ingested = super::read(&args.file, &IngestOptions::default())?;
-            ingested
-                .check_bad_rows(args.skip_bad_rows)
-                .map_err(|e| format!("{e} (use --skip-bad-rows to load the other rows)"))?;
+            let (ingested, explore_params) = super::explore_input(&args.file, args.skip_bad_rows)?;
             let table = &ingested.table;
-            let source = if ingested.shape.shape == TableShape::Transactions {
-                CustomerSource::Transactions
-            } else {
-                CustomerSource::CustomerFile
-            };
-            let explore_params = ExploreParams {
-                source,
-                features: FeatureParams {
-                    mapping: RoleMapping::from_roles(table),
-                    ..FeatureParams::default()
-                },
-                prep: PrepParams::default(),
-            };
             // The customer table in natural units: Predict fits its own preparation on the
             // training rows only.
             let built =
@@ -1000,11 +1008,8 @@ mod cli {
         use serde::Serialize;
 
         use custos::core::customer_table::{CustomerSource, CustomerTable, FeatureValues};
-        use custos::core::explore::{self, ExploreParams};
-        use custos::core::features::{FeatureParams, RoleMapping};
+        use custos::core::explore;
         use custos::core::format;
-        use custos::core::ingest::{IngestOptions, TableShape};
-        use custos::core::prep::PrepParams;
         use custos::core::segment::dbscan::{DbscanError, DbscanParams};
         use custos::core::segment::gmm::GmmParams;
         use custos::core::segment::kmeans::KMeansParams;
@@ -1248,24 +1253,8 @@ mod cli {
 
         pub fn run(args: &SegmentArgs) -> Result<(), String> {
             let mut params = params_from_flags(args)?;
-            let ingested = super::read(&args.file, &IngestOptions::default())?;
-            ingested
-                .check_bad_rows(args.skip_bad_rows)
-                .map_err(|e| format!("{e} (use --skip-bad-rows to load the other rows)"))?;
+            let (ingested, explore_params) = super::explore_input(&args.file, args.skip_bad_rows)?;
             let table = &ingested.table;
-            let source = if ingested.shape.shape == TableShape::Transactions {
-                CustomerSource::Transactions
-            } else {
-                CustomerSource::CustomerFile
-            };
-            let explore_params = ExploreParams {
-                source,
-                features: FeatureParams {
-                    mapping: RoleMapping::from_roles(table),
-                    ..FeatureParams::default()
-                },
-                prep: PrepParams::default(),
-            };
             let explored =
                 explore::run(table, &explore_params, &mut |_| {}).map_err(|e| e.to_string())?;
             let customers = &explored.prepared;

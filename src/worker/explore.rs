@@ -160,15 +160,7 @@ pub(crate) fn export_csv() -> Event {
         let state = s.borrow();
         match state.explored.as_ref() {
             Some(explored) => {
-                let stem = state
-                    .current
-                    .as_ref()
-                    .map(|loaded| loaded.file_name.clone())
-                    .unwrap_or_else(|| "customers".to_string());
-                let stem = stem
-                    .rsplit_once('.')
-                    .map_or(stem.as_str(), |(s, _)| s)
-                    .to_string();
+                let stem = state.export_stem();
                 let csv = match state.segmentation.as_ref() {
                     Some(segmentation) => segmentation.add_to(&explored.prepared).to_csv(),
                     None => explored.prepared.to_csv(),

@@ -152,15 +152,7 @@ pub(crate) fn export_csv() -> Event {
         let Some(p) = state.prediction.as_ref() else {
             return no_prediction();
         };
-        let stem = state
-            .current
-            .as_ref()
-            .map(|loaded| loaded.file_name.clone())
-            .unwrap_or_else(|| "customers".to_string());
-        let stem = stem
-            .rsplit_once('.')
-            .map_or(stem.as_str(), |(s, _)| s)
-            .to_string();
+        let stem = state.export_stem();
         Event::ScoresCsv {
             file_name: format!("{stem}_scored.csv"),
             csv: view::scores_csv(&p.customers, &p.report),

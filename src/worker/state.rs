@@ -50,6 +50,17 @@ impl State {
         self.current.as_ref().map(|loaded| loaded.source.clone())
     }
 
+    /// The loaded file's name without its extension, for exported files ("customers" when none).
+    pub fn export_stem(&self) -> String {
+        let name = self
+            .current
+            .as_ref()
+            .map_or("customers", |loaded| loaded.file_name.as_str());
+        name.rsplit_once('.')
+            .map_or(name, |(stem, _)| stem)
+            .to_string()
+    }
+
     pub fn start_job(&mut self) -> u64 {
         self.last_job += 1;
         self.active_job = Some(self.last_job);
