@@ -226,8 +226,18 @@ impl PredictJob {
             return Err(PredictError::NoCandidates);
         }
         let mut params = params;
-        params.models.dedup();
-        params.balances.dedup();
+        let mut seen_models = Vec::new();
+        params.models.retain(|m| {
+            let new = !seen_models.contains(m);
+            seen_models.push(*m);
+            new
+        });
+        let mut seen_balances = Vec::new();
+        params.balances.retain(|b| {
+            let new = !seen_balances.contains(b);
+            seen_balances.push(*b);
+            new
+        });
         let target = resolve(customers, &params.target)?;
         let labelled: Vec<usize> = (0..customers.n_rows())
             .filter(|&r| target.labels.get(r).copied().flatten().is_some())
@@ -253,9 +263,9 @@ impl PredictJob {
         let y_test: Vec<bool> = test.iter().map(label).collect();
         let folds = stratified_kfold(&y_train, params.folds, params.seed)?;
         if params.balances.contains(&Balance::Smote) {
+            params.smote().check()?;
             check_smote_room(&params, &target, &folds, &y_train)?;
         }
-        params.smote().check()?;
         let leakage = leakage::check(&selection.table, &train, &y_train);
         let specs: Vec<Vec<ModelSpec>> = params
             .models
