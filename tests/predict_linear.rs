@@ -20,15 +20,11 @@ mod common;
 
 use std::time::Instant;
 
-use custos::core::customer_table::{CustomerTable, FeatureValues};
 use custos::core::predict::logistic::{LogisticModel, LogisticParams};
 use custos::core::predict::smote::SmoteParams;
 use custos::core::predict::split::{stratified_split, Split};
 use custos::core::predict::Classifier;
-use custos::core::prep::{self, PrepParams};
 use ndarray::{Array2, Axis};
-
-use common::load_data;
 
 /// The prepared matrix of `file` without `target`, the target as `y` (`positive` is the level
 /// or, for numeric columns, the value 1), and the stratified 80/20 split with seed 42
@@ -41,37 +37,7 @@ struct Case {
 
 impl Case {
     fn load(file: &str, target: &str, positive: &str) -> Case {
-        let ingested = load_data(file);
-        let (mut customers, _notes) =
-            CustomerTable::from_table(&ingested.table).expect("customer table");
-        let at = customers
-            .features
-            .iter()
-            .position(|f| f.name == target)
-            .expect("target column");
-        let target = customers.features.remove(at);
-        let y: Vec<bool> = match &target.values {
-            FeatureValues::Numeric(values) => values.iter().map(|&v| v == 1.0).collect(),
-            FeatureValues::Categorical { levels, codes } => codes
-                .iter()
-                .map(|&c| levels.get(c as usize).is_some_and(|l| l == positive))
-                .collect(),
-        };
-        let mut params = PrepParams::default();
-        params.one_hot.enabled = true;
-        params.one_hot.max_levels = 20;
-        params.scale.enabled = true;
-        // Fitted on all rows for this comparison only (see the module documentation).
-        let (_, prepared) = prep::fit_transform(&params, &customers).expect("prep");
-        let table = prepared.table;
-        let (n, d) = (table.n_rows(), table.features.len());
-        let mut x = Array2::zeros((n, d));
-        for (j, feature) in table.features.iter().enumerate() {
-            let FeatureValues::Numeric(values) = &feature.values else {
-                panic!("'{}' is not numeric after preparation", feature.name);
-            };
-            x.column_mut(j).assign(&ndarray::ArrayView1::from(values));
-        }
+        let common::EncodedData { x, y, .. } = common::encoded(file, target, positive);
         assert!(x.iter().all(|v| v.is_finite()));
         let split = stratified_split(&y, 0.2, 42).expect("split");
         Case { x, y, split }

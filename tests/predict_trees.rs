@@ -22,61 +22,17 @@ mod common;
 
 use std::time::Instant;
 
-use custos::core::customer_table::{CustomerTable, FeatureValues};
 use custos::core::predict::forest::RandomForestParams;
 use custos::core::predict::gbdt::GbdtParams;
 use custos::core::predict::tree::DecisionTreeParams;
 use custos::core::predict::Classifier;
-use custos::core::prep::{self, PrepParams};
-use ndarray::{Array2, Axis};
+use ndarray::Axis;
 
-/// A dataset as the models see it: the encoded matrix and the target.
-struct Data {
-    names: Vec<String>,
-    x: Array2<f64>,
-    y: Vec<bool>,
-}
+use common::EncodedData as Data;
 
-/// Load `file`, take `target` out of the features (positive = `positive`), one-hot encode
-/// (max 20 levels) and standardise the rest. The preparation is fitted on all rows here, which
-/// is acceptable for comparing models on one split (the real pipeline fits it on training rows).
+/// Load `file` with `target` taken out and the rest encoded (see `common::encoded`).
 fn load(file: &str, target: &str, positive: &str) -> Data {
-    let ingested = common::load_data(file);
-    let (mut customers, _) = CustomerTable::from_table(&ingested.table).expect("customer table");
-    let index = customers
-        .features
-        .iter()
-        .position(|f| f.name == target)
-        .expect("target column");
-    let feature = customers.features.remove(index);
-    let y: Vec<bool> = match &feature.values {
-        // Yes/no and TRUE/FALSE columns are read as booleans: 1 = yes.
-        FeatureValues::Numeric(v) => v.iter().map(|&x| x == 1.0).collect(),
-        FeatureValues::Categorical { levels, codes } => codes
-            .iter()
-            .map(|&c| levels.get(c as usize).is_some_and(|l| l == positive))
-            .collect(),
-    };
-    let mut params = PrepParams::default();
-    params.one_hot.enabled = true;
-    params.one_hot.max_levels = 20;
-    params.scale.enabled = true;
-    let (_, prepared) = prep::fit_transform(&params, &customers).expect("prep");
-    let table = prepared.table;
-    let n = table.n_rows();
-    let d = table.features.len();
-    let mut x = Array2::zeros((n, d));
-    let mut names = Vec::with_capacity(d);
-    for (j, f) in table.features.iter().enumerate() {
-        let FeatureValues::Numeric(v) = &f.values else {
-            panic!("{} is not numeric after one-hot encoding", f.name);
-        };
-        for (i, &value) in v.iter().enumerate() {
-            x[[i, j]] = value;
-        }
-        names.push(f.name.clone());
-    }
-    Data { names, x, y }
+    common::encoded(file, target, positive)
 }
 
 /// Write the matrix, the target and the split to `dir/name.csv` for the scikit-learn reference.

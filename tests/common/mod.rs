@@ -84,3 +84,45 @@ pub fn check_golden(name: &str, actual: &str) {
     });
     assert_eq!(actual, expected, "golden output of {name} changed");
 }
+
+/// A dataset as the models see it: matrix column names, the encoded matrix, the target.
+pub struct EncodedData {
+    pub names: Vec<String>,
+    pub x: ndarray::Array2<f64>,
+    pub y: Vec<bool>,
+}
+
+/// Load `file` as a customer table, take `target` out (positive = `positive`, e.g. "yes";
+/// "TRUE" names the 1 of a boolean column) and encode the rest with the Predict step's own
+/// design (median/mode fill, standardised numbers, one-hot up to 20 levels, no log). The
+/// preparation is fitted on all rows here: acceptable for comparing models on one split with
+/// scikit-learn on the same matrix (the Predict step fits it on training rows only).
+pub fn encoded(file: &str, target: &str, positive: &str) -> EncodedData {
+    use custos::core::customer_table::CustomerTable;
+    use custos::core::predict::design::{select_features, Design, DesignParams};
+    use custos::core::predict::target::{resolve, TargetSpec};
+    let ingested = load_data(file);
+    let (customers, _) = CustomerTable::from_table(&ingested.table).expect("customer table");
+    let spec = TargetSpec {
+        column: target.to_string(),
+        positive: Some(positive.to_string()),
+    };
+    let resolved = resolve(&customers, &spec).expect("target");
+    let y: Vec<bool> = resolved
+        .labels
+        .iter()
+        .map(|l| l.expect("no missing target"))
+        .collect();
+    let all: Vec<usize> = (0..customers.n_rows()).collect();
+    let selection = select_features(&customers, target, &[], &all).expect("features");
+    let params = DesignParams {
+        log_skewed: false,
+        max_levels: 20,
+    };
+    let design = Design::fit(&selection.table, &all, &params).expect("design");
+    EncodedData {
+        names: design.columns,
+        x: design.matrix,
+        y,
+    }
+}
