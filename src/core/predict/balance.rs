@@ -44,6 +44,9 @@ impl Balance {
     }
 }
 
+/// What a model is fitted on: rows, outcomes, optional sample weights.
+pub type FitData<'a> = (ArrayView2<'a, f64>, &'a [bool], Option<&'a [f64]>);
+
 /// What balancing did to a training set (which is kept as is beside it: no copy for
 /// `Unchanged` and `Weighted`).
 #[derive(Debug, Clone, PartialEq)]
@@ -60,11 +63,7 @@ pub enum Balanced {
 
 impl Balanced {
     /// The data a model is fitted on: rows, outcomes, optional sample weights.
-    pub fn data<'a>(
-        &'a self,
-        x: &'a Array2<f64>,
-        y: &'a [bool],
-    ) -> (ArrayView2<'a, f64>, &'a [bool], Option<&'a [f64]>) {
+    pub fn data<'a>(&'a self, x: &'a Array2<f64>, y: &'a [bool]) -> FitData<'a> {
         match self {
             Balanced::Unchanged => (x.view(), y, None),
             Balanced::Weighted(w) => (x.view(), y, Some(w)),

@@ -30,7 +30,7 @@ use crate::core::evaluate::pr::{self, PrCurve};
 use crate::core::evaluate::roc::{self, RocCurve};
 use crate::core::evaluate::{EvalError, DEFAULT_CURVE_POINTS};
 use crate::core::format;
-use crate::core::predict::balance::{self as balancing, Balance, Balanced};
+use crate::core::predict::balance::{self as balancing, Balance, Balanced, FitData};
 use crate::core::predict::design::{select_features, Design, DesignError, DesignParams};
 use crate::core::predict::leakage::{self, LeakageReport};
 use crate::core::predict::search::{candidates, FitError, ModelKind, ModelSpec, SearchMode};
@@ -143,24 +143,66 @@ enum Task {
     Importance { balance: usize, model: usize },
 }
 
+/// Prepared training rows and, per balance, what balancing made of them (made when first
+/// needed, once per fold or training part, whatever the number of candidates).
+struct TrainingSet {
+    x: Array2<f64>,
+    y: Vec<bool>,
+    balanced: Vec<Option<Balanced>>,
+}
+
+impl TrainingSet {
+    fn new(x: Array2<f64>, y: Vec<bool>, n_balances: usize) -> TrainingSet {
+        TrainingSet {
+            x,
+            y,
+            balanced: vec![None; n_balances],
+        }
+    }
+
+    /// The data a model of balance `index` (`how`) is fitted on.
+    fn fit_data(
+        &mut self,
+        index: usize,
+        how: Balance,
+        smote: &SmoteParams,
+    ) -> Result<FitData<'_>, PredictError> {
+        let slot = self
+            .balanced
+            .get_mut(index)
+            .ok_or(PredictError::NoBalance)?;
+        if slot.is_none() {
+            *slot = Some(balancing::balance(how, self.x.view(), &self.y, smote)?);
+        }
+        match slot {
+            Some(set) => Ok(set.data(&self.x, &self.y)),
+            None => Err(PredictError::NoBalance),
+        }
+    }
+
+    /// Rows SMOTE added for balance `index` (0 when not made or not SMOTE).
+    fn n_synthetic(&self, index: usize) -> usize {
+        self.balanced
+            .get(index)
+            .and_then(Option::as_ref)
+            .map_or(0, Balanced::n_synthetic)
+    }
+}
+
 /// A cross-validation fold, prepared.
 struct FoldData {
     fold: usize,
-    x_train: Array2<f64>,
-    y_train: Vec<bool>,
+    training: TrainingSet,
     /// Positions (in the training part) of the fold's validation rows.
     valid: Vec<usize>,
     x_valid: Array2<f64>,
-    /// One balanced training set per balance, made when first needed.
-    balanced: Vec<Option<Balanced>>,
 }
 
 /// The whole training part, prepared, and the test part.
 struct FinalData {
     design: Design,
-    x_train: Array2<f64>,
+    training: TrainingSet,
     x_test: Array2<f64>,
-    balanced: Vec<Option<Balanced>>,
 }
 
 struct FinalFit {
@@ -204,8 +246,6 @@ pub struct PredictJob {
     /// `[balance][model]`: total CV fit time (ms) and fits.
     cv_fit_ms: Vec<Vec<(f64, usize)>>,
     finals: Vec<Vec<Option<FinalFit>>>,
-    /// Rows SMOTE added to the whole training part, per balance.
-    synthetic: Vec<usize>,
 }
 
 impl PredictJob {
@@ -310,7 +350,6 @@ impl PredictJob {
             fold_auc: per_candidate(Vec::new()),
             cv_fit_ms: vec![vec![(0.0, 0); nm]; nb],
             finals: (0..nb).map(|_| (0..nm).map(|_| None).collect()).collect(),
-            synthetic: vec![0; nb],
             params,
             clock,
             target,
@@ -428,16 +467,7 @@ impl PredictJob {
         let Some(spec) = self.specs.get(model).and_then(|s| s.get(candidate)) else {
             return Ok(());
         };
-        if data.balanced.get(balance).is_some_and(Option::is_none) {
-            let set = balancing::balance(how, data.x_train.view(), &data.y_train, &smote)?;
-            if let Some(slot) = data.balanced.get_mut(balance) {
-                *slot = Some(set);
-            }
-        }
-        let Some(Some(set)) = data.balanced.get(balance) else {
-            return Ok(());
-        };
-        let (x, y, w) = set.data(&data.x_train, &data.y_train);
+        let (x, y, w) = data.training.fit_data(balance, how, &smote)?;
         let started = (self.clock)();
         let fitted = spec.fit(x, y, w)?;
         let scores = fitted.model.predict_proba(data.x_valid.view());
@@ -494,17 +524,20 @@ impl PredictJob {
             .filter_map(|&p| self.train.get(p).copied())
             .collect();
         let design = Design::fit(&self.features, &train_rows, &self.params.design)?;
+        let y_fold = f
+            .train
+            .iter()
+            .filter_map(|&p| self.y_train.get(p).copied())
+            .collect();
         Ok(FoldData {
             fold,
-            x_train: design.rows(&train_rows),
-            y_train: f
-                .train
-                .iter()
-                .filter_map(|&p| self.y_train.get(p).copied())
-                .collect(),
+            training: TrainingSet::new(
+                design.rows(&train_rows),
+                y_fold,
+                self.params.balances.len(),
+            ),
             valid: f.valid.clone(),
             x_valid: design.rows(&valid_rows),
-            balanced: vec![None; self.params.balances.len()],
         })
     }
 
@@ -527,13 +560,16 @@ impl PredictJob {
         self.fold_data = None;
         if self.final_data.is_none() {
             let design = Design::fit(&self.features, &self.train, &self.params.design)?;
+            let training = TrainingSet::new(
+                design.rows(&self.train),
+                self.y_train.clone(),
+                self.params.balances.len(),
+            );
             let x_test = design.rows(&self.test);
-            let x_train = design.rows(&self.train);
             self.final_data = Some(FinalData {
                 design,
-                x_train,
+                training,
                 x_test,
-                balanced: vec![None; self.params.balances.len()],
             });
         }
         let how = self
@@ -555,19 +591,7 @@ impl PredictJob {
         let Some(data) = self.final_data.as_mut() else {
             return Ok(());
         };
-        if data.balanced.get(balance).is_some_and(Option::is_none) {
-            let set = balancing::balance(how, data.x_train.view(), &self.y_train, &smote)?;
-            if let Some(n) = self.synthetic.get_mut(balance) {
-                *n = set.n_synthetic();
-            }
-            if let Some(slot) = data.balanced.get_mut(balance) {
-                *slot = Some(set);
-            }
-        }
-        let Some(Some(set)) = data.balanced.get(balance) else {
-            return Ok(());
-        };
-        let (x, y, w) = set.data(&data.x_train, &self.y_train);
+        let (x, y, w) = data.training.fit_data(balance, how, &smote)?;
         let started = (self.clock)();
         let fitted = spec.fit(x, y, w)?;
         let fit_ms = (self.clock)() - started;
@@ -709,7 +733,7 @@ impl PredictJob {
         let mut notes = self.notes;
         for (b, &how) in self.params.balances.iter().enumerate() {
             if how == Balance::Smote {
-                if let Some(&n) = self.synthetic.get(b) {
+                if let Some(n) = self.final_data.as_ref().map(|d| d.training.n_synthetic(b)) {
                     notes.push(format!(
                         "SMOTE added {} synthetic {} = {} customers to the training part (and to \
                          each training fold); validation and test customers are all real",
