@@ -205,6 +205,34 @@ mod cli {
         ingest::ingest_reader(file, options, size, |_| {}).map_err(|e| e.to_string())
     }
 
+    /// Write `text` to standard output; a reader that closes the pipe early (`custos … | head`)
+    /// is not an error.
+    fn write_stdout(text: &[u8]) -> Result<(), String> {
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        match out.write_all(text).and_then(|()| out.flush()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other.map_err(|e| e.to_string()),
+        }
+    }
+
+    /// A report as pretty JSON (`--json`) or as the human-readable text `print` writes, to
+    /// standard output.
+    fn emit<T: Serialize>(
+        report: &T,
+        json: bool,
+        print: impl FnOnce(&mut Vec<u8>, &T) -> std::io::Result<()>,
+    ) -> Result<(), String> {
+        let mut text = Vec::new();
+        if json {
+            serde_json::to_writer_pretty(&mut text, report).map_err(|e| e.to_string())?;
+            text.push(b'\n');
+        } else {
+            print(&mut text, report).map_err(|e| e.to_string())?;
+        }
+        write_stdout(&text)
+    }
+
     /// A file read for the Explore step's customer table: a customer file as is, purchase lines
     /// aggregated by the detected roles, natural units (Explore's default preparation).
     fn explore_input(
@@ -561,15 +589,7 @@ mod cli {
         match output {
             Some(path) => std::fs::write(path, text)
                 .map_err(|e| format!("cannot write {}: {e}", path.display())),
-            None => {
-                let stdout = std::io::stdout();
-                let mut out = stdout.lock();
-                match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-                    // `custos sample … | head` closes the pipe early: not an error.
-                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                    other => other.map_err(|e| e.to_string()),
-                }
-            }
+            None => write_stdout(text.as_bytes()),
         }
     }
 
@@ -981,20 +1001,7 @@ mod cli {
                 std::fs::write(path, view::scores_csv(customers, &report))
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
-            let json = report_json(args, &report);
-            let mut text = Vec::new();
-            if args.json {
-                serde_json::to_writer_pretty(&mut text, &json).map_err(|e| e.to_string())?;
-                text.push(b'\n');
-            } else {
-                print_report(&mut text, &json).map_err(|e| e.to_string())?;
-            }
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            match out.write_all(&text).and_then(|()| out.flush()) {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                other => other.map_err(|e| e.to_string()),
-            }
+            super::emit(&report_json(args, &report), args.json, print_report)
         }
     }
 
@@ -1273,21 +1280,11 @@ mod cli {
                 std::fs::write(path, segmentation.add_to(customers).to_csv())
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
-            let report = report(args, source, &segmentation);
-            let mut text = Vec::new();
-            if args.json {
-                serde_json::to_writer_pretty(&mut text, &report).map_err(|e| e.to_string())?;
-                text.push(b'\n');
-            } else {
-                print_segments(&mut text, &report).map_err(|e| e.to_string())?;
-            }
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            match out.write_all(&text).and_then(|()| out.flush()) {
-                // `custos segment … | head` closes the pipe early: not an error.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                other => other.map_err(|e| e.to_string()),
-            }
+            super::emit(
+                &report(args, source, &segmentation),
+                args.json,
+                print_segments,
+            )
         }
 
         /// Mean silhouette of each segment, from the customers the silhouette was computed on.
