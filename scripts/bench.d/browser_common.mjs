@@ -1,5 +1,6 @@
 // What the browser benchmark drivers share (browser.mjs: ingest, browser_customers.mjs:
-// customers); each driver only says how one run is measured.
+// customers, browser_segment.mjs: segment, browser_predict.mjs: predict); each driver only says
+// how one run is measured.
 //
 //   node DRIVER --dist DIR --runs N [--playwright DIR] [--timeout-ms MS] [DRIVER'S FLAGS] FILE...
 //
@@ -162,8 +163,9 @@ async function main({ tag, flags, watchConsole, measure, describe, check, bestBy
           chromium: version,
           runs,
           best,
-          peak_worker_memory_bytes: runs.length
-            ? Math.max(...runs.map((r) => r.worker_memory_bytes))
+          // null when no run knows its worker memory (a step without data-worker-memory).
+          peak_worker_memory_bytes: runs.some((r) => Number.isFinite(r.worker_memory_bytes))
+            ? Math.max(...runs.map((r) => r.worker_memory_bytes).filter(Number.isFinite))
             : null,
           error,
         }),
@@ -182,7 +184,8 @@ async function main({ tag, flags, watchConsole, measure, describe, check, bestBy
  * - flags: its own numeric flags, { "--flag": "optionName" } (default null);
  * - watchConsole: console messages about a panic or a wasm trap count as page errors;
  * - measure(page, file, opts): one run on the freshly loaded page; returns the run's record,
- *   which has at least worker_memory_bytes and the `bestBy` field;
+ *   which has at least worker_memory_bytes (a number, or null when unknown) and the `bestBy`
+ *   field;
  * - describe(record): the progress line of a run;
  * - check(record, opts): optional, throws if the run's result is wrong (after its progress line);
  * - bestBy: the field whose smallest value makes the best run.
