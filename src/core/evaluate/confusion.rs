@@ -207,6 +207,35 @@ impl ThresholdTable {
         })
     }
 
+    /// Index of the row nearest to `threshold` at or below it (the lowest row when `threshold`
+    /// is below every row); `None` for an empty table. For a slider over the rows.
+    pub fn index_at(&self, threshold: f64) -> Option<usize> {
+        if self.rows.is_empty() {
+            return None;
+        }
+        let above = self.rows.partition_point(|r| r.threshold <= threshold);
+        Some(above.saturating_sub(1))
+    }
+
+    /// The row with the lowest cost of mistakes, `fp · cost_fp + fn · cost_fn`; among equal
+    /// costs the highest threshold. `None` for an empty table or costs that are negative, not
+    /// finite or both 0. Unlike [`min_cost`], only the table's rows are candidates.
+    pub fn min_cost(&self, cost_fp: f64, cost_fn: f64) -> Option<&ThresholdRow> {
+        let valid = |c: f64| c.is_finite() && c >= 0.0;
+        if !(valid(cost_fp) && valid(cost_fn)) || cost_fp + cost_fn == 0.0 {
+            return None;
+        }
+        let cost =
+            |r: &ThresholdRow| r.confusion.fp as f64 * cost_fp + r.confusion.fn_ as f64 * cost_fn;
+        let mut best: Option<&ThresholdRow> = None;
+        for row in &self.rows {
+            if best.is_none_or(|b| cost(row) <= cost(b)) {
+                best = Some(row);
+            }
+        }
+        best
+    }
+
     /// The confusion matrix at the row nearest to `threshold` at or below it (exact when
     /// `threshold` is a row's). Below every row, everybody is called positive (the lowest row is
     /// at or below the lowest score).
@@ -316,6 +345,31 @@ mod tests {
         tn: 10,
         fn_: 4,
     };
+
+    #[test]
+    fn table_min_cost_and_slider_index() {
+        // Scores 0.1 0.4 0.35 0.8 with outcomes n n p p; rows at 0, 0.1, 0.35, 0.4, 0.5, 0.8, 1.
+        let y = [false, false, true, true];
+        let s = [0.1, 0.4, 0.35, 0.8];
+        let table = ThresholdTable::new(&y, &s, 50).unwrap();
+        // Equal costs: one mistake at 0.35 (fp: 0.4), at 0.5 and at 0.8 (fn: 0.35), two
+        // elsewhere; the highest threshold among cost 1 is 0.8.
+        let row = table.min_cost(1.0, 1.0).unwrap();
+        assert_eq!(row.threshold, 0.8);
+        assert_eq!((row.confusion.fp, row.confusion.fn_), (0, 1));
+        // A missed positive costs 5 wasted contacts: call 0.35 and up positive (cost 1).
+        let row = table.min_cost(1.0, 5.0).unwrap();
+        assert_eq!(row.threshold, 0.35);
+        assert_eq!((row.confusion.tp, row.confusion.fp), (2, 1));
+        assert!(table.min_cost(0.0, 0.0).is_none());
+        assert!(table.min_cost(-1.0, 1.0).is_none());
+        assert_eq!(
+            table.index_at(0.36).map(|i| table.rows[i].threshold),
+            Some(0.35)
+        );
+        assert_eq!(table.index_at(-1.0), Some(0));
+        assert_eq!(table.index_at(2.0), Some(table.rows.len() - 1));
+    }
 
     #[test]
     fn metrics_of_a_hand_worked_matrix() {

@@ -2,7 +2,10 @@
 //! cumulative-gain curves overlaid (test part), and per model the lift by decile and the
 //! permutation importance. The UI only moves the threshold marker. Pure Rust: no web-sys.
 
-use crate::core::eda::{BarValue, Chart, ChartKind, CurveSeries, ReferenceLine, ValueFormat};
+use crate::core::eda::{
+    BarValue, Chart, ChartKind, CurveMarker, CurveSeries, ReferenceLine, ValueFormat,
+};
+use crate::core::evaluate::confusion::Confusion;
 use crate::core::predict::run::{ModelReport, PredictReport};
 
 /// Most features the importance chart lists.
@@ -116,6 +119,42 @@ pub fn overlay_charts(report: &PredictReport) -> Vec<Chart> {
     ]
 }
 
+/// `chart` (one of [`overlay_charts`]) with a marker where model `model` (its series) stands
+/// when customers scoring ≥ `threshold` are called positive, `confusion` being the counts
+/// there. Other charts come back unchanged.
+pub fn with_threshold_marker(
+    chart: &Chart,
+    model: usize,
+    threshold: f64,
+    confusion: &Confusion,
+) -> Chart {
+    let mut chart = chart.clone();
+    let point = match chart.id.as_str() {
+        ROC_CHART if confusion.negatives() > 0 => Some((
+            confusion.fp as f64 / confusion.negatives() as f64,
+            confusion.recall(),
+        )),
+        // Nobody called positive: precision is undefined, no point on the curve.
+        PR_CHART if confusion.called_positive() > 0 => {
+            Some((confusion.recall(), confusion.precision()))
+        }
+        GAIN_CHART if confusion.total() > 0 => Some((
+            confusion.called_positive() as f64 / confusion.total() as f64,
+            confusion.recall(),
+        )),
+        _ => None,
+    };
+    if let (ChartKind::Curves { marker, .. }, Some((x, y))) = (&mut chart.kind, point) {
+        *marker = Some(CurveMarker {
+            series: model,
+            x,
+            y,
+            label: format!("threshold {threshold:.3}"),
+        });
+    }
+    chart
+}
+
 /// One model's lift by decile and permutation importance.
 pub fn model_charts(model: &ModelReport) -> Vec<Chart> {
     let lift = Chart {
@@ -160,4 +199,53 @@ pub fn model_charts(model: &ModelReport) -> Vec<Chart> {
         },
     };
     vec![lift, importance]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn curves_chart(id: &str) -> Chart {
+        curves(id, "t", String::new(), ("x", "y"), Vec::new(), None)
+    }
+
+    fn marker(chart: &Chart) -> Option<(usize, f64, f64)> {
+        match &chart.kind {
+            ChartKind::Curves { marker, .. } => marker.as_ref().map(|m| (m.series, m.x, m.y)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_marker_sits_at_the_matrix_point_of_each_curve() {
+        // 10 positives, 30 negatives; 8 and 6 of them called positive.
+        let c = Confusion {
+            tp: 8,
+            fp: 6,
+            tn: 24,
+            fn_: 2,
+        };
+        let roc = with_threshold_marker(&curves_chart(ROC_CHART), 2, 0.4, &c);
+        assert_eq!(marker(&roc), Some((2, 0.2, 0.8)));
+        let pr = with_threshold_marker(&curves_chart(PR_CHART), 0, 0.4, &c);
+        assert_eq!(marker(&pr), Some((0, 0.8, 8.0 / 14.0)));
+        let gain = with_threshold_marker(&curves_chart(GAIN_CHART), 1, 0.4, &c);
+        assert_eq!(marker(&gain), Some((1, 14.0 / 40.0, 0.8)));
+        // Nobody called positive: no precision, no marker on the PR curve.
+        let nobody = Confusion {
+            tp: 0,
+            fp: 0,
+            tn: 30,
+            fn_: 10,
+        };
+        assert_eq!(
+            marker(&with_threshold_marker(
+                &curves_chart(PR_CHART),
+                0,
+                1.0,
+                &nobody
+            )),
+            None
+        );
+    }
 }

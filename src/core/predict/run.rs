@@ -31,6 +31,7 @@ use crate::core::evaluate::roc::{self, RocCurve};
 use crate::core::evaluate::{EvalError, DEFAULT_CURVE_POINTS};
 use crate::core::format;
 use crate::core::predict::balance::{self as balancing, Balance, Balanced, FitData};
+use crate::core::predict::derived::DerivedTarget;
 use crate::core::predict::design::{select_features, Design, DesignError, DesignParams};
 use crate::core::predict::leakage::{self, LeakageReport};
 use crate::core::predict::search::{candidates, FitError, ModelKind, ModelSpec, SearchMode};
@@ -61,6 +62,13 @@ pub struct PredictParams {
     pub search: SearchMode,
     pub seed: u64,
     pub design: DesignParams,
+    /// A target derived from purchase lines (churn, repeat purchase, high spender) instead of
+    /// a column. [`PredictJob`] does not read it: the caller builds the table with
+    /// [`crate::core::predict::derived::derive`] from the loaded lines and trains on that table
+    /// with `target` set to its label ([`crate::core::predict::derived::Derived::params`]);
+    /// whatever `target` held is replaced. Kept here so a report says how its target was made.
+    #[serde(default)]
+    pub derived: Option<DerivedTarget>,
 }
 
 impl PredictParams {
@@ -80,6 +88,7 @@ impl PredictParams {
             search: SearchMode::Defaults,
             seed: Self::DEFAULT_SEED,
             design: DesignParams::default(),
+            derived: None,
         }
     }
 
@@ -684,6 +693,7 @@ impl PredictJob {
                     .cloned()
                     .unwrap_or_default();
                 let threshold = confusion::best_f1(&self.y_train, &oof)?.threshold;
+                let cv_thresholds = ThresholdTable::new(&self.y_train, &oof, THRESHOLD_ROWS)?;
                 let y = &self.y_test;
                 let s = &fit.test_scores;
                 let test_confusion = confusion::confusion_at(y, s, threshold)?;
@@ -719,6 +729,7 @@ impl PredictJob {
                     gain: lift::gain_curve(y, s, 100)?,
                     deciles: lift::lift_by_decile(y, s)?,
                     thresholds: ThresholdTable::new(y, s, THRESHOLD_ROWS)?,
+                    cv_thresholds,
                     importance: fit.importance,
                     all_scores: fit.all_scores,
                 });
@@ -873,7 +884,11 @@ pub struct ModelReport {
     pub pr: PrCurve,
     pub gain: GainCurve,
     pub deciles: Vec<DecileRow>,
+    /// Test part: the confusion matrix at thresholds for the slider.
     pub thresholds: ThresholdTable,
+    /// The same on the out-of-fold scores of the training part, for choosing a threshold
+    /// (best F1, lowest cost) without looking at the test part.
+    pub cv_thresholds: ThresholdTable,
     pub importance: Vec<Importance>,
     /// Probability of every customer of the table (in table order).
     #[serde(skip)]
