@@ -9,6 +9,7 @@ mod download;
 mod explore;
 mod format;
 mod nav;
+mod predict;
 mod segment;
 mod state;
 pub mod worker_client;
@@ -47,6 +48,7 @@ pub fn App() -> impl IntoView {
                 <data::DataStep state=state/>
                 <explore::ExploreStep state=state/>
                 <segment::SegmentStep state=state/>
+                <predict::PredictStep state=state/>
             </main>
             <footer class="app-footer">
                 "Custos works offline: nothing is uploaded, nothing is tracked."

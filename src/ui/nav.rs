@@ -1,7 +1,7 @@
 //! The step navigation: Data → Explore → Segment → Predict → Value & Recommend → Dashboard →
-//! Export. Data, Explore and Segment work; Explore opens once a dataset is loaded, Segment once
-//! the customer table is built. The later steps are shown, disabled, so the user sees the whole
-//! flow.
+//! Export. Data, Explore, Segment and Predict work; Explore opens once a dataset is loaded,
+//! Segment and Predict once the customer table is built. The later steps are shown, disabled, so
+//! the user sees the whole flow.
 
 use leptos::prelude::*;
 
@@ -33,7 +33,7 @@ const STEPS: [StepInfo; 7] = [
     StepInfo {
         id: "predict",
         label: "Predict",
-        step: None,
+        step: Some(Step::Predict),
     },
     StepInfo {
         id: "value",
@@ -66,13 +66,13 @@ pub fn StepNav(state: AppState) -> impl IntoView {
             let enabled = move || match target {
                 Some(Step::Data) => true,
                 Some(Step::Explore) => has_data.get(),
-                Some(Step::Segment) => has_customers.get(),
+                Some(Step::Segment | Step::Predict) => has_customers.get(),
                 None => false,
             };
             let current = move || target.is_some_and(|t| state.step.get() == t);
             let title = move || match target {
                 Some(_) if enabled() => format!("Step {number}: {label}"),
-                Some(Step::Segment) => {
+                Some(Step::Segment | Step::Predict) => {
                     format!("{label} opens once the customer table is built in Explore")
                 }
                 Some(_) => format!("{label} opens once a dataset is loaded"),

@@ -8,18 +8,23 @@ use web_sys::File;
 use crate::core::eda::Chart;
 use crate::core::explore::ExploreParams;
 use crate::core::ingest::{check_browser_size, IngestOptions};
+use crate::core::predict::run::PredictParams;
+use crate::core::predict::view::{PredictSetup, PredictView, ScoreOrder};
 use crate::core::segment::personas::Persona;
 use crate::core::segment::run::SegmentParams;
 use crate::core::summary::ColumnSummary;
 use crate::core::table::{ColumnType, Role};
 use crate::protocol::{
-    Command, DatasetView, Event, ExploreView, PreviewPage, SampleKind, SegmentView,
+    Command, DatasetView, Event, ExploreView, PreviewPage, SampleKind, ScoresPage, SegmentView,
 };
 
 use super::worker_client::{self, Crash};
 
 /// Rows per preview page (the worker answers with at most this many).
 pub const PREVIEW_PAGE: usize = 100;
+
+/// Rows per page of the scored customer list.
+pub const SCORES_PAGE: usize = 50;
 
 /// A read in progress.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +50,7 @@ pub enum Step {
     Data,
     Explore,
     Segment,
+    Predict,
 }
 
 /// The Explore step at work.
@@ -105,6 +111,15 @@ pub struct AppState {
     pub segment_charts: RwSignal<Vec<Chart>>,
     pub segmenting: RwSignal<Option<ExploreProgress>>,
     pub segment_problem: RwSignal<Option<String>>,
+    /// The Predict form's choices for the current customer table (asked for when the Predict
+    /// step opens; dropped when the table or its segments change).
+    pub predict_setup: RwSignal<Option<Arc<PredictSetup>>>,
+    /// The last finished Predict run.
+    pub predicted: RwSignal<Option<Arc<PredictView>>>,
+    pub predicting: RwSignal<Option<ExploreProgress>>,
+    pub predict_problem: RwSignal<Option<String>>,
+    /// The page of scored customers on screen.
+    pub scores: RwSignal<Option<ScoresPage>>,
 }
 
 impl AppState {
@@ -129,6 +144,11 @@ impl AppState {
             segment_charts: RwSignal::new(Vec::new()),
             segmenting: RwSignal::new(None),
             segment_problem: RwSignal::new(None),
+            predict_setup: RwSignal::new(None),
+            predicted: RwSignal::new(None),
+            predicting: RwSignal::new(None),
+            predict_problem: RwSignal::new(None),
+            scores: RwSignal::new(None),
         }
     }
 
@@ -205,6 +225,7 @@ impl AppState {
                 self.reading.set(None);
                 self.exploring.set(None);
                 self.segmenting.set(None);
+                self.predicting.set(None);
             }
             Event::ExploreProgress { stage, fraction } => {
                 self.exploring
@@ -217,8 +238,9 @@ impl AppState {
                 self.customer_page.set(view.preview.clone());
                 self.picked_charts.set(Vec::new());
                 self.explored.set(Some(Arc::from(view)));
-                // The segments belonged to the table just replaced.
+                // The segments and models belonged to the table just replaced.
                 self.clear_segments();
+                self.clear_predict();
             }
             Event::ExploreFailed { message } => {
                 self.exploring.set(None);
@@ -248,6 +270,8 @@ impl AppState {
                 self.personas.set(view.personas.clone());
                 self.segment_charts.set(view.charts.clone());
                 self.segmented.set(Some(Arc::from(view)));
+                // The segment is a feature (and a possible target) of the Predict form.
+                self.predict_setup.set(None);
             }
             Event::SegmentFailed { message } => {
                 self.segmenting.set(None);
@@ -257,14 +281,29 @@ impl AppState {
                 self.personas.set(personas);
                 self.segment_charts.set(charts);
             }
+            Event::PredictSetupReady(setup) => self.predict_setup.set(Some(Arc::from(setup))),
+            Event::PredictProgress { stage, fraction } => {
+                self.predicting
+                    .set(Some(ExploreProgress { stage, fraction }));
+            }
+            Event::Predicted(view) => {
+                self.predicting.set(None);
+                self.predict_problem.set(None);
+                self.scores.set(None);
+                self.predicted.set(Some(Arc::from(view)));
+                self.show_scores(ScoreOrder::ProbabilityDesc, 0);
+            }
+            Event::PredictFailed { message } => {
+                self.predicting.set(None);
+                self.predict_problem.set(Some(message));
+            }
+            Event::ScoresPage(page) => self.scores.set(Some(page)),
+            Event::ScoresCsv { file_name, csv } => {
+                if let Err(message) = super::download::text_file(&file_name, &csv, "text/csv") {
+                    self.predict_problem.set(Some(message));
+                }
+            }
             // Intercepted by the worker client, which restarts the worker and calls `crashed`.
-            // The Predict step's screen comes next; its events are not shown yet.
-            Event::PredictSetupReady(_)
-            | Event::PredictProgress { .. }
-            | Event::Predicted(_)
-            | Event::PredictFailed { .. }
-            | Event::ScoresPage(_)
-            | Event::ScoresCsv { .. } => {}
             Event::Crashed { .. } => {}
         }
     }
@@ -277,8 +316,17 @@ impl AppState {
         self.segment_problem.set(None);
     }
 
+    fn clear_predict(self) {
+        self.predict_setup.set(None);
+        self.predicted.set(None);
+        self.predicting.set(None);
+        self.predict_problem.set(None);
+        self.scores.set(None);
+    }
+
     fn clear_explore(self) {
         self.clear_segments();
+        self.clear_predict();
         self.explored.set(None);
         self.exploring.set(None);
         self.explore_problem.set(None);
@@ -290,7 +338,8 @@ impl AppState {
     fn crashed(self, crash: Crash) {
         let was_reading = self.reading.with_untracked(Option::is_some)
             || self.exploring.with_untracked(Option::is_some)
-            || self.segmenting.with_untracked(Option::is_some);
+            || self.segmenting.with_untracked(Option::is_some)
+            || self.predicting.with_untracked(Option::is_some);
         let had_data = self.dataset.with_untracked(Option::is_some);
         self.clear_explore();
         self.step.set(Step::Data);
@@ -426,6 +475,41 @@ impl AppState {
                 });
             }
         }
+    }
+
+    /// Ask the worker for the Predict form's choices.
+    pub fn ask_predict_setup(self) {
+        worker_client::send(&Command::PredictSetup);
+    }
+
+    /// Train and evaluate the models.
+    pub fn predict(self, params: PredictParams) {
+        self.predict_problem.set(None);
+        self.predicting.set(Some(ExploreProgress {
+            stage: "Starting".to_string(),
+            fraction: 0.0,
+        }));
+        worker_client::send(&Command::Predict {
+            params: Box::new(params),
+        });
+    }
+
+    /// Open the Predict step.
+    pub fn continue_to_predict(self) {
+        self.step.set(Step::Predict);
+    }
+
+    /// Show the scored customers in `order` from row `offset`.
+    pub fn show_scores(self, order: ScoreOrder, offset: usize) {
+        worker_client::send(&Command::Scores {
+            order,
+            offset,
+            limit: SCORES_PAGE,
+        });
+    }
+
+    pub fn export_scores(self) {
+        worker_client::send(&Command::ExportScores);
     }
 
     pub fn rename_segment(self, segment: usize, label: String) {

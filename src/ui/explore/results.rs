@@ -74,6 +74,15 @@ pub fn Overview(state: AppState, view: Arc<ExploreView>) -> impl IntoView {
                     >
                         "Continue to Segment"
                     </button>
+                    <button
+                        type="button"
+                        class="btn btn-secondary"
+                        data-testid="continue-predict"
+                        title="Predict an outcome (buy, churn, respond) for each customer"
+                        on:click=move |_| state.continue_to_predict()
+                    >
+                        "Predict"
+                    </button>
                 </div>
             </div>
             <dl class="stat-tiles explore-tiles">

@@ -97,6 +97,15 @@ fn Summary(state: AppState, view: Arc<SegmentView>) -> impl IntoView {
                 >
                     "Download customers with segments"
                 </button>
+                <button
+                    type="button"
+                    class="btn btn-primary"
+                    data-testid="continue-predict-from-segment"
+                    title="Predict an outcome for each customer, with the segment as a feature"
+                    on:click=move |_| state.continue_to_predict()
+                >
+                    "Continue to Predict"
+                </button>
             </div>
             <p class="segment-reason" data-testid="segment-reason">{view.reason.clone()}</p>
             <dl class="stat-tiles">

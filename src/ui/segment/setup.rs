@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::core::segment::run::Algorithm;
 use crate::protocol::ExploreView;
+use crate::ui::components::{number_field, seed_field};
 use crate::ui::state::AppState;
 
 use super::SegmentForm;
@@ -37,36 +38,6 @@ const ALGORITHMS: [(Algorithm, &str, &str); 4] = [
         "Overlapping oval groups with a probability of belonging for each customer.",
     ),
 ];
-
-fn number_field(
-    label: &'static str,
-    testid: &'static str,
-    value: RwSignal<usize>,
-    min: usize,
-    max: usize,
-) -> impl IntoView {
-    view! {
-        <label class="field field-inline">
-            <span class="field-label">{label}</span>
-            <input
-                type="number"
-                class="input-compact input-number"
-                data-testid=testid
-                min=min.to_string()
-                max=max.to_string()
-                step="1"
-                prop:value=move || value.get().to_string()
-                on:change=move |ev| {
-                    if let Ok(n) = event_target_value(&ev).trim().parse::<usize>() {
-                        value.set(n.clamp(min, max));
-                    }
-                    // Show the value kept (clamped, or the last valid one).
-                    value.update(|_| {});
-                }
-            />
-        </label>
-    }
-}
 
 #[component]
 pub fn SetupCard(state: AppState, form: SegmentForm, view: Arc<ExploreView>) -> impl IntoView {
@@ -208,23 +179,7 @@ pub fn SetupCard(state: AppState, form: SegmentForm, view: Arc<ExploreView>) -> 
                         {number_field("Min points", "segment-min-points", form.min_points, 2, 1000)}
                         <span class="muted small">"Empty eps: the knee of the k-distance curve."</span>
                     </div>
-                    <label class="field field-inline">
-                        <span class="field-label">"Seed"</span>
-                        <input
-                            type="number"
-                            class="input-compact input-number"
-                            data-testid="segment-seed"
-                            min="0"
-                            step="1"
-                            prop:value=move || form.seed.get().to_string()
-                            on:change=move |ev| {
-                                if let Ok(seed) = event_target_value(&ev).trim().parse::<u64>() {
-                                    form.seed.set(seed);
-                                }
-                                form.seed.update(|_| {});
-                            }
-                        />
-                    </label>
+                    {seed_field("segment-seed", form.seed)}
                 </div>
             </div>
             <div class="setup-actions">

@@ -1,0 +1,58 @@
+//! Small form fields shared by the steps' forms: a bounded whole number and a seed.
+
+use leptos::prelude::*;
+
+/// A labelled whole-number input kept within `min..=max` (a value out of range is clamped, an
+/// unreadable one puts the last valid value back).
+pub fn number_field(
+    label: &'static str,
+    testid: &'static str,
+    value: RwSignal<usize>,
+    min: usize,
+    max: usize,
+) -> impl IntoView {
+    view! {
+        <label class="field field-inline">
+            <span class="field-label">{label}</span>
+            <input
+                type="number"
+                class="input-compact input-number"
+                data-testid=testid
+                min=min.to_string()
+                max=max.to_string()
+                step="1"
+                prop:value=move || value.get().to_string()
+                on:change=move |ev| {
+                    if let Ok(n) = event_target_value(&ev).trim().parse::<usize>() {
+                        value.set(n.clamp(min, max));
+                    }
+                    // Show the value kept (clamped, or the last valid one).
+                    value.update(|_| {});
+                }
+            />
+        </label>
+    }
+}
+
+/// The random seed of a step (any whole number ≥ 0).
+pub fn seed_field(testid: &'static str, seed: RwSignal<u64>) -> impl IntoView {
+    view! {
+        <label class="field field-inline">
+            <span class="field-label">"Seed"</span>
+            <input
+                type="number"
+                class="input-compact input-number"
+                data-testid=testid
+                min="0"
+                step="1"
+                prop:value=move || seed.get().to_string()
+                on:change=move |ev| {
+                    if let Ok(n) = event_target_value(&ev).trim().parse::<u64>() {
+                        seed.set(n);
+                    }
+                    seed.update(|_| {});
+                }
+            />
+        </label>
+    }
+}

@@ -1,0 +1,408 @@
+//! The Predict step's form: the outcome to predict and its positive value, the features (with
+//! the last run's leakage flags), the models, how to handle imbalance, the validation and the
+//! hyperparameter search, the seed.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::core::predict::balance::Balance;
+use crate::core::predict::leakage::LeakSeverity;
+use crate::core::predict::search::ModelKind;
+use crate::core::predict::view::PredictSetup;
+use crate::ui::components::{number_field, seed_field};
+use crate::ui::format::{percent_text, thousands};
+use crate::ui::state::AppState;
+
+use super::{PredictForm, SearchChoice, MAX_CANDIDATES, MAX_FOLDS};
+
+fn model_hint(kind: ModelKind) -> &'static str {
+    match kind {
+        ModelKind::Logistic => "A weighted sum of the features; fast, easy to explain.",
+        ModelKind::DecisionTree => "Yes/no questions on the features; readable, less accurate.",
+        ModelKind::RandomForest => "100 trees on random parts of the data, averaged.",
+        ModelKind::Gbdt => "Trees that correct each other’s mistakes; usually the most accurate.",
+    }
+}
+
+fn balance_hint(balance: Balance) -> &'static str {
+    match balance {
+        Balance::None => "Train on the customers as they are.",
+        Balance::Smote => {
+            "Add synthetic customers of the rarer outcome between real neighbours (training folds \
+             only; validation and test customers stay real)."
+        }
+        Balance::Weights => "Count each customer of the rarer outcome more in training.",
+    }
+}
+
+/// A checkbox that adds `item` to or removes it from `chosen`.
+fn toggle<T: Copy + PartialEq + Send + Sync + 'static>(
+    chosen: RwSignal<Vec<T>>,
+    item: T,
+    testid: String,
+    title: &'static str,
+    hint: &'static str,
+) -> impl IntoView {
+    let checked = move || chosen.with(|c| c.contains(&item));
+    view! {
+        <label class="radio-card" class:chosen=checked>
+            <input
+                type="checkbox"
+                data-testid=testid
+                prop:checked=checked
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    chosen.update(|c| {
+                        c.retain(|x| *x != item);
+                        if on {
+                            c.push(item);
+                        }
+                    });
+                }
+            />
+            <span>
+                <strong>{title}</strong>
+                <span class="muted small">" — "{hint}</span>
+            </span>
+        </label>
+    }
+}
+
+#[component]
+fn TargetFields(form: PredictForm, setup: Arc<PredictSetup>) -> impl IntoView {
+    if setup.targets.is_empty() {
+        return view! {
+            <p class="field-error" data-testid="predict-no-target">
+                "No column of this customer table can be predicted: a target needs two values \
+                 (like yes/no) or a few, one of which you call positive. Load a table with such \
+                 a column (Churn, Response, Revenue …)."
+            </p>
+        }
+        .into_any();
+    }
+    let target_options = {
+        let setup = setup.clone();
+        move || {
+            let current = form.target.get();
+            setup
+                .targets
+                .iter()
+                .map(|t| {
+                    let text = format!("{} ({} values)", t.column, t.values.len());
+                    view! { <option value=t.column.clone() selected=t.column == current>{text}</option> }
+                })
+                .collect_view()
+        }
+    };
+    let chosen = {
+        let setup = setup.clone();
+        move || {
+            let column = form.target.get();
+            setup.targets.iter().find(|t| t.column == column).cloned()
+        }
+    };
+    let positive_options = {
+        let chosen = chosen.clone();
+        move || {
+            let current = form.positive.get();
+            chosen()
+                .map(|t| {
+                    t.values
+                        .iter()
+                        .map(|(value, count)| {
+                            let text = format!("{value} ({})", thousands(*count as u64));
+                            view! { <option value=value.clone() selected=*value == current>{text}</option> }
+                        })
+                        .collect_view()
+                })
+                .unwrap_or_default()
+        }
+    };
+    let rate = move || {
+        let target = chosen()?;
+        let positive = form.positive.get();
+        let labelled: usize = target.values.iter().map(|(_, n)| n).sum();
+        let count = target
+            .values
+            .iter()
+            .find(|(v, _)| *v == positive)
+            .map_or(0, |(_, n)| *n);
+        let others = if target.values.len() > 2 {
+            " (every other value counts as the negative outcome)"
+        } else {
+            ""
+        };
+        Some(format!(
+            "{} of {} customers with a {} have {} = {} ({}){others}.",
+            thousands(count as u64),
+            thousands(labelled as u64),
+            target.column,
+            target.column,
+            positive,
+            percent_text(count as f64 * 100.0 / labelled.max(1) as f64)
+        ))
+    };
+    let on_target = {
+        let setup = setup.clone();
+        move |ev| form.choose_target(&setup, event_target_value(&ev))
+    };
+    view! {
+        <div class="predict-target">
+            <label class="field field-inline">
+                <span class="field-label">"Predict"</span>
+                <select class="select-compact" data-testid="predict-target" on:change=on_target>
+                    {target_options}
+                </select>
+            </label>
+            <label class="field field-inline">
+                <span class="field-label">"Positive outcome"</span>
+                <select
+                    class="select-compact"
+                    data-testid="predict-positive"
+                    on:change=move |ev| form.positive.set(event_target_value(&ev))
+                >
+                    {positive_options}
+                </select>
+            </label>
+            <p class="muted small" data-testid="predict-target-rate">{rate}</p>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn FeatureFields(state: AppState, form: PredictForm, setup: Arc<PredictSetup>) -> impl IntoView {
+    // The last run's leakage flags, when it predicted the same target.
+    let flag = move |name: &str| {
+        state.predicted.with(|view| {
+            let view = view.as_ref()?;
+            if view.target != form.target.get() {
+                return None;
+            }
+            view.leakage
+                .warnings
+                .iter()
+                .find(|w| w.feature == name)
+                .map(|w| (w.severity, w.auc, w.message.clone()))
+        })
+    };
+    let boxes = setup
+        .features
+        .iter()
+        .map(|feature| {
+            let name = feature.name.clone();
+            let is_target = {
+                let name = name.clone();
+                move || form.target.with(|t| *t == name)
+            };
+            let checked = {
+                let name = name.clone();
+                move || form.exclude.with(|e| !e.contains(&name))
+            };
+            let badge = {
+                let name = name.clone();
+                move || {
+                    flag(&name).map(|(severity, auc, message)| {
+                        let (class, word) = match severity {
+                            LeakSeverity::Leak => ("pill pill-bad", "leak?"),
+                            LeakSeverity::Check => ("pill pill-warn", "check"),
+                        };
+                        view! {
+                            <span class=class data-testid="predict-leak-flag" title=message>
+                                {format!("{word} · AUC {auc:.2}")}
+                            </span>
+                        }
+                    })
+                }
+            };
+            let key = name.clone();
+            view! {
+                <label class="feature-check" title=feature.description.clone() class:hidden=is_target>
+                    <input
+                        type="checkbox"
+                        data-testid="predict-feature"
+                        data-feature=name.clone()
+                        prop:checked=checked
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            let key = key.clone();
+                            form.exclude.update(|exclude| {
+                                exclude.retain(|f| *f != key);
+                                if !on {
+                                    exclude.push(key);
+                                }
+                            });
+                        }
+                    />
+                    <span class="feature-check-name">{name.clone()}</span>
+                    {badge}
+                </label>
+            }
+        })
+        .collect_view();
+    let all_names: Vec<String> = setup.features.iter().map(|f| f.name.clone()).collect();
+    let used = move || {
+        let target = form.target.get();
+        let excluded = form.exclude.with(Vec::len);
+        let offered = all_names.iter().filter(|n| **n != target).count();
+        format!(
+            "{} of {offered} features used. The customer id is never a feature; the target’s \
+             own column is left out.",
+            offered.saturating_sub(excluded)
+        )
+    };
+    view! {
+        <fieldset class="predict-features">
+            <legend class="field-label">"Features"</legend>
+            <div class="feature-checks">{boxes}</div>
+            <p class="muted small">{used}</p>
+        </fieldset>
+    }
+}
+
+#[component]
+pub fn SetupCard(state: AppState, form: PredictForm, setup: Arc<PredictSetup>) -> impl IntoView {
+    let busy = move || {
+        state.predicting.with(Option::is_some)
+            || state.exploring.with(Option::is_some)
+            || state.segmenting.with(Option::is_some)
+    };
+    let can_run = !setup.targets.is_empty();
+    let models = ModelKind::ALL
+        .into_iter()
+        .map(|kind| {
+            toggle(
+                form.models,
+                kind,
+                format!("predict-model-{}", kind.key()),
+                kind.label(),
+                model_hint(kind),
+            )
+        })
+        .collect_view();
+    let balances = Balance::ALL
+        .into_iter()
+        .map(|balance| {
+            let title = match balance {
+                Balance::None => "None",
+                Balance::Smote => "SMOTE",
+                Balance::Weights => "Class weights",
+            };
+            toggle(
+                form.balances,
+                balance,
+                format!("predict-balance-{}", balance.key()),
+                title,
+                balance_hint(balance),
+            )
+        })
+        .collect_view();
+    let smote_chosen = move || form.balances.with(|b| b.contains(&Balance::Smote));
+    let search_options = [
+        (
+            SearchChoice::Defaults,
+            "defaults",
+            "Default settings (fastest)",
+        ),
+        (SearchChoice::Grid, "grid", "Grid search"),
+        (SearchChoice::Random, "random", "Random search"),
+    ];
+    let search_select = search_options
+        .into_iter()
+        .map(|(choice, key, text)| {
+            view! { <option value=key selected=move || form.search.get() == choice>{text}</option> }
+        })
+        .collect_view();
+    let on_search = move |ev| {
+        let choice = match event_target_value(&ev).as_str() {
+            "grid" => SearchChoice::Grid,
+            "random" => SearchChoice::Random,
+            _ => SearchChoice::Defaults,
+        };
+        form.search.set(choice);
+    };
+    let run = move |_| form.run(state);
+    view! {
+        <section class="card setup-card predict-setup" aria-labelledby="predict-setup-title">
+            <div class="card-head">
+                <h2 id="predict-setup-title">"Train models"</h2>
+                <p class="muted small">
+                    {format!("{} customers · {} features", thousands(setup.n_customers as u64), setup.features.len())}
+                </p>
+            </div>
+            <TargetFields form=form setup=setup.clone()/>
+            <div class="predict-form">
+                <FeatureFields state=state form=form setup=setup.clone()/>
+                <fieldset class="predict-models">
+                    <legend class="field-label">"Models"</legend>
+                    {models}
+                </fieldset>
+                <fieldset class="predict-balance">
+                    <legend class="field-label">"Imbalance"</legend>
+                    {balances}
+                    <div class="predict-smote" class:hidden=move || !smote_chosen()>
+                        {number_field("SMOTE neighbours (k)", "predict-smote-k", form.smote_k, 1, 50)}
+                        <label class="field field-inline">
+                            <span class="field-label">"Target ratio"</span>
+                            <input
+                                type="text"
+                                inputmode="decimal"
+                                class="input-compact input-number"
+                                data-testid="predict-smote-ratio"
+                                title="Rarer ÷ common outcome after SMOTE; 1 = as many of each"
+                                prop:value=move || form.smote_ratio.get()
+                                on:change=move |ev| form.smote_ratio.set(event_target_value(&ev))
+                            />
+                        </label>
+                    </div>
+                </fieldset>
+                <fieldset class="predict-validation">
+                    <legend class="field-label">"Validation"</legend>
+                    {number_field("Cross-validation folds", "predict-folds", form.folds, 2, MAX_FOLDS)}
+                    {number_field("Test share (%)", "predict-test-percent", form.test_percent, 10, 50)}
+                    <label class="field field-inline">
+                        <span class="field-label">"Hyperparameters"</span>
+                        <select class="select-compact" data-testid="predict-search" on:change=on_search>
+                            {search_select}
+                        </select>
+                    </label>
+                    <div class:hidden=move || form.search.get() != SearchChoice::Random>
+                        {number_field("Candidates per model", "predict-candidates", form.random_candidates, 2, MAX_CANDIDATES)}
+                    </div>
+                    <label class="switch-row">
+                        <input
+                            type="checkbox"
+                            class="switch"
+                            data-testid="predict-log"
+                            prop:checked=move || form.log_skewed.get()
+                            on:change=move |ev| form.log_skewed.set(event_target_checked(&ev))
+                        />
+                        <span class="switch-text">
+                            <span class="switch-title">"Log-transform skewed features"</span>
+                            <span class="switch-hint">"Helps logistic regression on spend-like columns; trees do not care"</span>
+                        </span>
+                    </label>
+                    {seed_field("predict-seed", form.seed)}
+                    <p class="muted small">
+                        "The test customers are held out first (stratified); folds, preparation, "
+                        "SMOTE and the search see training customers only."
+                    </p>
+                </fieldset>
+            </div>
+            <div class="setup-actions">
+                <button
+                    type="button"
+                    class="btn btn-primary"
+                    data-testid="predict-run"
+                    disabled=move || busy() || !can_run
+                    on:click=run
+                >
+                    {move || if state.predicted.with(Option::is_some) { "Train again" } else { "Train models" }}
+                </button>
+                <span class="muted small">"Same seed, same split, same models. Runs in the background."</span>
+            </div>
+            {move || form.error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="predict-form-error">{e}</p> })}
+        </section>
+    }
+}
