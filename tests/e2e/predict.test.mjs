@@ -195,6 +195,17 @@ describeApp("predict", (app) => {
     ensureArtifactsDir();
     await page.getByTestId("predict-summary").scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, "predict-step.png"), fullPage: true });
+
+    // A long grid search over every model, cancelled: the progress goes, the models stay.
+    await choose(page, "model", ["lr", "tree", "rf", "gbdt"], ["lr", "tree", "rf", "gbdt"]);
+    await page.getByTestId("predict-search").selectOption("grid");
+    await page.getByTestId("predict-run").click();
+    await page.getByTestId("predict-progress").waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+    await page.getByTestId("predict-cancel").click();
+    await page.getByTestId("predict-progress").waitFor({ state: "detached", timeout: UI_TIMEOUT_MS });
+    const kept = page.getByTestId("predict-summary");
+    assert.equal(Number(await kept.getAttribute("data-elapsed-ms")), first.elapsed, "the earlier models stay");
+    assert.equal(await page.getByTestId("predict-run").isEnabled(), true, "the form can run again");
   });
 
   it("marketing campaign: bad choices are refused with a message and the models stay", async () => {

@@ -1,5 +1,5 @@
-//! Error banners: a dismissable [`Banner`], and the Data step's [`ErrorBanner`] (one message at
-//! a time; for ragged rows it offers to skip them).
+//! Error banners: a dismissable [`Banner`], a step's last error ([`StepProblem`]), and the Data
+//! step's [`ErrorBanner`] (one message at a time; for ragged rows it offers to skip them).
 
 use leptos::prelude::*;
 
@@ -77,5 +77,21 @@ pub fn Banner(
                 "×"
             </button>
         </div>
+    }
+}
+
+/// A step's last error (dismissable) while `problem` holds one.
+#[component]
+pub fn StepProblem(problem: RwSignal<Option<String>>, testid: &'static str) -> impl IntoView {
+    move || {
+        problem.get().map(|message| {
+            view! {
+                <Banner
+                    testid=testid
+                    message=message
+                    on_dismiss=Callback::new(move |_| problem.set(None))
+                />
+            }
+        })
     }
 }

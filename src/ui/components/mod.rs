@@ -6,7 +6,7 @@ mod fields;
 mod grid;
 mod progress;
 
-pub use banner::{Banner, ErrorBanner};
+pub use banner::{ErrorBanner, StepProblem};
 pub use fields::{number_field, seed_field};
 pub use grid::{GridColumn, PagedGrid};
-pub use progress::{ProgressCard, ReadProgress};
+pub use progress::{ReadProgress, StepProgress};

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::ui::format::{bytes, percent, thousands};
-use crate::ui::state::{AppState, Reading};
+use crate::ui::state::{AppState, ExploreProgress, Reading};
 
 fn fraction(reading: &Reading) -> Option<f64> {
     reading
@@ -106,5 +106,33 @@ pub fn ProgressCard(
             </div>
             {children.map(|children| children())}
         </section>
+    }
+}
+
+/// The progress card of a step's job (Explore, Segment, Predict) while `progress` holds one:
+/// the stage, the bar and Cancel (which stops the worker's job).
+#[component]
+pub fn StepProgress(
+    state: AppState,
+    progress: RwSignal<Option<ExploreProgress>>,
+    testid: &'static str,
+    cancel_testid: &'static str,
+    /// Accessible name of the bar.
+    label: &'static str,
+) -> impl IntoView {
+    move || {
+        progress.get().map(|progress| {
+            let pct = progress.fraction.clamp(0.0, 1.0) * 100.0;
+            view! {
+                <ProgressCard
+                    testid=testid
+                    cancel_testid=cancel_testid
+                    label=label
+                    pct=Signal::stored(Some(pct))
+                    on_cancel=Callback::new(move |_| state.cancel())
+                    title=view! { <span>{progress.stage}"…"</span> }.into_any()
+                />
+            }
+        })
     }
 }

@@ -12,42 +12,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::ui::components::{Banner, GridColumn, PagedGrid, ProgressCard};
+use crate::ui::components::{GridColumn, PagedGrid, StepProblem, StepProgress};
 use crate::ui::state::{AppState, Step, PREVIEW_PAGE};
-
-#[component]
-fn ExploreProgressCard(state: AppState) -> impl IntoView {
-    move || {
-        state.exploring.get().map(|progress| {
-            let pct = progress.fraction.clamp(0.0, 1.0) * 100.0;
-            view! {
-                <ProgressCard
-                    testid="explore-progress"
-                    cancel_testid="explore-cancel"
-                    label="Explore progress"
-                    pct=Signal::stored(Some(pct))
-                    on_cancel=Callback::new(move |_| state.cancel())
-                    title=view! { <span>{progress.stage}"…"</span> }.into_any()
-                />
-            }
-        })
-    }
-}
-
-#[component]
-fn ExploreProblem(state: AppState) -> impl IntoView {
-    move || {
-        state.explore_problem.get().map(|message| {
-            view! {
-                <Banner
-                    testid="explore-error"
-                    message=message
-                    on_dismiss=Callback::new(move |_| state.explore_problem.set(None))
-                />
-            }
-        })
-    }
-}
 
 #[component]
 pub fn ExploreStep(state: AppState) -> impl IntoView {
@@ -116,8 +82,8 @@ pub fn ExploreStep(state: AppState) -> impl IntoView {
                 </p>
             </div>
             {setup}
-            <ExploreProgressCard state=state/>
-            <ExploreProblem state=state/>
+            <StepProgress state=state progress=state.exploring testid="explore-progress" cancel_testid="explore-cancel" label="Explore progress"/>
+            <StepProblem problem=state.explore_problem testid="explore-error"/>
             {stale}
             {results}
         </div>

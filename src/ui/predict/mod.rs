@@ -21,7 +21,7 @@ use crate::core::predict::run::PredictParams;
 use crate::core::predict::search::{ModelKind, SearchMode};
 use crate::core::predict::target::TargetSpec;
 use crate::core::predict::view::PredictSetup;
-use crate::ui::components::{Banner, ProgressCard};
+use crate::ui::components::{StepProblem, StepProgress};
 use crate::ui::state::{AppState, Step};
 
 /// How hyperparameters are searched, as the form offers it.
@@ -192,25 +192,6 @@ impl PredictForm {
 }
 
 #[component]
-fn PredictProgressCard(state: AppState) -> impl IntoView {
-    move || {
-        state.predicting.get().map(|progress| {
-            let pct = progress.fraction.clamp(0.0, 1.0) * 100.0;
-            view! {
-                <ProgressCard
-                    testid="predict-progress"
-                    cancel_testid="predict-cancel"
-                    label="Predict progress"
-                    pct=Signal::stored(Some(pct))
-                    on_cancel=Callback::new(move |_| state.cancel())
-                    title=view! { <span>{progress.stage}"…"</span> }.into_any()
-                />
-            }
-        })
-    }
-}
-
-#[component]
 pub fn PredictStep(state: AppState) -> impl IntoView {
     let form = PredictForm::new();
     // The form's choices come from the worker, asked for when the step is open and the table
@@ -242,17 +223,6 @@ pub fn PredictStep(state: AppState) -> impl IntoView {
             children=move |view| view! { <results::Results state=state view=view/> }
         />
     };
-    let problem = move || {
-        state.predict_problem.get().map(|message| {
-            view! {
-                <Banner
-                    testid="predict-error"
-                    message=message
-                    on_dismiss=Callback::new(move |_| state.predict_problem.set(None))
-                />
-            }
-        })
-    };
     let waiting = move || {
         (state.predict_setup.with(Option::is_none) && state.explored.with(Option::is_some)).then(
             || view! { <p class="muted" data-testid="predict-setup-loading">"Reading the customer table’s columns…"</p> },
@@ -270,8 +240,8 @@ pub fn PredictStep(state: AppState) -> impl IntoView {
             </div>
             {waiting}
             {setup}
-            <PredictProgressCard state=state/>
-            {problem}
+            <StepProgress state=state progress=state.predicting testid="predict-progress" cancel_testid="predict-cancel" label="Predict progress"/>
+            <StepProblem problem=state.predict_problem testid="predict-error"/>
             {results}
         </div>
     }

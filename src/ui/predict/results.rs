@@ -56,9 +56,9 @@ fn Summary(state: AppState, view: Arc<PredictView>) -> impl IntoView {
         view! {
             <p class="predict-capture" data-testid="predict-capture" data-captured=format!("{captured:.4}")>
                 {format!(
-                    "Contact the top {} of customers by probability → capture {} of all {} = {} \
+                    "Contact the top {:.0}% of customers by probability → capture {} of all {} = {} \
                      ({:.1} times as many as at random). On the test part: the top {} customers.",
-                    format!("{:.0}%", TOP_SHARE * 100.0),
+                    TOP_SHARE * 100.0,
                     pct(captured),
                     view.target,
                     view.positive,

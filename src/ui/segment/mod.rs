@@ -14,7 +14,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::core::segment::run::{Algorithm, SegmentParams};
-use crate::ui::components::{Banner, ProgressCard};
+use crate::ui::components::{StepProblem, StepProgress};
 use crate::ui::state::{AppState, Step};
 
 /// The form's choices, shared by the form and the results (choosing a k from the sweep table
@@ -127,25 +127,6 @@ impl SegmentForm {
 }
 
 #[component]
-fn SegmentProgressCard(state: AppState) -> impl IntoView {
-    move || {
-        state.segmenting.get().map(|progress| {
-            let pct = progress.fraction.clamp(0.0, 1.0) * 100.0;
-            view! {
-                <ProgressCard
-                    testid="segment-progress"
-                    cancel_testid="segment-cancel"
-                    label="Segment progress"
-                    pct=Signal::stored(Some(pct))
-                    on_cancel=Callback::new(move |_| state.cancel())
-                    title=view! { <span>{progress.stage}"…"</span> }.into_any()
-                />
-            }
-        })
-    }
-}
-
-#[component]
 pub fn SegmentStep(state: AppState) -> impl IntoView {
     let form = SegmentForm::new();
     // A new customer table: the form starts again from its default features.
@@ -168,17 +149,6 @@ pub fn SegmentStep(state: AppState) -> impl IntoView {
             children=move |view| view! { <results::Results state=state form=form view=view/> }
         />
     };
-    let problem = move || {
-        state.segment_problem.get().map(|message| {
-            view! {
-                <Banner
-                    testid="segment-error"
-                    message=message
-                    on_dismiss=Callback::new(move |_| state.segment_problem.set(None))
-                />
-            }
-        })
-    };
     view! {
         <div class="step segment-step" class:hidden=move || state.step.get() != Step::Segment>
             <div class="step-intro">
@@ -189,8 +159,8 @@ pub fn SegmentStep(state: AppState) -> impl IntoView {
                 </p>
             </div>
             {setup}
-            <SegmentProgressCard state=state/>
-            {problem}
+            <StepProgress state=state progress=state.segmenting testid="segment-progress" cancel_testid="segment-cancel" label="Segment progress"/>
+            <StepProblem problem=state.segment_problem testid="segment-error"/>
             {results}
         </div>
     }
