@@ -8,7 +8,7 @@ use std::hash::Hasher;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use super::inputs::{Inputs, NO_CUSTOMER_ID};
-use super::{FeatureError, LineCleaning};
+use super::{DayRange, FeatureError, LineCleaning};
 use crate::core::format::thousands;
 use crate::core::receipt::{ReceiptLine, ReceiptUnit};
 use crate::core::table::{Table, MISSING};
@@ -64,25 +64,31 @@ pub(super) struct Cleaned {
     pub counts: Counts,
 }
 
+/// Classify every row; with `days`, rows dated outside it (or without a readable date) are
+/// skipped before any step, as if the file did not hold them.
 pub(super) fn clean(
     table: &Table,
     inputs: &Inputs<'_>,
     cleaning: &LineCleaning,
+    days: Option<DayRange>,
 ) -> Result<Cleaned, FeatureError> {
     let n_rows = table.n_rows();
-    let mut counts = Counts {
-        rows: n_rows as u64,
-        ..Counts::default()
-    };
+    let mut counts = Counts::default();
     let mut duplicates = DuplicateFinder::new(table);
     let mut invoice_seen = vec![false; inputs.order.as_ref().map_or(0, |o| o.column.dict.len())];
     let no_customer = inputs.customer_ids.len() as u32;
     let has_spend = inputs.has_spend();
     let mut lines = Vec::with_capacity(n_rows);
     for row in 0..n_rows {
+        let day = inputs.day_at(row);
+        if let Some(range) = days {
+            if !day.is_some_and(|(d, _)| range.contains(d)) {
+                continue;
+            }
+        }
+        counts.rows += 1;
         let customer = inputs.customer_at(row);
         let order = inputs.order.as_ref().and_then(|o| o.at(row));
-        let day = inputs.day_at(row);
         let quantity = inputs.quantity_at(row);
         let spend = inputs.spend_at(row, quantity);
 

@@ -285,14 +285,121 @@ pub fn build_customer_table(
     params: &FeatureParams,
     progress: &mut dyn FnMut(f64),
 ) -> Result<CustomerBuild, FeatureError> {
+    build_lines(table, params, None, progress)
+}
+
+/// Days `first..=last` (days since 1970-01-01), both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayRange {
+    pub first: i32,
+    pub last: i32,
+}
+
+impl DayRange {
+    /// Every day up to `last`.
+    pub fn until(last: i32) -> DayRange {
+        DayRange {
+            first: i32::MIN,
+            last,
+        }
+    }
+
+    pub fn contains(self, day: i32) -> bool {
+        self.first <= day && day <= self.last
+    }
+}
+
+/// [`build_customer_table`] on the lines dated within `days` only, as if the file held no other
+/// line (rows without a readable date are left out too): Predict's derived targets build the
+/// features from the lines up to a cutoff date this way, so nothing after it leaks in. Every
+/// cleaning step and the receipt count only those lines.
+pub fn build_customer_table_within(
+    table: &Table,
+    params: &FeatureParams,
+    days: DayRange,
+    progress: &mut dyn FnMut(f64),
+) -> Result<CustomerBuild, FeatureError> {
+    build_lines(table, params, Some(days), progress)
+}
+
+fn build_lines(
+    table: &Table,
+    params: &FeatureParams,
+    days: Option<DayRange>,
+    progress: &mut dyn FnMut(f64),
+) -> Result<CustomerBuild, FeatureError> {
     progress(0.0);
     let inputs = inputs::Inputs::resolve(table, &params.mapping)?;
     progress(0.15);
-    let cleaned = lines::clean(table, &inputs, &params.cleaning)?;
+    let cleaned = lines::clean(table, &inputs, &params.cleaning, days)?;
     progress(0.5);
     let build = aggregate::build(&inputs, cleaned, params, progress)?;
     progress(1.0);
     Ok(build)
+}
+
+/// One purchase line kept by the cleaning.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PurchaseLine {
+    /// Index into [`PurchaseLines::ids`].
+    pub customer: u32,
+    /// The order: a code of the order column, or one key per customer and day without one.
+    pub order: u64,
+    /// Days since 1970-01-01.
+    pub day: i32,
+    /// `NaN` when the data has no spend.
+    pub spend: f64,
+}
+
+/// The lines the customer table is built from (after the same cleaning), for figures that
+/// are not customer features, such as what each customer bought after a cutoff date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PurchaseLines {
+    /// The customer id column's name.
+    pub id_name: String,
+    /// The date column's name.
+    pub date_name: String,
+    /// Customer ids, written as in the customer table.
+    pub ids: Vec<String>,
+    pub lines: Vec<PurchaseLine>,
+    /// Whether spend is known (amount, or quantity × unit price).
+    pub has_spend: bool,
+}
+
+impl PurchaseLines {
+    /// First and last purchase day; `None` without lines.
+    pub fn span(&self) -> Option<DayRange> {
+        let first = self.lines.iter().map(|l| l.day).min()?;
+        let last = self.lines.iter().map(|l| l.day).max()?;
+        Some(DayRange { first, last })
+    }
+}
+
+/// The kept purchase lines, cleaned as [`build_customer_table`] cleans them.
+pub fn purchase_lines(table: &Table, params: &FeatureParams) -> Result<PurchaseLines, FeatureError> {
+    let inputs = inputs::Inputs::resolve(table, &params.mapping)?;
+    let cleaned = lines::clean(table, &inputs, &params.cleaning, None)?;
+    let mut ids = inputs.customer_ids.clone();
+    // Lines without a customer id, when kept, belong to one more customer.
+    ids.push(inputs::NO_CUSTOMER_ID.to_string());
+    let lines = cleaned
+        .lines
+        .iter()
+        .filter(|l| l.kept)
+        .map(|l| PurchaseLine {
+            customer: l.customer,
+            order: l.order,
+            day: l.day,
+            spend: l.spend,
+        })
+        .collect();
+    Ok(PurchaseLines {
+        id_name: inputs.customer.name.clone(),
+        date_name: inputs.date.name.clone(),
+        ids,
+        lines,
+        has_spend: inputs.has_spend(),
+    })
 }
 
 #[cfg(test)]

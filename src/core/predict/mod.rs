@@ -11,10 +11,12 @@
 
 pub mod balance;
 pub mod charts;
+pub mod derived;
 pub mod design;
 pub mod forest;
 pub mod gbdt;
 pub mod hist;
+pub mod inputs;
 pub mod leakage;
 pub mod logistic;
 pub mod numpy_rng;
