@@ -5,8 +5,10 @@ pub mod chart;
 mod fields;
 mod grid;
 mod progress;
+mod table;
 
 pub use banner::{ErrorBanner, StepProblem};
 pub use fields::{number_field, seed_field};
 pub use grid::{GridColumn, PagedGrid};
 pub use progress::{ReadProgress, StepProgress};
+pub use table::{Header, ScrollTable};

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::core::summary::ColumnSummary;
 use crate::core::table::{ColumnType, Role};
+use crate::ui::components::{Header, ScrollTable};
 use crate::ui::format::{capitalize, percent, percent_text, thousands};
 use crate::ui::state::AppState;
 
@@ -33,24 +34,23 @@ pub fn ColumnTable(state: AppState, n_rows: usize) -> impl IntoView {
                     "Each type is confirmed on every row. Change a type or a role if the guess is wrong."
                 </p>
             </div>
-            <div class="table-scroll">
-                <table class="column-table" data-testid="column-summary">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Column"</th>
-                            <th scope="col">"Type"</th>
-                            <th scope="col">"Role"</th>
-                            <th scope="col" class="num">"Missing"</th>
-                            <th scope="col" class="num">"Distinct"</th>
-                            <th scope="col" class="num">"Min"</th>
-                            <th scope="col" class="num">"Max"</th>
-                            <th scope="col" class="num">"Mean"</th>
-                            <th scope="col" class="num">"Median"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <ScrollTable
+                testid="column-summary"
+                class="column-table"
+                headers=vec![
+                    Header::text("Column"),
+                    Header::text("Type"),
+                    Header::text("Role"),
+                    Header::num("Missing"),
+                    Header::num("Distinct"),
+                    Header::num("Min"),
+                    Header::num("Max"),
+                    Header::num("Mean"),
+                    Header::num("Median"),
+                ]
+            >
+                {rows}
+            </ScrollTable>
         </section>
     }
 }

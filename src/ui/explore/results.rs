@@ -9,6 +9,7 @@ use crate::core::customer_table::CustomerSource;
 use crate::core::explore::FeatureSummary;
 use crate::core::receipt::{ReceiptLine, ReceiptUnit};
 use crate::protocol::ExploreView;
+use crate::ui::components::{Header, ScrollTable};
 use crate::ui::format::{duration, thousands};
 use crate::ui::state::AppState;
 
@@ -157,19 +158,18 @@ pub fn Receipt(view: Arc<ExploreView>) -> impl IntoView {
                 <h2 id="receipt-title">"Cleaning receipt"</h2>
                 <p class="muted small">"In the order applied."</p>
             </div>
-            <div class="table-scroll">
-                <table class="receipt-table" data-testid="receipt">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Step"</th>
-                            <th scope="col">""</th>
-                            <th scope="col" class="num">"Touched"</th>
-                            <th scope="col">"Details"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <ScrollTable
+                testid="receipt"
+                class="receipt-table"
+                headers=vec![
+                    Header::text("Step"),
+                    Header::text(""),
+                    Header::num("Touched"),
+                    Header::text("Details"),
+                ]
+            >
+                {rows}
+            </ScrollTable>
             {fitted}
         </section>
     }
@@ -255,24 +255,23 @@ pub fn FeatureTable(state: AppState, view: Arc<ExploreView>) -> impl IntoView {
                 <h2 id="features-title">"Features"</h2>
                 <p class="muted small">"After cleaning. “Chart” adds its charts to the gallery."</p>
             </div>
-            <div class="table-scroll">
-                <table class="column-table" data-testid="feature-summary">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Feature"</th>
-                            <th scope="col">"Kind"</th>
-                            <th scope="col" class="num">"Missing"</th>
-                            <th scope="col" class="num">"Distinct"</th>
-                            <th scope="col" class="num">"Min"</th>
-                            <th scope="col" class="num">"Median"</th>
-                            <th scope="col" class="num">"Mean"</th>
-                            <th scope="col" class="num">"Max"</th>
-                            <th scope="col"><span class="visually-hidden">"Chart"</span></th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <ScrollTable
+                testid="feature-summary"
+                class="column-table"
+                headers=vec![
+                    Header::text("Feature"),
+                    Header::text("Kind"),
+                    Header::num("Missing"),
+                    Header::num("Distinct"),
+                    Header::num("Min"),
+                    Header::num("Median"),
+                    Header::num("Mean"),
+                    Header::num("Max"),
+                    Header::hidden("Chart"),
+                ]
+            >
+                {rows}
+            </ScrollTable>
         </section>
     }
 }

@@ -13,6 +13,7 @@ use crate::core::predict::leakage::LeakSeverity;
 use crate::core::predict::search::SearchMode;
 use crate::core::predict::view::PredictView;
 use crate::ui::components::chart::ChartView;
+use crate::ui::components::{Header, ScrollTable};
 use crate::ui::format::{duration, percent_text, thousands};
 use crate::ui::state::AppState;
 
@@ -232,24 +233,23 @@ fn Leaderboard(view: Arc<PredictView>, selection: Selection) -> impl IntoView {
                     "Ranked by cross-validated ROC-AUC on the training part; the test part only reports. The top model scores every customer."
                 </p>
             </div>
-            <div class="table-scroll">
-                <table class="column-table leaderboard" data-testid="predict-leaderboard">
-                    <thead>
-                        <tr>
-                            <th scope="col" class="num">"#"</th>
-                            <th scope="col">"Model"</th>
-                            <th scope="col" class="num" title="Mean ± standard deviation over the folds">"CV ROC-AUC"</th>
-                            <th scope="col" class="num">"Test ROC-AUC"</th>
-                            <th scope="col" class="num" title="Area under the precision–recall curve">"Test avg. precision"</th>
-                            <th scope="col" class="num">"Test F1"</th>
-                            <th scope="col" class="num" title="Final fit on the whole training part">"Fit"</th>
-                            <th scope="col" class="num" title="Scoring the test part">"Score"</th>
-                            <th scope="col"><span class="visually-hidden">"Show"</span></th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <ScrollTable
+                testid="predict-leaderboard"
+                class="column-table leaderboard"
+                headers=vec![
+                    Header::num("#"),
+                    Header::text("Model"),
+                    Header::num("CV ROC-AUC").titled("Mean ± standard deviation over the folds"),
+                    Header::num("Test ROC-AUC"),
+                    Header::num("Test avg. precision").titled("Area under the precision–recall curve"),
+                    Header::num("Test F1"),
+                    Header::num("Fit").titled("Final fit on the whole training part"),
+                    Header::num("Score").titled("Scoring the test part"),
+                    Header::hidden("Show"),
+                ]
+            >
+                {rows}
+            </ScrollTable>
         </section>
     }
 }
@@ -324,22 +324,21 @@ fn ModelDetail(view: Arc<PredictView>, selection: Selection) -> impl IntoView {
                 })
                 .collect_view();
             Some(view! {
-                <div class="table-scroll">
-                    <table class="column-table decile-table" data-testid="predict-deciles">
-                        <thead>
-                            <tr>
-                                <th scope="col" class="num">"Decile"</th>
-                                <th scope="col" class="num">"Customers"</th>
-                                <th scope="col" class="num">"Positive"</th>
-                                <th scope="col" class="num">"Rate"</th>
-                                <th scope="col" class="num">"Lift"</th>
-                                <th scope="col" class="num">"Captured so far"</th>
-                                <th scope="col" class="num">"Probabilities"</th>
-                            </tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
+                <ScrollTable
+                    testid="predict-deciles"
+                    class="column-table decile-table"
+                    headers=vec![
+                        Header::num("Decile"),
+                        Header::num("Customers"),
+                        Header::num("Positive"),
+                        Header::num("Rate"),
+                        Header::num("Lift"),
+                        Header::num("Captured so far"),
+                        Header::num("Probabilities"),
+                    ]
+                >
+                    {rows}
+                </ScrollTable>
             })
         }
     };
@@ -366,17 +365,16 @@ fn ModelDetail(view: Arc<PredictView>, selection: Selection) -> impl IntoView {
             Some(view! {
                 <div class="predict-candidates">
                     <h3 class="subhead">{format!("Search: {} settings tried", m.candidates.len())}</h3>
-                    <div class="table-scroll">
-                        <table class="column-table" data-testid="predict-candidates-table">
-                            <thead>
-                                <tr>
-                                    <th scope="col">"Settings"</th>
-                                    <th scope="col" class="num">"CV ROC-AUC"</th>
-                                </tr>
-                            </thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </div>
+                    <ScrollTable
+                        testid="predict-candidates-table"
+                        class="column-table"
+                        headers=vec![
+                            Header::text("Settings"),
+                            Header::num("CV ROC-AUC"),
+                        ]
+                    >
+                        {rows}
+                    </ScrollTable>
                 </div>
             })
         }

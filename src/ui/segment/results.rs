@@ -12,6 +12,7 @@ use crate::core::format::number;
 use crate::core::segment::run::Algorithm;
 use crate::protocol::{SegmentRow, SegmentView};
 use crate::ui::components::chart::ChartView;
+use crate::ui::components::{Header, ScrollTable};
 use crate::ui::format::{duration, percent_text, thousands};
 use crate::ui::state::AppState;
 
@@ -213,21 +214,20 @@ fn KSweepCard(state: AppState, form: SegmentForm, view: Arc<SegmentView>) -> imp
                     "Higher silhouette and Calinski–Harabasz, lower Davies–Bouldin = better separated. Inertia always falls; look for its bend."
                 </p>
             </div>
-            <div class="table-scroll">
-                <table class="column-table sweep-table" data-testid="segment-sweep">
-                    <thead>
-                        <tr>
-                            <th scope="col" class="num">"k"</th>
-                            <th scope="col" class="num">"Inertia"</th>
-                            <th scope="col" class="num">"Silhouette"</th>
-                            <th scope="col" class="num">"Calinski–Harabasz"</th>
-                            <th scope="col" class="num">"Davies–Bouldin"</th>
-                            <th scope="col"><span class="visually-hidden">"Use"</span></th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <ScrollTable
+                testid="segment-sweep"
+                class="column-table sweep-table"
+                headers=vec![
+                    Header::num("k"),
+                    Header::num("Inertia"),
+                    Header::num("Silhouette"),
+                    Header::num("Calinski–Harabasz"),
+                    Header::num("Davies–Bouldin"),
+                    Header::hidden("Use"),
+                ]
+            >
+                {rows}
+            </ScrollTable>
             {sample}
             <div class="gallery gallery-two" data-testid="segment-sweep-charts">{charts}</div>
         </section>
