@@ -93,6 +93,9 @@ pub enum Command {
     },
     /// The Predict form's choices for the current customer table.
     PredictSetup,
+    /// Train and evaluate. With `params.derived` set (churn, repeat purchase or high spender,
+    /// offered when [`PredictSetup::derived`] is `Some`), the worker builds that target's table
+    /// from the loaded purchase lines and ignores `params.target`.
     Predict {
         params: Box<PredictParams>,
     },

@@ -96,11 +96,14 @@ mod cli {
         /// Train and evaluate purchase / churn / response models, as the app's Predict step.
         ///
         /// FILE is a customer file (one row per customer) or a file of purchase lines (the
-        /// customer table is built from the detected roles). A stratified test share is held
-        /// out; preprocessing, balancing and the hyperparameter search are fitted inside
-        /// stratified cross-validation folds of the rest. Per model and balance: CV ROC-AUC mean
-        /// ± sd, test ROC-AUC, PR-AUC, accuracy, precision, recall, F1 and the confusion matrix
-        /// at the threshold with the best out-of-fold F1, and fit time.
+        /// customer table is built from the detected roles). The target is a column
+        /// (--target), or for purchase lines a target derived from them (--derive churn,
+        /// repeat or high-spender): features from the lines up to a cutoff date only, the label
+        /// from the --window-days after it. A stratified test share is held out;
+        /// preprocessing, balancing and the hyperparameter search are fitted inside stratified
+        /// cross-validation folds of the rest. Per model and balance: CV ROC-AUC mean ± sd,
+        /// test ROC-AUC, PR-AUC, accuracy, precision, recall, F1 and the confusion matrix at the
+        /// threshold with the best out-of-fold F1, and fit time.
         Predict(predict::PredictArgs),
         /// Write a generated sample dataset (the ones the app offers in one click).
         Sample {
@@ -468,7 +471,12 @@ mod cli {
     }
 
     fn parse_reference_date(text: &str) -> Result<i32, String> {
-        let bad = || format!("--reference-date '{text}' is not a date: write it as YYYY-MM-DD");
+        parse_date("--reference-date", text)
+    }
+
+    /// A `YYYY-MM-DD` flag value as days since 1970-01-01.
+    fn parse_date(flag: &str, text: &str) -> Result<i32, String> {
+        let bad = || format!("{flag} '{text}' is not a date: write it as YYYY-MM-DD");
         let mut parts = text.trim().splitn(3, '-');
         let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(bad());
@@ -607,6 +615,10 @@ mod cli {
         use custos::core::explore;
         use custos::core::format;
         use custos::core::predict::balance::Balance;
+        use custos::core::customer_table::CustomerSource;
+        use custos::core::predict::derived::{
+            self, DerivedError, DerivedKind, DerivedSummary, DerivedTarget,
+        };
         use custos::core::predict::leakage::LeakageWarning;
         use custos::core::predict::run::{self, PredictParams, PredictReport};
         use custos::core::predict::search::{ModelKind, SearchMode};
@@ -617,13 +629,29 @@ mod cli {
         pub struct PredictArgs {
             pub file: PathBuf,
             /// The column to predict, named as in the file (e.g. Revenue, Churn, y, Response).
-            #[arg(long)]
-            pub target: String,
+            #[arg(long, required_unless_present = "derive", conflicts_with = "derive")]
+            pub target: Option<String>,
             /// The value of the target that is the positive outcome (default: yes / true / 1
             /// when the column has one, else the rarer value). With it, a column with more than
             /// two values is predicted as this value against all the others.
-            #[arg(long)]
+            #[arg(long, conflicts_with = "derive")]
             pub positive: Option<String>,
+            /// A target derived from purchase lines instead of a column: churn (no order in
+            /// the window after the cutoff), repeat (a one-time buyer up to the cutoff orders
+            /// again in the window) or high-spender (spend in the window among the top
+            /// --top-percent of customers). Features use only the lines up to the cutoff.
+            #[arg(long, value_name = "churn|repeat|high-spender")]
+            pub derive: Option<String>,
+            /// --derive: the last day whose purchases feed the features (default: the last
+            /// purchase date minus --window-days).
+            #[arg(long, value_name = "YYYY-MM-DD", requires = "derive")]
+            pub cutoff: Option<String>,
+            /// --derive: days after the cutoff that decide the label.
+            #[arg(long, value_name = "N", requires = "derive")]
+            pub window_days: Option<u32>,
+            /// --derive high-spender: the share of customers, in %, that counts as high spenders.
+            #[arg(long, value_name = "X", requires = "derive")]
+            pub top_percent: Option<f64>,
             /// Feature columns to leave out, comma-separated (e.g. duration).
             #[arg(long, value_name = "a,b,…")]
             pub exclude: Option<String>,
@@ -698,6 +726,33 @@ mod cli {
             }
         }
 
+        /// `--derive` and its options.
+        fn derived_from_flags(args: &PredictArgs) -> Result<Option<DerivedTarget>, String> {
+            let Some(name) = &args.derive else {
+                return Ok(None);
+            };
+            let mut kind = DerivedKind::from_key(name).ok_or_else(|| {
+                format!("--derive '{name}' is unknown: use churn, repeat or high-spender")
+            })?;
+            match (&mut kind, args.top_percent) {
+                (DerivedKind::HighSpender { top_percent }, Some(wanted)) => *top_percent = wanted,
+                (_, Some(_)) => {
+                    return Err("--top-percent applies only to --derive high-spender".to_string())
+                }
+                _ => {}
+            }
+            let cutoff = args
+                .cutoff
+                .as_deref()
+                .map(|text| super::parse_date("--cutoff", text))
+                .transpose()?;
+            Ok(Some(DerivedTarget {
+                kind,
+                cutoff,
+                window_days: args.window_days.unwrap_or(derived::DEFAULT_WINDOW_DAYS),
+            }))
+        }
+
         fn params_from_flags(args: &PredictArgs) -> Result<PredictParams, String> {
             let models = list(&args.models)
                 .iter()
@@ -716,9 +771,10 @@ mod cli {
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let mut params = PredictParams::new(TargetSpec {
-                column: args.target.clone(),
+                column: args.target.clone().unwrap_or_default(),
                 positive: args.positive.clone(),
             });
+            params.derived = derived_from_flags(args)?;
             params.exclude = args.exclude.as_deref().map(list).unwrap_or_default();
             params.models = models;
             params.balances = balances;
@@ -802,6 +858,9 @@ mod cli {
             models: Vec<ModelJson>,
             #[serde(skip_serializing_if = "Option::is_none")]
             output: Option<String>,
+            /// --derive: the cutoff, window and counts of the derived target.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            derived: Option<DerivedSummary>,
         }
 
         fn round4(x: f64) -> f64 {
@@ -812,8 +871,13 @@ mod cli {
             }
         }
 
-        fn report_json(args: &PredictArgs, r: &PredictReport) -> PredictJson {
+        fn report_json(
+            args: &PredictArgs,
+            r: &PredictReport,
+            derived: Option<DerivedSummary>,
+        ) -> PredictJson {
             PredictJson {
+                derived,
                 file: args.file.display().to_string(),
                 target: r.target.clone(),
                 positive: r.positive.clone(),
@@ -893,6 +957,13 @@ mod cli {
                 "target      {} = {} (against {})",
                 r.target, r.positive, r.negative
             )?;
+            if let Some(d) = &r.derived {
+                writeln!(
+                    out,
+                    "derived     features from the purchases up to {}; label from the {} days to {}",
+                    d.cutoff_date, d.window_days, d.window_end_date
+                )?;
+            }
             writeln!(
                 out,
                 "train       {} customers, {} positive ({:.1} %)",
@@ -992,16 +1063,35 @@ mod cli {
             let (ingested, explore_params) = super::explore_input(&args.file, args.skip_bad_rows)?;
             let table = &ingested.table;
             // The customer table in natural units: Predict fits its own preparation on the
-            // training rows only.
-            let built =
-                explore::build(table, &explore_params, &mut |_| {}).map_err(|e| e.to_string())?;
-            let customers = &built.customers;
-            let report = run::predict(customers, params, now_ms).map_err(|e| e.to_string())?;
+            // training rows only. A derived target builds its own from the lines up to the
+            // cutoff.
+            let (customers, params, derived) = match &params.derived {
+                None => {
+                    let built = explore::build(table, &explore_params, &mut |_| {})
+                        .map_err(|e| e.to_string())?;
+                    (built.customers, params, None)
+                }
+                Some(target) => {
+                    if explore_params.source != CustomerSource::Transactions {
+                        return Err(DerivedError::NotTransactions.to_string());
+                    }
+                    let derived =
+                        derived::derive(table, &explore_params.features, target, &mut |_| {})
+                            .map_err(|e| e.to_string())?;
+                    let params = derived.params(params);
+                    (derived.customers, params, Some((derived.summary, derived.notes)))
+                }
+            };
+            let (summary, notes) = derived.unzip();
+            let mut report = run::predict(&customers, params, now_ms).map_err(|e| e.to_string())?;
+            if let Some(notes) = notes {
+                report.notes.splice(0..0, notes);
+            }
             if let Some(path) = &args.output {
-                std::fs::write(path, view::scores_csv(customers, &report))
+                std::fs::write(path, view::scores_csv(&customers, &report))
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
-            super::emit(&report_json(args, &report), args.json, print_report)
+            super::emit(&report_json(args, &report, summary), args.json, print_report)
         }
     }
 

@@ -87,9 +87,7 @@ async fn run(job: u64, params: ExploreParams) {
         };
         let charts = explore::default_gallery(&explored, &loaded.ingested.table);
         let view = explore_view(&explored, &params, charts, now_ms() - started);
-        state.explored = Some(explored);
-        state.segmentation = None;
-        state.prediction = None;
+        state.set_explored(explored, &params);
         Event::Explored(Box::new(view))
     });
     post(&event);

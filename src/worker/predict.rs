@@ -6,8 +6,16 @@
 //! Predict reads the customer table before Explore's preparation (natural units, nothing
 //! imputed), because its own preparation must be fitted on training rows only; the segment of
 //! each customer is added as a feature when the Segment step has run.
+//!
+//! A derived target (churn, repeat purchase, high spender: `params.derived`) is built from the
+//! loaded purchase lines with the Explore step's roles and cleaning
+//! ([`crate::core::predict::derived::derive`]): features from the lines up to the cutoff only,
+//! no segment column (segments were found on the whole period). That table is trained on,
+//! scored, listed and exported instead of the explored one.
 
-use crate::core::customer_table::CustomerTable;
+use crate::core::customer_table::{CustomerSource, CustomerTable};
+use crate::core::features::DayRange;
+use crate::core::predict::derived::{self, Derived, DerivedError, DerivedSetup, DerivedTarget};
 use crate::core::predict::run::{PredictJob, PredictParams, PredictReport};
 use crate::core::predict::view::{self, ScoreOrder};
 use crate::protocol::{Event, PreviewPage, ScoresPage};
@@ -45,10 +53,81 @@ fn predict_table(state: &State) -> Result<CustomerTable, String> {
     }
 }
 
+/// The derived-target choices when the customer table was built from purchase lines.
+fn derived_setup(state: &State) -> Option<DerivedSetup> {
+    let built = &state.explored.as_ref()?.built;
+    if built.source != CustomerSource::Transactions || state.explored_features.is_none() {
+        return None;
+    }
+    let monthly = built.monthly.as_ref()?;
+    let span = DayRange {
+        first: monthly.first_day,
+        last: monthly.last_day,
+    };
+    Some(DerivedSetup::new(span, monthly.revenue.is_some()))
+}
+
 pub(crate) fn setup() -> Event {
-    STATE.with(|s| match predict_table(&s.borrow()) {
-        Ok(table) => Event::PredictSetupReady(Box::new(view::setup(&table))),
-        Err(message) => Event::PredictFailed { message },
+    STATE.with(|s| {
+        let state = s.borrow();
+        match predict_table(&state) {
+            Ok(table) => {
+                Event::PredictSetupReady(Box::new(view::setup(&table, derived_setup(&state))))
+            }
+            Err(message) => Event::PredictFailed { message },
+        }
+    })
+}
+
+/// The derived target's table, built from the loaded purchase lines with the Explore step's
+/// roles and cleaning.
+fn derive_table(state: &State, target: &DerivedTarget) -> Result<Derived, String> {
+    let explored = state.explored.as_ref().ok_or_else(not_explored)?;
+    if explored.built.source != CustomerSource::Transactions {
+        return Err(DerivedError::NotTransactions.to_string());
+    }
+    let features = state.explored_features.as_ref().ok_or_else(not_explored)?;
+    let loaded = state.current.as_ref().ok_or_else(not_explored)?;
+    let mut progress = |fraction: f64| {
+        post(&Event::PredictProgress {
+            stage: "Building the features from the purchases up to the cutoff".to_string(),
+            fraction: fraction * 0.05,
+        })
+    };
+    derived::derive(&loaded.ingested.table, features, target, &mut progress)
+        .map_err(|e| e.to_string())
+}
+
+/// What a run trains on: the customer table, the params, and for a derived target its summary
+/// and notes.
+struct Planned {
+    customers: CustomerTable,
+    job: PredictJob,
+    derived: Option<(derived::DerivedSummary, Vec<String>)>,
+}
+
+fn plan(state: &State, params: PredictParams) -> Result<Planned, String> {
+    let Some(target) = params.derived.clone() else {
+        let customers = predict_table(state)?;
+        let job = PredictJob::new(&customers, params, now_ms).map_err(|e| e.to_string())?;
+        return Ok(Planned {
+            customers,
+            job,
+            derived: None,
+        });
+    };
+    let derived = derive_table(state, &target)?;
+    let mut params = derived.params(params);
+    // The form lists the segment column among the features; the derived table has none.
+    let offered = predict_table(state)?;
+    params.exclude.retain(|name| {
+        derived.customers.feature(name).is_some() || offered.feature(name).is_none()
+    });
+    let job = PredictJob::new(&derived.customers, params, now_ms).map_err(|e| e.to_string())?;
+    Ok(Planned {
+        customers: derived.customers,
+        job,
+        derived: Some((derived.summary, derived.notes)),
     })
 }
 
@@ -79,19 +158,22 @@ async fn run(job: u64, params: PredictParams) {
     if !is_active(job) {
         return;
     }
-    let planned = STATE.with(|s| {
-        let customers = predict_table(&s.borrow())?;
-        let job = PredictJob::new(&customers, params, now_ms).map_err(|e| e.to_string())?;
-        Ok::<_, String>((customers, job))
-    });
-    let (customers, mut predict_job) = match planned {
+    let planned = STATE.with(|s| plan(&s.borrow(), params));
+    let Planned {
+        customers,
+        job: mut predict_job,
+        derived,
+    } = match planned {
         Ok(planned) => planned,
         Err(message) => return fail(job, message),
     };
+    let (derived_summary, derived_notes) = derived.unzip();
+    // Building a derived table took the first 5 %.
+    let start = if derived_summary.is_some() { 0.05 } else { 0.0 };
     loop {
         post(&Event::PredictProgress {
             stage: predict_job.stage_label(),
-            fraction: predict_job.fraction_done() * 0.97,
+            fraction: start + predict_job.fraction_done() * (0.97 - start),
         });
         yield_now().await;
         if !is_active(job) {
@@ -112,8 +194,11 @@ async fn run(job: u64, params: PredictParams) {
         return;
     }
     let event = match predict_job.finish() {
-        Ok(report) => {
-            let predict_view = view::view(&report, now_ms() - started);
+        Ok(mut report) => {
+            if let Some(notes) = derived_notes {
+                report.notes.splice(0..0, notes);
+            }
+            let predict_view = view::view(&report, derived_summary, now_ms() - started);
             STATE.with(|s| {
                 let mut state = s.borrow_mut();
                 state.active_job = None;

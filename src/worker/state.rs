@@ -2,7 +2,9 @@
 //! "skip bad rows", and the id of the read in progress.
 
 use super::predict::Prediction;
-use crate::core::explore::Explored;
+use crate::core::customer_table::CustomerSource;
+use crate::core::explore::{ExploreParams, Explored};
+use crate::core::features::FeatureParams;
 use crate::core::ingest::{IngestOptions, Ingested};
 use crate::core::segment::run::Segmentation;
 use crate::core::summary::{preview_rows, summarize, summarize_column, ColumnSummary};
@@ -39,6 +41,9 @@ pub(crate) struct State {
     pub active_job: Option<u64>,
     /// The customer table built from `current` by the Explore step.
     pub explored: Option<Explored>,
+    /// The roles and cleaning `explored` was built with from purchase lines (`None` for a
+    /// customer file): Predict's derived targets build their own table from the lines with them.
+    pub explored_features: Option<FeatureParams>,
     /// Segments of `explored`'s customers.
     pub segmentation: Option<Segmentation>,
     /// Models trained on `explored`'s customers and their scores.
@@ -59,6 +64,15 @@ impl State {
         name.rsplit_once('.')
             .map_or(name, |(stem, _)| stem)
             .to_string()
+    }
+
+    /// A new customer table from the Explore step: earlier segments and models no longer apply.
+    pub fn set_explored(&mut self, explored: Explored, params: &ExploreParams) {
+        self.explored_features = (explored.built.source == CustomerSource::Transactions)
+            .then(|| params.features.clone());
+        self.explored = Some(explored);
+        self.segmentation = None;
+        self.prediction = None;
     }
 
     pub fn start_job(&mut self) -> u64 {

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::customer_table::{CustomerTable, FeatureValues};
 use crate::core::eda::Chart;
 use crate::core::predict::charts::{model_charts, overlay_charts};
+use crate::core::predict::derived::{DerivedSetup, DerivedSummary};
 use crate::core::predict::leakage::LeakageReport;
 use crate::core::predict::run::{ModelReport, PredictParams, PredictReport};
 use crate::core::predict::target::{candidates, TargetCandidate};
@@ -20,6 +21,12 @@ pub struct PredictSetup {
     pub targets: Vec<TargetCandidate>,
     /// Every feature column (a target's column is left out of the features automatically).
     pub features: Vec<FeatureOption>,
+    /// Derived targets (churn, repeat purchase, high spender): offered when the customer table
+    /// was built from purchase lines with dates; `None` for a customer file. The features of a
+    /// derived target are built again from the lines up to its cutoff, so `features` above
+    /// name the columns of that table too (without the segment column).
+    #[serde(default)]
+    pub derived: Option<DerivedSetup>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,8 +36,11 @@ pub struct FeatureOption {
     pub numeric: bool,
 }
 
-pub fn setup(customers: &CustomerTable) -> PredictSetup {
+/// The form's choices for `customers`; `derived` from [`DerivedSetup::new`] when the table was
+/// built from purchase lines.
+pub fn setup(customers: &CustomerTable, derived: Option<DerivedSetup>) -> PredictSetup {
     PredictSetup {
+        derived,
         n_customers: customers.n_rows(),
         targets: candidates(customers),
         features: customers
@@ -68,10 +78,19 @@ pub struct PredictView {
     pub model_charts: Vec<Vec<Chart>>,
     pub n_scored: usize,
     pub elapsed_ms: f64,
+    /// The derived target's cutoff, window and counts (`params.derived` says what was asked).
+    #[serde(default)]
+    pub derived: Option<DerivedSummary>,
 }
 
-pub fn view(report: &PredictReport, elapsed_ms: f64) -> PredictView {
+/// The view of a finished run; `derived` when its target was derived from purchase lines.
+pub fn view(
+    report: &PredictReport,
+    derived: Option<DerivedSummary>,
+    elapsed_ms: f64,
+) -> PredictView {
     PredictView {
+        derived,
         params: report.params.clone(),
         target: report.target.clone(),
         positive: report.positive.clone(),
