@@ -57,6 +57,18 @@ pub fn days_from_civil(year: i64, month: u32, day: u32) -> Option<i64> {
     Some(era * 146_097 + doe - 719_468)
 }
 
+/// `"2011-12-09"` → days since 1970-01-01. `None` when the text is not such a date.
+pub fn parse_iso_date(text: &str) -> Option<i32> {
+    let mut parts = text.trim().splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return None;
+    };
+    let year: i64 = y.parse().ok()?;
+    let month: u32 = m.parse().ok()?;
+    let day: u32 = d.parse().ok()?;
+    days_from_civil(year, month, day).and_then(|days| i32::try_from(days).ok())
+}
+
 pub fn days_in_month(year: i64, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -144,6 +156,28 @@ mod tests {
             Some("2012-02-29")
         );
         assert_eq!(iso_datetime(86_400 + 3_661), "1970-01-02 01:01:01");
+    }
+
+    #[test]
+    fn iso_dates_are_read_back() {
+        assert_eq!(parse_iso_date("1970-01-02"), Some(1));
+        assert_eq!(
+            parse_iso_date(" 2011-12-09 ")
+                .map(i64::from)
+                .map(iso_date)
+                .as_deref(),
+            Some("2011-12-09")
+        );
+        for bad in [
+            "",
+            "2011-12",
+            "2011-02-30",
+            "09/12/2011",
+            "2011-12-09x",
+            "y-m-d",
+        ] {
+            assert_eq!(parse_iso_date(bad), None, "{bad}");
+        }
     }
 
     #[test]

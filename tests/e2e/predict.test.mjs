@@ -3,7 +3,9 @@
 // dragging the threshold slider changes the confusion matrix (its four cells always add up to
 // the test part); the best-F1 and cost suggestions; the scored list pages, sorts and exports.
 // Then bad choices (form errors, SMOTE's k above a fold's minority) are refused with a message
-// while the earlier models stay. No request leaves the origin (the harness's guard).
+// while the earlier models stay. Online Retail's purchase lines: churn and high spender derived
+// after a cutoff (counts checked against pandas in tests/predict_derived.rs). No request leaves
+// the origin (the harness's guard).
 import { it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -251,5 +253,53 @@ describeApp("predict", (app) => {
     await page.getByTestId("predict-run").click();
     const second = await waitForModels(page, { previous: first });
     assert.ok(second.auc > 0.85, `class weights: ${second.auc}`);
+  });
+
+  it("Online Retail: churn and high spender derived after a cutoff; a window past the data is refused", async () => {
+    const { page } = app;
+    await loadFile(page, dataFile("online_retail_sparkguide.csv"));
+    await goExplore(page);
+    await buildCustomers(page);
+    await page.getByTestId("continue-predict").click();
+
+    // Purchase lines without a yes/no column: churn is offered first, cutoff = last day − 90.
+    const churn = page.getByTestId("predict-goal-churn");
+    await churn.waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+    assert.equal(await churn.isChecked(), true);
+    assert.equal(await page.getByTestId("predict-cutoff").inputValue(), "2011-09-10");
+    assert.match(await page.getByTestId("predict-derived-span").innerText(), /2011-09-11 to 2011-12-09/);
+    await choose(page, "model", ["lr", "tree", "rf", "gbdt"], ["lr", "gbdt"]);
+    await page.getByTestId("predict-run").click();
+    const first = await waitForModels(page);
+    assert.ok(first.auc >= 0.69, `churn test AUC ${first.auc}`);
+    const notes = await page.getByTestId("predict-notes").innerText();
+    assert.match(notes, /1,449 of 3,370 customers/, "pandas: 3,370 customers, 1,449 churned");
+    assert.match(notes, /969 customers whose first purchase is after the cutoff/);
+    const [csv] = await Promise.all([
+      page.waitForEvent("download", { timeout: UI_TIMEOUT_MS }),
+      page.getByTestId("export-scores").click(),
+    ]);
+    const lines = readFileSync(await csv.path(), "utf8").trim().split(/\r?\n/);
+    assert.equal(lines.length, 3371, "header + every customer with a purchase up to the cutoff");
+    assert.match(lines[0], /,churn,probability,part$/);
+
+    // High spender: the top 20 % by spend in the window (674 of 3,370).
+    await page.getByTestId("predict-goal-high-spender").check();
+    await page.getByTestId("predict-top-percent").waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+    await page.getByTestId("predict-run").click();
+    const second = await waitForModels(page, { previous: first });
+    assert.ok(second.auc >= 0.83, `high spender test AUC ${second.auc}`);
+    assert.match(await page.getByTestId("predict-summary").innerText(), /HIGH_SPENDER = HIGH SPENDER/i);
+    assert.match(await page.getByTestId("predict-notes").innerText(), /674/);
+
+    // A window that runs past the last purchase: refused, the high-spender models stay.
+    await page.getByTestId("predict-cutoff").fill("2011-11-01");
+    await page.getByTestId("predict-cutoff").press("Tab");
+    assert.match(await page.getByTestId("predict-derived-span").innerText(), /past the last purchase/);
+    await page.getByTestId("predict-run").click();
+    const error = page.getByTestId("predict-error");
+    await error.waitFor({ state: "visible", timeout: LOAD_TIMEOUT_MS });
+    assert.match(await error.innerText(), /2011-12-09|last purchase|window/i);
+    assert.equal(Number(await page.getByTestId("predict-summary").getAttribute("data-elapsed-ms")), second.elapsed);
   });
 });

@@ -16,13 +16,38 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::core::format::parse_iso_date;
 use crate::core::predict::balance::Balance;
+use crate::core::predict::derived::{DerivedKind, DerivedTarget};
 use crate::core::predict::run::PredictParams;
 use crate::core::predict::search::{ModelKind, SearchMode};
 use crate::core::predict::target::TargetSpec;
 use crate::core::predict::view::PredictSetup;
 use crate::ui::components::{StepProblem, StepProgress};
 use crate::ui::state::{AppState, Step};
+
+/// What to predict: a column of the table, or a target derived from the purchase lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Goal {
+    Column,
+    Churn,
+    Repeat,
+    HighSpender,
+}
+
+impl Goal {
+    pub const DERIVED: [Goal; 3] = [Goal::Churn, Goal::Repeat, Goal::HighSpender];
+
+    /// The derived target's kind (`None` for a column).
+    fn kind(self, top_percent: f64) -> Option<DerivedKind> {
+        match self {
+            Goal::Column => None,
+            Goal::Churn => Some(DerivedKind::Churn),
+            Goal::Repeat => Some(DerivedKind::RepeatPurchase),
+            Goal::HighSpender => Some(DerivedKind::HighSpender { top_percent }),
+        }
+    }
+}
 
 /// How hyperparameters are searched, as the form offers it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +65,12 @@ pub const MAX_CANDIDATES: usize = 50;
 /// The form's choices.
 #[derive(Clone, Copy)]
 pub struct PredictForm {
+    pub goal: RwSignal<Goal>,
+    /// Derived targets: the cutoff as typed (`YYYY-MM-DD`; empty = the default), the window
+    /// in days and, for high spender, the top share in %.
+    pub cutoff: RwSignal<String>,
+    pub window_days: RwSignal<usize>,
+    pub top_percent: RwSignal<usize>,
     pub target: RwSignal<String>,
     pub positive: RwSignal<String>,
     /// Features left out (the target's own column is always left out).
@@ -67,6 +98,10 @@ impl PredictForm {
             positive: None,
         });
         PredictForm {
+            goal: RwSignal::new(Goal::Column),
+            cutoff: RwSignal::new(String::new()),
+            window_days: RwSignal::new(crate::core::predict::derived::DEFAULT_WINDOW_DAYS as usize),
+            top_percent: RwSignal::new(crate::core::predict::derived::DEFAULT_TOP_PERCENT as usize),
             target: RwSignal::new(String::new()),
             positive: RwSignal::new(String::new()),
             exclude: RwSignal::new(Vec::new()),
@@ -110,7 +145,23 @@ impl PredictForm {
         self.exclude.update(|exclude| {
             exclude.retain(|name| setup.features.iter().any(|f| f.name == *name));
         });
+        // Purchase lines without a two-valued column (Online Retail offers only its 1–5 RFM
+        // scores): churn is the natural first question.
+        let two_valued = setup.targets.iter().any(|t| t.values.len() == 2);
+        match (&setup.derived, self.goal.get_untracked()) {
+            (None, _) => self.goal.set(Goal::Column),
+            (Some(_), Goal::Column) if kept.is_none() && !two_valued => self.goal.set(Goal::Churn),
+            _ => {}
+        }
         self.error.set(None);
+    }
+
+    /// The column the form would predict (a derived target's label column); tracked.
+    pub fn target_column(self) -> String {
+        match self.goal.get().kind(0.0) {
+            Some(kind) => kind.column().to_string(),
+            None => self.target.get(),
+        }
     }
 
     /// Choose another target column: its suggested positive value comes with it.
@@ -123,7 +174,31 @@ impl PredictForm {
 
     /// The parameters, or what is wrong with the form.
     pub fn params(self) -> Result<PredictParams, String> {
-        let column = self.target.get_untracked();
+        let goal = self.goal.get_untracked();
+        let derived = match goal.kind(self.top_percent.get_untracked() as f64) {
+            None => None,
+            Some(kind) => {
+                let text = self.cutoff.get_untracked();
+                let cutoff = match text.trim() {
+                    "" => None,
+                    typed => Some(parse_iso_date(typed).ok_or_else(|| {
+                        format!(
+                            "The cutoff '{typed}' is not a date: pick one in the calendar or \
+                             write it as YYYY-MM-DD (empty = the default)."
+                        )
+                    })?),
+                };
+                Some(DerivedTarget {
+                    kind,
+                    cutoff,
+                    window_days: self.window_days.get_untracked() as u32,
+                })
+            }
+        };
+        let column = match &derived {
+            Some(d) => d.kind.column().to_string(),
+            None => self.target.get_untracked(),
+        };
         if column.is_empty() {
             return Err("Choose the column to predict.".to_string());
         }
@@ -150,11 +225,15 @@ impl PredictForm {
                 ))
             }
         };
-        let positive = self.positive.get_untracked();
+        let positive = match &derived {
+            Some(d) => d.kind.values().0.to_string(),
+            None => self.positive.get_untracked(),
+        };
         let mut params = PredictParams::new(TargetSpec {
             column: column.clone(),
             positive: (!positive.is_empty()).then_some(positive),
         });
+        params.derived = derived;
         params.exclude = self
             .exclude
             .get_untracked()

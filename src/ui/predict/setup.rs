@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::core::format::{iso_date, parse_iso_date};
 use crate::core::predict::balance::Balance;
+use crate::core::predict::derived::DerivedSetup;
 use crate::core::predict::leakage::LeakSeverity;
 use crate::core::predict::search::ModelKind;
 use crate::core::predict::view::PredictSetup;
@@ -14,7 +16,164 @@ use crate::ui::components::{number_field, seed_field};
 use crate::ui::format::{percent_text, thousands};
 use crate::ui::state::AppState;
 
-use super::{PredictForm, SearchChoice, MAX_CANDIDATES, MAX_FOLDS};
+use super::{Goal, PredictForm, SearchChoice, MAX_CANDIDATES, MAX_FOLDS};
+
+/// Longest window after the cutoff the form offers, in days.
+const MAX_WINDOW_DAYS: usize = 3650;
+
+fn goal_title(goal: Goal) -> &'static str {
+    match goal {
+        Goal::Column => "A column",
+        Goal::Churn => "Churn",
+        Goal::Repeat => "Repeat purchase",
+        Goal::HighSpender => "High spender",
+    }
+}
+
+fn goal_key(goal: Goal) -> &'static str {
+    match goal {
+        Goal::Column => "column",
+        Goal::Churn => "churn",
+        Goal::Repeat => "repeat",
+        Goal::HighSpender => "high-spender",
+    }
+}
+
+/// What a derived target means, for the line under the dates.
+fn goal_meaning(goal: Goal, top_percent: usize) -> String {
+    match goal {
+        Goal::Column => String::new(),
+        Goal::Churn => "churned = no order in the window. Customers who first bought after the \
+                        cutoff have no history yet and are left out."
+            .to_string(),
+        Goal::Repeat => "Only customers with exactly one order up to the cutoff; repeat = they \
+                         order again within the window."
+            .to_string(),
+        Goal::HighSpender => format!(
+            "high spender = spend in the window among the top {top_percent}% of customers \
+             (spend up to the cutoff is a feature, so the label must come from later spend)."
+        ),
+    }
+}
+
+/// Cutoff, window and (high spender) top share of a derived target, with what they mean.
+#[component]
+fn DerivedFields(form: PredictForm, derived: DerivedSetup) -> impl IntoView {
+    let (first_day, last_day) = (derived.first_day, derived.last_day);
+    // The cutoff in effect: the one typed, else the last purchase − the window.
+    let cutoff_day = move || {
+        let typed = form.cutoff.get();
+        match typed.trim() {
+            "" => Some(last_day - form.window_days.get() as i32),
+            text => parse_iso_date(text),
+        }
+    };
+    let cutoff_value =
+        move || cutoff_day().map_or_else(|| form.cutoff.get(), |d| iso_date(i64::from(d)));
+    let span = move || {
+        let window = form.window_days.get() as i32;
+        let Some(cutoff) = cutoff_day() else {
+            return "Write the cutoff as YYYY-MM-DD, or clear it for the default.".to_string();
+        };
+        let end = cutoff + window;
+        let mut text = format!(
+            "Features from the purchases up to {}; the outcome from the {window} days after it \
+             ({} to {}).",
+            iso_date(i64::from(cutoff)),
+            iso_date(i64::from(cutoff) + 1),
+            iso_date(i64::from(end)),
+        );
+        if cutoff < first_day {
+            text.push_str(
+                " The cutoff is before the first purchase: choose a later one or a shorter window.",
+            );
+        } else if end > last_day {
+            text.push_str(&format!(
+                " The window runs past the last purchase ({}): customers would look inactive only because the data stops. Choose an earlier cutoff or a shorter window.",
+                iso_date(i64::from(last_day))
+            ));
+        }
+        text
+    };
+    let meaning = move || goal_meaning(form.goal.get(), form.top_percent.get());
+    view! {
+        <div class="predict-derived" data-testid="predict-derived">
+            <label class="field field-inline">
+                <span class="field-label">"Cutoff date"</span>
+                <input
+                    type="date"
+                    class="input-compact"
+                    data-testid="predict-cutoff"
+                    min=derived.first_date.clone()
+                    max=derived.last_date.clone()
+                    prop:value=cutoff_value
+                    on:change=move |ev| form.cutoff.set(event_target_value(&ev))
+                />
+            </label>
+            {number_field("Window (days)", "predict-window-days", form.window_days, 1, MAX_WINDOW_DAYS)}
+            <div class:hidden=move || form.goal.get() != Goal::HighSpender>
+                {number_field("Top share (%)", "predict-top-percent", form.top_percent, 1, 99)}
+            </div>
+            <p class="muted small" data-testid="predict-derived-span">{span}</p>
+            <p class="muted small">{meaning}</p>
+            <p class="muted small">
+                {format!("Purchases from {} to {}.", derived.first_date, derived.last_date)}
+            </p>
+        </div>
+    }
+}
+
+/// The choice between a column of the table and the targets derived from purchase lines.
+#[component]
+fn GoalChoice(form: PredictForm, setup: Arc<PredictSetup>) -> impl IntoView {
+    let derived = setup.derived.clone()?;
+    let has_columns = !setup.targets.is_empty();
+    let has_spend = derived.has_spend;
+    let options = [Goal::Column]
+        .into_iter()
+        .chain(Goal::DERIVED)
+        .map(|goal| {
+            let available = match goal {
+                Goal::Column => has_columns,
+                Goal::HighSpender => has_spend,
+                _ => true,
+            };
+            let title = match (goal, available) {
+                (Goal::Column, false) => "No column of this table has two values to predict",
+                (Goal::HighSpender, false) => "High spender needs spend: map an amount, or quantity and unit price, in Explore",
+                _ => "",
+            };
+            let chosen = move || form.goal.get() == goal;
+            view! {
+                <label class="chip-choice" class:chosen=chosen title=title>
+                    <input
+                        type="radio"
+                        name="predict-goal"
+                        data-testid=format!("predict-goal-{}", goal_key(goal))
+                        disabled=!available
+                        prop:checked=chosen
+                        on:change=move |_| form.goal.set(goal)
+                    />
+                    <span>{goal_title(goal)}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    let problem = derived
+        .problem
+        .clone()
+        .map(|p| view! { <p class="field-error" data-testid="predict-derived-problem">{p}</p> });
+    Some(view! {
+        <div class="predict-goal">
+            <span class="field-label">"Predict"</span>
+            <div class="chip-choices" role="radiogroup" aria-label="What to predict">{options}</div>
+        </div>
+        <div class:hidden=move || form.goal.get() == Goal::Column>
+            <DerivedFields form=form derived=derived.clone()/>
+            {problem}
+        </div>
+    })
+}
 
 fn model_hint(kind: ModelKind) -> &'static str {
     match kind {
@@ -71,6 +230,9 @@ fn toggle<T: Copy + PartialEq + Send + Sync + 'static>(
 
 #[component]
 fn TargetFields(form: PredictForm, setup: Arc<PredictSetup>) -> impl IntoView {
+    if setup.targets.is_empty() && setup.derived.is_some() {
+        return ().into_any();
+    }
     if setup.targets.is_empty() {
         return view! {
             <p class="field-error" data-testid="predict-no-target">
@@ -147,10 +309,15 @@ fn TargetFields(form: PredictForm, setup: Arc<PredictSetup>) -> impl IntoView {
         let setup = setup.clone();
         move |ev| form.choose_target(&setup, event_target_value(&ev))
     };
+    let column_label = if setup.derived.is_some() {
+        "Column"
+    } else {
+        "Predict"
+    };
     view! {
-        <div class="predict-target">
+        <div class="predict-target" class:hidden=move || form.goal.get() != Goal::Column>
             <label class="field field-inline">
-                <span class="field-label">"Predict"</span>
+                <span class="field-label">{column_label}</span>
                 <select class="select-compact" data-testid="predict-target" on:change=on_target>
                     {target_options}
                 </select>
@@ -177,7 +344,7 @@ fn FeatureFields(state: AppState, form: PredictForm, setup: Arc<PredictSetup>) -
     let flag = move |name: &str| {
         state.predicted.with(|view| {
             let view = view.as_ref()?;
-            if view.target != form.target.get() {
+            if view.target != form.target_column() {
                 return None;
             }
             view.leakage
@@ -194,7 +361,7 @@ fn FeatureFields(state: AppState, form: PredictForm, setup: Arc<PredictSetup>) -
             let name = feature.name.clone();
             let is_target = {
                 let name = name.clone();
-                move || form.target.with(|t| *t == name)
+                move || form.goal.get() == Goal::Column && form.target.with(|t| *t == name)
             };
             let checked = {
                 let name = name.clone();
@@ -243,8 +410,13 @@ fn FeatureFields(state: AppState, form: PredictForm, setup: Arc<PredictSetup>) -
         .collect_view();
     let all_names: Vec<String> = setup.features.iter().map(|f| f.name.clone()).collect();
     let used = move || {
-        let target = form.target.get();
-        let excluded = form.exclude.with(Vec::len);
+        let target = match form.goal.get() {
+            Goal::Column => form.target.get(),
+            _ => String::new(),
+        };
+        let excluded = form
+            .exclude
+            .with(|e| e.iter().filter(|n| **n != target).count());
         let offered = all_names.iter().filter(|n| **n != target).count();
         format!(
             "{} of {offered} features used. The customer id is never a feature; the target’s \
@@ -268,7 +440,7 @@ pub fn SetupCard(state: AppState, form: PredictForm, setup: Arc<PredictSetup>) -
             || state.exploring.with(Option::is_some)
             || state.segmenting.with(Option::is_some)
     };
-    let can_run = !setup.targets.is_empty();
+    let can_run = !setup.targets.is_empty() || setup.derived.is_some();
     let models = ModelKind::ALL
         .into_iter()
         .map(|kind| {
@@ -331,6 +503,7 @@ pub fn SetupCard(state: AppState, form: PredictForm, setup: Arc<PredictSetup>) -
                     {format!("{} customers · {} features", thousands(setup.n_customers as u64), setup.features.len())}
                 </p>
             </div>
+            <GoalChoice form=form setup=setup.clone()/>
             <TargetFields form=form setup=setup.clone()/>
             <div class="predict-form">
                 <FeatureFields state=state form=form setup=setup.clone()/>
