@@ -612,10 +612,10 @@ mod cli {
 
         use serde::Serialize;
 
+        use custos::core::customer_table::CustomerSource;
         use custos::core::explore;
         use custos::core::format;
         use custos::core::predict::balance::Balance;
-        use custos::core::customer_table::CustomerSource;
         use custos::core::predict::derived::{
             self, DerivedError, DerivedKind, DerivedSummary, DerivedTarget,
         };
@@ -646,10 +646,11 @@ mod cli {
             /// purchase date minus --window-days).
             #[arg(long, value_name = "YYYY-MM-DD", requires = "derive")]
             pub cutoff: Option<String>,
-            /// --derive: days after the cutoff that decide the label.
+            /// --derive: days after the cutoff that decide the label (default: 90).
             #[arg(long, value_name = "N", requires = "derive")]
             pub window_days: Option<u32>,
-            /// --derive high-spender: the share of customers, in %, that counts as high spenders.
+            /// --derive high-spender: the share of customers, in %, that counts as high
+            /// spenders (default: 20).
             #[arg(long, value_name = "X", requires = "derive")]
             pub top_percent: Option<f64>,
             /// Feature columns to leave out, comma-separated (e.g. duration).
@@ -1079,7 +1080,11 @@ mod cli {
                         derived::derive(table, &explore_params.features, target, &mut |_| {})
                             .map_err(|e| e.to_string())?;
                     let params = derived.params(params);
-                    (derived.customers, params, Some((derived.summary, derived.notes)))
+                    (
+                        derived.customers,
+                        params,
+                        Some((derived.summary, derived.notes)),
+                    )
                 }
             };
             let (summary, notes) = derived.unzip();
@@ -1091,7 +1096,11 @@ mod cli {
                 std::fs::write(path, view::scores_csv(&customers, &report))
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
-            super::emit(&report_json(args, &report, summary), args.json, print_report)
+            super::emit(
+                &report_json(args, &report, summary),
+                args.json,
+                print_report,
+            )
         }
     }
 

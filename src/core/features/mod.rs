@@ -376,7 +376,10 @@ impl PurchaseLines {
 }
 
 /// The kept purchase lines, cleaned as [`build_customer_table`] cleans them.
-pub fn purchase_lines(table: &Table, params: &FeatureParams) -> Result<PurchaseLines, FeatureError> {
+pub fn purchase_lines(
+    table: &Table,
+    params: &FeatureParams,
+) -> Result<PurchaseLines, FeatureError> {
     let inputs = inputs::Inputs::resolve(table, &params.mapping)?;
     let cleaned = lines::clean(table, &inputs, &params.cleaning, None)?;
     let mut ids = inputs.customer_ids.clone();

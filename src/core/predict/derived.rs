@@ -479,8 +479,8 @@ pub fn derive(
     };
     let cutoff = check_dates(span, target)?;
     let latest = default_cutoff(span, target.window_days);
-    let window_last = i32::try_from(i64::from(cutoff) + i64::from(target.window_days))
-        .unwrap_or(span.last);
+    let window_last =
+        i32::try_from(i64::from(cutoff) + i64::from(target.window_days)).unwrap_or(span.last);
     let window = DayRange {
         first: cutoff.saturating_add(1),
         last: window_last,
@@ -624,10 +624,8 @@ pub fn derive(
     let total = labels.len();
     let n_positive = labels.iter().filter(|&&l| l).count();
     let n_negative = total - n_positive;
-    for (value, found, is_positive) in [
-        (positive, n_positive, true),
-        (negative, n_negative, false),
-    ] {
+    for (value, found, is_positive) in [(positive, n_positive, true), (negative, n_negative, false)]
+    {
         if found < MIN_PER_CLASS {
             return Err(DerivedError::TooFewInClass {
                 value: value.to_string(),
