@@ -24,6 +24,11 @@
 //! Spend is the amount column, else quantity × unit price; without either, the spend features
 //! are absent (not zero).
 //!
+//! Predict's derived targets (`predict::derived`) use two more entry points over the same
+//! cleaning: [`build_customer_table_within`] builds the table from the lines of a range of days
+//! only (the lines up to a cutoff date), and [`purchase_lines`] hands out the kept lines
+//! themselves (to count each customer's orders and spend after the cutoff).
+//!
 //! # Features (one row per customer, rows sorted by id: numbers by value, then text)
 //! With `ref` the reference date (default: last date + 1 day) and `age` = `ref` − line date:
 //! - `recency_days` = ref − last purchase; `tenure_days` = last − first purchase;
