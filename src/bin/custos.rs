@@ -476,17 +476,8 @@ mod cli {
 
     /// A `YYYY-MM-DD` flag value as days since 1970-01-01.
     fn parse_date(flag: &str, text: &str) -> Result<i32, String> {
-        let bad = || format!("{flag} '{text}' is not a date: write it as YYYY-MM-DD");
-        let mut parts = text.trim().splitn(3, '-');
-        let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(bad());
-        };
-        let year: i64 = y.parse().map_err(|_| bad())?;
-        let month: u32 = m.parse().map_err(|_| bad())?;
-        let day: u32 = d.parse().map_err(|_| bad())?;
-        format::days_from_civil(year, month, day)
-            .and_then(|days| i32::try_from(days).ok())
-            .ok_or_else(bad)
+        format::parse_iso_date(text)
+            .ok_or_else(|| format!("{flag} '{text}' is not a date: write it as YYYY-MM-DD"))
     }
 
     fn customers(

@@ -895,8 +895,8 @@ pub struct ModelReport {
     pub all_scores: Vec<f64>,
 }
 
-/// A finished Predict run.
-#[derive(Debug, Clone, PartialEq)]
+/// A finished Predict run. Serialized (for the UI) without the per-customer vectors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PredictReport {
     pub params: PredictParams,
     pub target: String,
@@ -915,10 +915,13 @@ pub struct PredictReport {
     /// The leaderboard, best mean CV AUC first.
     pub models: Vec<ModelReport>,
     /// Probability from the top model for every customer of the table.
+    #[serde(skip)]
     pub scores: Vec<f64>,
     /// Whether each customer is in the test part.
+    #[serde(skip)]
     pub in_test: Vec<bool>,
     /// Each customer's known outcome.
+    #[serde(skip)]
     pub labels: Vec<Option<bool>>,
 }
 

@@ -9,8 +9,7 @@ use crate::core::customer_table::{CustomerTable, FeatureValues};
 use crate::core::eda::Chart;
 use crate::core::predict::charts::{model_charts, overlay_charts};
 use crate::core::predict::derived::{DerivedSetup, DerivedSummary};
-use crate::core::predict::leakage::LeakageReport;
-use crate::core::predict::run::{ModelReport, PredictParams, PredictReport};
+use crate::core::predict::run::PredictReport;
 use crate::core::predict::target::{candidates, TargetCandidate};
 
 /// The choices the Predict form offers for a customer table.
@@ -58,27 +57,20 @@ pub fn setup(customers: &CustomerTable, derived: Option<DerivedSetup>) -> Predic
 /// A finished Predict run as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PredictView {
-    pub params: PredictParams,
-    pub target: String,
-    pub positive: String,
-    pub negative: String,
-    pub n_train: usize,
-    pub n_test: usize,
-    pub train_positives: usize,
-    pub test_positives: usize,
-    pub features: Vec<String>,
-    pub n_columns: usize,
-    pub leakage: LeakageReport,
-    pub notes: Vec<String>,
-    /// The leaderboard, best mean CV AUC first; the first one scores the customers.
-    pub models: Vec<ModelReport>,
+    /// The run: target, parts, leakage, notes and the leaderboard (best mean CV AUC first; the
+    /// first model scores the customers). The per-customer vectors stay in the worker.
+    pub report: PredictReport,
     /// Curves of every model overlaid: ROC, precision–recall, cumulative gain.
     pub charts: Vec<Chart>,
-    /// Per model (in `models` order): lift by decile, permutation importance.
+    /// Per model (in `report.models` order): lift by decile, permutation importance.
     pub model_charts: Vec<Vec<Chart>>,
     pub n_scored: usize,
     pub elapsed_ms: f64,
-    /// The derived target's cutoff, window and counts (`params.derived` says what was asked).
+    /// The worker's memory after the run (wasm memory, bytes; 0 when unknown).
+    #[serde(default)]
+    pub worker_memory_bytes: u64,
+    /// The derived target's cutoff, window and counts (`report.params.derived` says what was
+    /// asked).
     #[serde(default)]
     pub derived: Option<DerivedSummary>,
 }
@@ -88,26 +80,21 @@ pub fn view(
     report: &PredictReport,
     derived: Option<DerivedSummary>,
     elapsed_ms: f64,
+    worker_memory_bytes: u64,
 ) -> PredictView {
     PredictView {
-        derived,
-        params: report.params.clone(),
-        target: report.target.clone(),
-        positive: report.positive.clone(),
-        negative: report.negative.clone(),
-        n_train: report.n_train,
-        n_test: report.n_test,
-        train_positives: report.train_positives,
-        test_positives: report.test_positives,
-        features: report.features.clone(),
-        n_columns: report.columns.len(),
-        leakage: report.leakage.clone(),
-        notes: report.notes.clone(),
-        models: report.models.clone(),
+        report: PredictReport {
+            scores: Vec::new(),
+            in_test: Vec::new(),
+            labels: Vec::new(),
+            ..report.clone()
+        },
         charts: overlay_charts(report),
         model_charts: report.models.iter().map(model_charts).collect(),
         n_scored: report.scores.len(),
         elapsed_ms,
+        worker_memory_bytes,
+        derived,
     }
 }
 

@@ -37,12 +37,12 @@ fn search_text(search: SearchMode) -> String {
 
 #[component]
 fn Summary(state: AppState, view: Arc<PredictView>) -> impl IntoView {
-    let best = view.models.first().cloned();
-    let params = &view.params;
+    let best = view.report.models.first().cloned();
+    let params = &view.report.params;
     let eyebrow = format!(
         "{} = {} · {}-fold CV · {} · seed {}",
-        view.target,
-        view.positive,
+        view.report.target,
+        view.report.positive,
         params.folds,
         search_text(params.search),
         params.seed
@@ -53,7 +53,7 @@ fn Summary(state: AppState, view: Arc<PredictView>) -> impl IntoView {
     );
     let capture = best.as_ref().map(|m| {
         let captured = m.gain.capture_at(TOP_SHARE);
-        let n_test_contacted = (view.n_test as f64 * TOP_SHARE).round() as u64;
+        let n_test_contacted = (view.report.n_test as f64 * TOP_SHARE).round() as u64;
         view! {
             <p class="predict-capture" data-testid="predict-capture" data-captured=format!("{captured:.4}")>
                 {format!(
@@ -61,17 +61,17 @@ fn Summary(state: AppState, view: Arc<PredictView>) -> impl IntoView {
                      ({:.1} times as many as at random). On the test part: the top {} customers.",
                     TOP_SHARE * 100.0,
                     pct(captured),
-                    view.target,
-                    view.positive,
+                    view.report.target,
+                    view.report.positive,
                     captured / TOP_SHARE,
                     thousands(n_test_contacted),
                 )}
             </p>
         }
     });
-    let warnings = (!view.leakage.warnings.is_empty()).then(|| {
+    let warnings = (!view.report.leakage.warnings.is_empty()).then(|| {
         let items = view
-            .leakage
+            .report.leakage
             .warnings
             .iter()
             .map(|w| {
@@ -90,22 +90,24 @@ fn Summary(state: AppState, view: Arc<PredictView>) -> impl IntoView {
             </div>
         }
     });
-    let notes = (!view.notes.is_empty()).then(|| {
+    let notes = (!view.report.notes.is_empty()).then(|| {
         let items = view
+            .report
             .notes
             .iter()
             .map(|note| view! { <li class="note">{note.clone()}</li> })
             .collect_view();
         view! { <ul class="notes notes-info" data-testid="predict-notes">{items}</ul> }
     });
-    let train_rate = view.train_positives as f64 / view.n_train.max(1) as f64;
-    let test_rate = view.test_positives as f64 / view.n_test.max(1) as f64;
+    let train_rate = view.report.train_positives as f64 / view.report.n_train.max(1) as f64;
+    let test_rate = view.report.test_positives as f64 / view.report.n_test.max(1) as f64;
     view! {
         <section
             class="card predict-summary"
             aria-labelledby="predict-summary-title"
             data-testid="predict-summary"
             data-elapsed-ms=format!("{:.0}", view.elapsed_ms)
+            data-worker-memory=view.worker_memory_bytes.to_string()
             data-best-model=best.as_ref().map(|m| m.model.key())
             data-test-auc=best.as_ref().map(|m| format!("{:.4}", m.test_auc))
         >
@@ -129,22 +131,22 @@ fn Summary(state: AppState, view: Arc<PredictView>) -> impl IntoView {
                 <div class="stat">
                     <dt>"Training part"</dt>
                     <dd>
-                        {thousands(view.n_train as u64)}
+                        {thousands(view.report.n_train as u64)}
                         <span class="muted small">{format!(" · {} positive", pct(train_rate))}</span>
                     </dd>
                 </div>
                 <div class="stat">
                     <dt>"Test part (held out)"</dt>
                     <dd data-testid="predict-n-test">
-                        {thousands(view.n_test as u64)}
+                        {thousands(view.report.n_test as u64)}
                         <span class="muted small">{format!(" · {} positive", pct(test_rate))}</span>
                     </dd>
                 </div>
                 <div class="stat">
                     <dt>"Features"</dt>
-                    <dd title=view.features.join(", ")>
-                        {view.features.len().to_string()}
-                        <span class="muted small">{format!(" → {} columns", view.n_columns)}</span>
+                    <dd title=view.report.features.join(", ")>
+                        {view.report.features.len().to_string()}
+                        <span class="muted small">{format!(" → {} columns", view.report.columns.len())}</span>
                     </dd>
                 </div>
                 <div class="stat">
@@ -165,7 +167,7 @@ fn Summary(state: AppState, view: Arc<PredictView>) -> impl IntoView {
 #[component]
 fn Leaderboard(view: Arc<PredictView>, selection: Selection) -> impl IntoView {
     let rows = view
-        .models
+        .report.models
         .iter()
         .enumerate()
         .map(|(i, m)| {
@@ -305,7 +307,7 @@ fn ModelDetail(view: Arc<PredictView>, selection: Selection) -> impl IntoView {
     let deciles = {
         let view = view.clone();
         move || {
-            let m = view.models.get(selection.model.get())?;
+            let m = view.report.models.get(selection.model.get())?;
             let rows = m
                 .deciles
                 .iter()
@@ -345,7 +347,7 @@ fn ModelDetail(view: Arc<PredictView>, selection: Selection) -> impl IntoView {
     let candidates = {
         let view = view.clone();
         move || {
-            let m = view.models.get(selection.model.get())?;
+            let m = view.report.models.get(selection.model.get())?;
             if m.candidates.len() < 2 {
                 return None;
             }
@@ -382,7 +384,8 @@ fn ModelDetail(view: Arc<PredictView>, selection: Selection) -> impl IntoView {
     let title = {
         let view = view.clone();
         move || {
-            view.models
+            view.report
+                .models
                 .get(selection.model.get())
                 .map_or(String::new(), |m| m.label.clone())
         }
@@ -408,6 +411,7 @@ fn ModelDetail(view: Arc<PredictView>, selection: Selection) -> impl IntoView {
 pub fn Results(state: AppState, view: Arc<PredictView>) -> impl IntoView {
     let selection = Selection::new(&view);
     let top_label = view
+        .report
         .models
         .first()
         .map_or_else(String::new, |m| m.label.clone());

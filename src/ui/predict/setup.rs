@@ -344,10 +344,11 @@ fn FeatureFields(state: AppState, form: PredictForm, setup: Arc<PredictSetup>) -
     let flag = move |name: &str| {
         state.predicted.with(|view| {
             let view = view.as_ref()?;
-            if view.target != form.target_column() {
+            if view.report.target != form.target_column() {
                 return None;
             }
-            view.leakage
+            view.report
+                .leakage
                 .warnings
                 .iter()
                 .find(|w| w.feature == name)

@@ -23,7 +23,7 @@ pub struct Selection {
 
 impl Selection {
     pub fn new(view: &PredictView) -> Selection {
-        let row = view.models.first().map_or(0, start_row);
+        let row = view.report.models.first().map_or(0, start_row);
         Selection {
             model: RwSignal::new(0),
             row: RwSignal::new(row),
@@ -32,7 +32,7 @@ impl Selection {
 
     /// Show model `index` at its own suggested threshold.
     pub fn show(self, view: &PredictView, index: usize) {
-        if let Some(model) = view.models.get(index) {
+        if let Some(model) = view.report.models.get(index) {
             self.row.set(start_row(model));
             self.model.set(index);
         }
@@ -46,7 +46,7 @@ fn start_row(model: &ModelReport) -> usize {
 
 /// The shown model's threshold and confusion matrix on the test part.
 pub fn current(view: &PredictView, selection: Selection) -> Option<(f64, Confusion)> {
-    let model = view.models.get(selection.model.get())?;
+    let model = view.report.models.get(selection.model.get())?;
     let row = model.thresholds.rows.get(selection.row.get())?;
     Some((row.threshold, row.confusion))
 }
@@ -86,16 +86,16 @@ fn go_to(selection: Selection, table: &ThresholdTable, threshold: f64) {
 
 #[component]
 pub fn ThresholdCard(view: Arc<PredictView>, selection: Selection) -> impl IntoView {
-    let positive = view.positive.clone();
-    let negative = view.negative.clone();
-    let target = view.target.clone();
+    let positive = view.report.positive.clone();
+    let negative = view.report.negative.clone();
+    let target = view.report.target.clone();
     let cost_fp = RwSignal::new("1".to_string());
     let cost_fn = RwSignal::new("5".to_string());
     let cost_note = RwSignal::new(None::<String>);
 
     let model = {
         let view = view.clone();
-        move || view.models.get(selection.model.get()).cloned()
+        move || view.report.models.get(selection.model.get()).cloned()
     };
     let state_now = {
         let view = view.clone();
