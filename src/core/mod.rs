@@ -12,6 +12,7 @@ pub mod format;
 pub mod ingest;
 pub mod predict;
 pub mod prep;
+pub mod random;
 pub mod receipt;
 pub mod sample;
 pub mod segment;

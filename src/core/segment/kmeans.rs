@@ -20,6 +20,7 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 use rustc_hash::FxHashSet;
 
+use crate::core::random::index_in;
 use crate::core::segment::SegmentData;
 
 /// What the user asked K-means to do.
@@ -138,7 +139,7 @@ fn draw(cumulative: &[f64], rng: &mut Xoshiro256Plus) -> usize {
     let total = cumulative.last().copied().unwrap_or(0.0);
     let n = cumulative.len();
     if !(total > 0.0 && total.is_finite()) {
-        return rng.gen_range(0..n.max(1));
+        return index_in(rng, 0..n.max(1));
     }
     let target = rng.gen::<f64>() * total;
     cumulative.partition_point(|&c| c <= target).min(n - 1)
@@ -151,7 +152,7 @@ fn kmeans_plus_plus(xs: &[f64], d: usize, k: usize, rng: &mut Xoshiro256Plus) ->
     let row = |i: usize| &xs[i * d..(i + 1) * d];
     let trials = 2 + (k as f64).ln().floor() as usize;
     let mut centres = Array2::zeros((k, d));
-    let first = rng.gen_range(0..n);
+    let first = index_in(rng, 0..n);
     centres
         .row_mut(0)
         .assign(&ndarray::ArrayView1::from(row(first)));
