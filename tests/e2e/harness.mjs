@@ -382,6 +382,33 @@ export async function poll(fn, { timeout = UI_TIMEOUT_MS, interval = 100, messag
   }
 }
 
+/**
+ * Wait for a step's run (Segment, Predict …) to end and return the numeric `data-*` attributes of
+ * its summary (`data-elapsed-ms` → `elapsedMs`). Fails at once on the step's error banner
+ * (`{step}-error`) or a page error; waits while `{step}-progress` is shown, and, with `previous`
+ * (an earlier result), until the summary shows another run.
+ */
+export async function waitForRun(page, step, { previous = null, timeout = LOAD_TIMEOUT_MS } = {}) {
+  return poll(
+    async () => {
+      const guard = page.__custosGuard;
+      if (guard && (guard.pageErrors.length || guard.consoleErrors.length)) guard.check();
+      const error = page.getByTestId(`${step}-error`);
+      if ((await error.count()) > 0) throw new Error(`${step} failed: ${await error.innerText()}`);
+      if ((await page.getByTestId(`${step}-progress`).count()) > 0) return false;
+      const summary = page.getByTestId(`${step}-summary`);
+      if ((await summary.count()) === 0) return false;
+      const data = await summary.evaluate((el) => ({ ...el.dataset }));
+      const info = Object.fromEntries(
+        Object.entries(data).map(([key, value]) => [key, Number.isNaN(Number(value)) ? value : Number(value)]),
+      );
+      if (previous && Object.keys(info).every((key) => info[key] === previous[key])) return false;
+      return info;
+    },
+    { timeout, interval: 200, message: `no ${step} result was shown` },
+  );
+}
+
 /** Visible text of the error banner, or null when there is none. */
 export async function bannerText(page) {
   const banner = page.getByTestId("error-banner");

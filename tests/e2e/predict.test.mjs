@@ -22,29 +22,12 @@ import {
   inkPixels,
   loadFile,
   poll,
+  waitForRun,
 } from "./harness.mjs";
 
-/** The summary's attributes once the models of the latest run are shown. */
-async function waitForModels(page, { previous = null } = {}) {
-  return poll(
-    async () => {
-      const guard = page.__custosGuard;
-      if (guard && (guard.pageErrors.length || guard.consoleErrors.length)) guard.check();
-      const error = page.getByTestId("predict-error");
-      if ((await error.count()) > 0) throw new Error(`Predict failed: ${await error.innerText()}`);
-      if ((await page.getByTestId("predict-progress").count()) > 0) return false;
-      const summary = page.getByTestId("predict-summary");
-      if ((await summary.count()) === 0) return false;
-      const info = {
-        best: await summary.getAttribute("data-best-model"),
-        auc: Number(await summary.getAttribute("data-test-auc")),
-        elapsed: Number(await summary.getAttribute("data-elapsed-ms")),
-      };
-      if (previous && info.elapsed === previous.elapsed) return false;
-      return info;
-    },
-    { timeout: LOAD_TIMEOUT_MS * 2, interval: 250, message: "no models were shown" },
-  );
+/** The summary's attributes (bestModel, testAuc, elapsedMs …) once the latest models are shown. */
+function waitForModels(page, options) {
+  return waitForRun(page, "predict", { timeout: LOAD_TIMEOUT_MS * 2, ...options });
 }
 
 /** Tick exactly the checkboxes `predict-<group>-<key>` for `keys`. */
@@ -93,7 +76,7 @@ describeApp("predict", (app) => {
     const first = await waitForModels(page);
 
     // Scikit-learn's best on this split is 0.928; SMOTE or not, Custos's best must be close.
-    assert.ok(first.auc >= 0.918, `best test AUC ${first.auc}`);
+    assert.ok(first.testAuc >= 0.918, `best test AUC ${first.testAuc}`);
     const board = page.getByTestId("predict-leaderboard");
     assert.equal(await board.locator("tbody tr").count(), 4, "2 models × 2 balances");
     const smoteRows = board.locator('tbody tr[data-balance="smote"]');
@@ -206,7 +189,7 @@ describeApp("predict", (app) => {
     await page.getByTestId("predict-cancel").click();
     await page.getByTestId("predict-progress").waitFor({ state: "detached", timeout: UI_TIMEOUT_MS });
     const kept = page.getByTestId("predict-summary");
-    assert.equal(Number(await kept.getAttribute("data-elapsed-ms")), first.elapsed, "the earlier models stay");
+    assert.equal(Number(await kept.getAttribute("data-elapsed-ms")), first.elapsedMs, "the earlier models stay");
     assert.equal(await page.getByTestId("predict-run").isEnabled(), true, "the form can run again");
   });
 
@@ -222,7 +205,7 @@ describeApp("predict", (app) => {
     await choose(page, "model", ["lr", "tree", "rf", "gbdt"], ["lr"]);
     await page.getByTestId("predict-run").click();
     const first = await waitForModels(page);
-    assert.ok(first.auc > 0.85, `logistic regression on Response: ${first.auc}`);
+    assert.ok(first.testAuc > 0.85, `logistic regression on Response: ${first.testAuc}`);
 
     // Form errors: no model; an unreadable SMOTE ratio.
     await choose(page, "model", ["lr", "tree", "rf", "gbdt"], []);
@@ -247,12 +230,12 @@ describeApp("predict", (app) => {
     assert.match(await error.innerText(), /SMOTE|neighbours|k/i);
     // The earlier models are still on screen, and the app still works.
     const summary = page.getByTestId("predict-summary");
-    assert.equal(Number(await summary.getAttribute("data-test-auc")), first.auc);
+    assert.equal(Number(await summary.getAttribute("data-test-auc")), first.testAuc);
     await choose(page, "balance", ["none", "smote", "weights"], ["weights"]);
     await page.getByTestId("predict-target").selectOption("Response");
     await page.getByTestId("predict-run").click();
     const second = await waitForModels(page, { previous: first });
-    assert.ok(second.auc > 0.85, `class weights: ${second.auc}`);
+    assert.ok(second.testAuc > 0.85, `class weights: ${second.testAuc}`);
   });
 
   it("Online Retail: churn and high spender derived after a cutoff; a window past the data is refused", async () => {
@@ -271,7 +254,7 @@ describeApp("predict", (app) => {
     await choose(page, "model", ["lr", "tree", "rf", "gbdt"], ["lr", "gbdt"]);
     await page.getByTestId("predict-run").click();
     const first = await waitForModels(page);
-    assert.ok(first.auc >= 0.69, `churn test AUC ${first.auc}`);
+    assert.ok(first.testAuc >= 0.69, `churn test AUC ${first.testAuc}`);
     const notes = await page.getByTestId("predict-notes").innerText();
     assert.match(notes, /1,449 of 3,370 customers/, "pandas: 3,370 customers, 1,449 churned");
     assert.match(notes, /969 customers whose first purchase is after the cutoff/);
@@ -288,7 +271,7 @@ describeApp("predict", (app) => {
     await page.getByTestId("predict-top-percent").waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
     await page.getByTestId("predict-run").click();
     const second = await waitForModels(page, { previous: first });
-    assert.ok(second.auc >= 0.83, `high spender test AUC ${second.auc}`);
+    assert.ok(second.testAuc >= 0.83, `high spender test AUC ${second.testAuc}`);
     assert.match(await page.getByTestId("predict-summary").innerText(), /HIGH_SPENDER = HIGH SPENDER/i);
     assert.match(await page.getByTestId("predict-notes").innerText(), /674/);
 
@@ -300,6 +283,6 @@ describeApp("predict", (app) => {
     const error = page.getByTestId("predict-error");
     await error.waitFor({ state: "visible", timeout: LOAD_TIMEOUT_MS });
     assert.match(await error.innerText(), /2011-12-09|last purchase|window/i);
-    assert.equal(Number(await page.getByTestId("predict-summary").getAttribute("data-elapsed-ms")), second.elapsed);
+    assert.equal(Number(await page.getByTestId("predict-summary").getAttribute("data-elapsed-ms")), second.elapsedMs);
   });
 });

@@ -19,29 +19,12 @@ import {
   inkPixels,
   loadFile,
   poll,
+  waitForRun,
 } from "./harness.mjs";
 
-/** The summary's attributes once the segments of the latest run are shown. */
-async function waitForSegments(page, { previous = null } = {}) {
-  return poll(
-    async () => {
-      const guard = page.__custosGuard;
-      if (guard && (guard.pageErrors.length || guard.consoleErrors.length)) guard.check();
-      const error = page.getByTestId("segment-error");
-      if ((await error.count()) > 0) throw new Error(`Segment failed: ${await error.innerText()}`);
-      if ((await page.getByTestId("segment-progress").count()) > 0) return false;
-      const summary = page.getByTestId("segment-summary");
-      if ((await summary.count()) === 0) return false;
-      const info = {
-        k: Number(await summary.getAttribute("data-k")),
-        segmented: Number(await summary.getAttribute("data-segmented")),
-        elapsed: Number(await summary.getAttribute("data-elapsed-ms")),
-      };
-      if (previous && info.elapsed === previous.elapsed && info.k === previous.k) return false;
-      return info;
-    },
-    { timeout: LOAD_TIMEOUT_MS, interval: 200, message: "no segments were shown" },
-  );
+/** The summary's attributes (k, segmented, elapsedMs …) once the latest segments are shown. */
+function waitForSegments(page, options) {
+  return waitForRun(page, "segment", options);
 }
 
 /** Run the form and wait for the step's error; returns its text. */
