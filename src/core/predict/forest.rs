@@ -15,9 +15,8 @@ use ndarray::ArrayView2;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 
-use super::hist::{
-    add_predictions, check_data, row_major, BinMapper, Grower, Tree, TreeError, MAX_BINS,
-};
+use super::hist::{add_predictions, row_major, BinMapper, Grower, Tree, TreeError, MAX_BINS};
+use super::inputs::{check_training_data, FeatureColumns};
 use super::tree::{check_tree_settings, class_grow_params, class_stats, normalised};
 use super::Classifier;
 
@@ -106,7 +105,7 @@ impl RandomForestParams {
         weights: Option<&[f64]>,
     ) -> Result<RandomForest, TreeError> {
         self.check()?;
-        check_data(x, y, weights)?;
+        check_training_data(x, y, weights, FeatureColumns::Required)?;
         let (n, d) = x.dim();
         let mapper = BinMapper::fit_finite(x, self.max_bins);
         let binned = mapper.transform_finite(x);
@@ -193,6 +192,7 @@ impl Classifier for RandomForest {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::predict::inputs::DataError;
     use ndarray::Array2;
 
     /// Positive when x0 + x1 > 1 on a grid, with a noise feature x2.
@@ -315,7 +315,7 @@ mod tests {
             RandomForestParams::new()
                 .fit(x.view(), &vec![false; 400], None)
                 .unwrap_err(),
-            TreeError::OneClass { positive: false }
+            TreeError::Data(DataError::one_class(false, false))
         );
     }
 }

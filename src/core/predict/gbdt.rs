@@ -28,9 +28,9 @@ use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
 
 use super::hist::{
-    add_predictions, check_data, row_major, BinMapper, GrowParams, Grower, LeafRule, Tree,
-    TreeError, MAX_BINS,
+    add_predictions, row_major, BinMapper, GrowParams, Grower, LeafRule, Tree, TreeError, MAX_BINS,
 };
+use super::inputs::{check_training_data, DataError, FeatureColumns};
 use super::tree::normalised;
 use super::Classifier;
 
@@ -158,7 +158,7 @@ impl GbdtParams {
         weights: Option<&[f64]>,
     ) -> Result<GbdtModel, TreeError> {
         self.check()?;
-        check_data(x, y, weights)?;
+        check_training_data(x, y, weights, FeatureColumns::Required)?;
         let (n, d) = x.dim();
         let weight = |i: usize| weights.and_then(|w| w.get(i)).copied().unwrap_or(1.0);
         let (train, valid) = match &self.early_stopping {
@@ -176,9 +176,7 @@ impl GbdtParams {
         let w_total: f64 = w_train.iter().sum();
         let w_positive: f64 = w_train.iter().zip(&y_train).map(|(w, y)| w * y).sum();
         if w_positive <= 0.0 || w_total - w_positive <= 0.0 {
-            return Err(TreeError::OneClass {
-                positive: w_positive > 0.0,
-            });
+            return Err(DataError::one_class(w_positive > 0.0, weights.is_some()).into());
         }
         let rate = w_positive / w_total;
         let init = (rate / (1.0 - rate)).ln();
@@ -646,22 +644,22 @@ mod tests {
         let p = GbdtParams::new();
         assert_eq!(
             p.fit(x.view(), &vec![false; 400], None).unwrap_err(),
-            TreeError::OneClass { positive: false }
+            TreeError::Data(DataError::one_class(false, false))
         );
         let mut inf = x.clone();
         inf[[7, 0]] = f64::INFINITY;
         assert_eq!(
             p.fit(inf.view(), &y, None).unwrap_err(),
-            TreeError::NonFinite { row: 7, column: 0 }
+            TreeError::Data(DataError::NonFinite { row: 7, column: 0 })
         );
         let mut w = vec![1.0; 400];
         w[2] = -1.0;
         assert_eq!(
             p.fit(x.view(), &y, Some(&w)).unwrap_err(),
-            TreeError::BadWeight {
+            TreeError::Data(DataError::BadWeight {
                 row: 2,
                 value: -1.0
-            }
+            })
         );
         let tiny = Array2::from_shape_vec((3, 1), vec![1.0, 2.0, 3.0]).unwrap();
         assert_eq!(

@@ -24,7 +24,8 @@
 //!   goes left, and so does NaN), so it predicts on raw numbers without binning; rows are walked
 //!   through the trees eight at a time.
 //!
-//! Pure Rust: no web-sys; never panics on user data (bad data is a [`TreeError`]).
+//! Pure Rust: no web-sys; never panics on user data (bad data is a [`TreeError`]; the checks every
+//! model shares are in [`super::inputs`]).
 
 use std::borrow::Cow;
 
@@ -32,45 +33,21 @@ use ndarray::ArrayView2;
 use rand::Rng;
 use rand_xoshiro::Xoshiro256Plus;
 
+use super::inputs::{check_finite, DataError};
+
 /// Most bins per feature (bin codes are bytes).
 pub const MAX_BINS: usize = 255;
 
 /// A tree model cannot be fitted with this data or these settings; the message says what to do.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TreeError {
-    #[error("There are no rows to train on: choose data with at least one customer.")]
-    Empty,
-    #[error("There are no feature columns to train on: choose at least one feature.")]
-    NoFeatures,
-    #[error(
-        "The target has {found} values but the data has {expected} rows: give one target value \
-         per row."
-    )]
-    TargetLength { expected: usize, found: usize },
-    #[error(
-        "Every training row has the same target value ({}): a model needs customers of both \
-         classes. Choose another target or more data.",
-        if *.positive { "positive" } else { "negative" }
-    )]
-    OneClass { positive: bool },
-    #[error(
-        "Row {row}, feature {column} is missing or not a finite number: impute missing values \
-         before training."
-    )]
-    NonFinite { row: usize, column: usize },
+    #[error(transparent)]
+    Data(#[from] DataError),
     #[error(
         "The data has {found} feature columns but the model was set up for {expected}: use the \
          same columns."
     )]
     ColumnCount { expected: usize, found: usize },
-    #[error("There are {found} sample weights for {expected} rows: give one weight per row.")]
-    WeightsLength { expected: usize, found: usize },
-    #[error("The weight of row {row} is {value}: weights must be finite numbers of at least 0.")]
-    BadWeight { row: usize, value: f64 },
-    #[error("Every sample weight is 0: give at least one row a positive weight.")]
-    ZeroWeights,
-    #[error("The sample weights add up to more than a number can hold: scale them down.")]
-    WeightSum,
     #[error("The number of bins must be between 2 and 255 (got {0}).")]
     MaxBins(usize),
     #[error("The maximum depth must be at least 1 (got {0}).")]
@@ -100,83 +77,6 @@ pub enum TreeError {
          off or use more data."
     )]
     ValidationTooSmall { rows: usize },
-}
-
-/// Check the shared inputs of every tree model: rows and columns present, finite numbers, one
-/// target per row, valid weights, and both classes among the rows with a positive weight.
-pub fn check_data(
-    x: ArrayView2<'_, f64>,
-    y: &[bool],
-    weights: Option<&[f64]>,
-) -> Result<(), TreeError> {
-    let (n, d) = x.dim();
-    if n == 0 {
-        return Err(TreeError::Empty);
-    }
-    if d == 0 {
-        return Err(TreeError::NoFeatures);
-    }
-    if y.len() != n {
-        return Err(TreeError::TargetLength {
-            expected: n,
-            found: y.len(),
-        });
-    }
-    check_finite(x)?;
-    if let Some(w) = weights {
-        if w.len() != n {
-            return Err(TreeError::WeightsLength {
-                expected: n,
-                found: w.len(),
-            });
-        }
-        if let Some((row, &value)) = w
-            .iter()
-            .enumerate()
-            .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
-        {
-            return Err(TreeError::BadWeight { row, value });
-        }
-        if w.iter().all(|&v| v == 0.0) {
-            return Err(TreeError::ZeroWeights);
-        }
-        if !w.iter().sum::<f64>().is_finite() {
-            return Err(TreeError::WeightSum);
-        }
-    }
-    let weight = |i: usize| weights.and_then(|w| w.get(i)).copied().unwrap_or(1.0);
-    let mut seen = [false; 2];
-    for (i, &label) in y.iter().enumerate() {
-        if weight(i) > 0.0 {
-            seen[label as usize] = true;
-        }
-    }
-    if !(seen[0] && seen[1]) {
-        return Err(TreeError::OneClass { positive: seen[1] });
-    }
-    Ok(())
-}
-
-/// The first cell of `x` that is not a finite number, as an error.
-pub fn check_finite(x: ArrayView2<'_, f64>) -> Result<(), TreeError> {
-    if let Some(xs) = x.as_slice() {
-        match xs.iter().position(|v| !v.is_finite()) {
-            Some(at) => {
-                let d = x.ncols().max(1);
-                return Err(TreeError::NonFinite {
-                    row: at / d,
-                    column: at % d,
-                });
-            }
-            None => return Ok(()),
-        }
-    }
-    for (row, values) in x.rows().into_iter().enumerate() {
-        if let Some(column) = values.iter().position(|v| !v.is_finite()) {
-            return Err(TreeError::NonFinite { row, column });
-        }
-    }
-    Ok(())
 }
 
 /// `x` as one row-major slice (borrowed when it already is one).
@@ -209,10 +109,10 @@ impl BinMapper {
         }
         let (n, d) = x.dim();
         if n == 0 {
-            return Err(TreeError::Empty);
+            return Err(DataError::Empty.into());
         }
         if d == 0 {
-            return Err(TreeError::NoFeatures);
+            return Err(DataError::NoFeatures.into());
         }
         check_finite(x)?;
         Ok(BinMapper::fit_finite(x, max_bins))
@@ -1224,7 +1124,7 @@ mod tests {
         );
         assert_eq!(
             BinMapper::fit(x.view(), 8).unwrap_err(),
-            TreeError::NonFinite { row: 1, column: 1 }
+            TreeError::Data(DataError::NonFinite { row: 1, column: 1 })
         );
         let mapper = BinMapper::fit(array![[1.0, 2.0]].view(), 8).unwrap();
         assert_eq!(
@@ -1236,7 +1136,7 @@ mod tests {
         );
         assert_eq!(
             BinMapper::fit(Array2::zeros((0, 2)).view(), 8).unwrap_err(),
-            TreeError::Empty
+            TreeError::Data(DataError::Empty)
         );
     }
 

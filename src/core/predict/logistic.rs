@@ -19,6 +19,7 @@
 
 use ndarray::ArrayView2;
 
+use crate::core::predict::inputs::{check_training_data, DataError, FeatureColumns};
 use crate::core::predict::Classifier;
 
 /// What the user asked logistic regression to do.
@@ -58,29 +59,8 @@ pub enum LogisticError {
     NoIterations,
     #[error("the logistic regression tolerance must be a positive number (got {0})")]
     Tolerance(f64),
-    #[error("there are no training rows: logistic regression needs rows of both classes")]
-    Empty,
-    #[error(
-        "every training row (with a weight above 0) has the same target value: a model needs \
-         both classes, so choose another target column or positive value"
-    )]
-    SingleClass,
-    #[error("the matrix has {rows} rows but the target has {labels} values")]
-    LengthMismatch { rows: usize, labels: usize },
-    #[error("there are {weights} sample weights for {rows} rows: give one weight per row")]
-    WeightsLength { rows: usize, weights: usize },
-    #[error(
-        "the weight of row {} is {value}: sample weights must be finite numbers of 0 or more",
-        .row + 1
-    )]
-    BadWeight { row: usize, value: f64 },
-    #[error(
-        "row {}, column {} of the feature matrix is missing or infinite: impute missing values \
-         before fitting",
-        .row + 1,
-        .column + 1
-    )]
-    NonFinite { row: usize, column: usize },
+    #[error(transparent)]
+    Data(#[from] DataError),
 }
 
 impl LogisticParams {
@@ -113,46 +93,9 @@ impl LogisticParams {
         weights: Option<&[f64]>,
     ) -> Result<LogisticModel, LogisticError> {
         self.check()?;
+        check_training_data(x, y, weights, FeatureColumns::Optional)?;
         let (n, d) = x.dim();
-        if n != y.len() {
-            return Err(LogisticError::LengthMismatch {
-                rows: n,
-                labels: y.len(),
-            });
-        }
-        if n == 0 {
-            return Err(LogisticError::Empty);
-        }
-        if let Some(((row, column), _)) = x.indexed_iter().find(|(_, v)| !v.is_finite()) {
-            return Err(LogisticError::NonFinite { row, column });
-        }
-        let weights = match weights {
-            Some(w) if w.len() != n => {
-                return Err(LogisticError::WeightsLength {
-                    rows: n,
-                    weights: w.len(),
-                })
-            }
-            Some(w) => {
-                if let Some((row, &value)) = w
-                    .iter()
-                    .enumerate()
-                    .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
-                {
-                    return Err(LogisticError::BadWeight { row, value });
-                }
-                w.to_vec()
-            }
-            None => vec![1.0; n],
-        };
-        let weighted = |class: bool| {
-            y.iter()
-                .zip(&weights)
-                .any(|(&label, &w)| label == class && w > 0.0)
-        };
-        if !(weighted(true) && weighted(false)) {
-            return Err(LogisticError::SingleClass);
-        }
+        let weights = weights.map_or_else(|| vec![1.0; n], <[f64]>::to_vec);
         let total: f64 = weights.iter().sum();
         let owned: Vec<f64>;
         let rows = match x.as_slice() {
@@ -606,37 +549,58 @@ mod tests {
     #[test]
     fn bad_data_is_refused() {
         let fit = |x: Array2<f64>, y: &[bool], w: Option<&[f64]>| {
-            LogisticParams::default().fit(x.view(), y, w).unwrap_err()
+            let err = LogisticParams::default().fit(x.view(), y, w).unwrap_err();
+            let LogisticError::Data(e) = err else {
+                panic!("not a data error: {err}");
+            };
+            e
         };
         let x = array![[1.0], [2.0], [3.0]];
-        assert_eq!(fit(x.clone(), &[true; 3], None), LogisticError::SingleClass);
+        assert_eq!(
+            fit(x.clone(), &[true; 3], None),
+            DataError::one_class(true, false)
+        );
         assert_eq!(
             fit(x.clone(), &[true, false, true], Some(&[1.0, 0.0, 1.0])),
-            LogisticError::SingleClass
+            DataError::one_class(true, true)
+        );
+        assert_eq!(
+            fit(x.clone(), &[true, false, true], Some(&[0.0; 3])),
+            DataError::ZeroWeights
         );
         assert_eq!(
             fit(x.clone(), &[true, false, true], Some(&[1.0, 1.0])),
-            LogisticError::WeightsLength {
+            DataError::WeightsLength {
                 rows: 3,
                 weights: 2
             }
         );
         assert_eq!(
             fit(x.clone(), &[true, false, true], Some(&[1.0, -1.0, 1.0])),
-            LogisticError::BadWeight {
+            DataError::BadWeight {
                 row: 1,
                 value: -1.0
             }
         );
         assert_eq!(
             fit(x.clone(), &[true, false], None),
-            LogisticError::LengthMismatch { rows: 3, labels: 2 }
+            DataError::TargetLength { rows: 3, labels: 2 }
         );
         assert_eq!(
             fit(array![[1.0], [f64::INFINITY]], &[true, false], None),
-            LogisticError::NonFinite { row: 1, column: 0 }
+            DataError::NonFinite { row: 1, column: 0 }
         );
-        assert_eq!(fit(Array2::zeros((0, 2)), &[], None), LogisticError::Empty);
+        assert_eq!(fit(Array2::zeros((0, 2)), &[], None), DataError::Empty);
+    }
+
+    #[test]
+    fn without_columns_the_intercept_is_the_log_odds() {
+        let x = Array2::zeros((4, 0));
+        let model = tight(1.0)
+            .fit(x.view(), &[true, false, false, false], None)
+            .unwrap();
+        assert!(model.coefficients().is_empty());
+        assert!((model.intercept() - (1.0f64 / 3.0).ln()).abs() < 1e-6);
     }
 
     // scikit-learn 1.9.1 on the fixture above: LogisticRegression(C=…, solver="lbfgs",

@@ -29,6 +29,10 @@ use ndarray::{Array2, ArrayView2};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 
+use crate::core::predict::inputs::{
+    check_training_data, class_name, rename_class, DataError, FeatureColumns,
+};
+
 /// What the user asked SMOTE to do.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SmoteParams {
@@ -75,52 +79,24 @@ pub enum SmoteError {
         rows: usize,
         k: usize,
     },
-    #[error(
-        "every training row has the same target value ('{class}'): SMOTE and the models need \
-         both classes, so choose another target column or positive value"
-    )]
-    SingleClass { class: String },
-    #[error("there are no training rows: SMOTE needs rows of both classes")]
-    Empty,
-    #[error("the matrix has {rows} rows but the target has {labels} values")]
-    LengthMismatch { rows: usize, labels: usize },
-    #[error(
-        "row {}, column {} of the feature matrix is missing or infinite: impute missing values \
-         before SMOTE",
-        .row + 1,
-        .column + 1
-    )]
-    NonFinite { row: usize, column: usize },
+    #[error(transparent)]
+    Data(#[from] DataError),
 }
 
 impl SmoteError {
     /// The same error with the classes named as the user knows them (e.g. "yes" / "no") instead
     /// of "positive" / "negative".
     pub fn with_class_names(self, positive: &str, negative: &str) -> SmoteError {
-        let rename = |class: String| match class.as_str() {
-            POSITIVE => positive.to_string(),
-            NEGATIVE => negative.to_string(),
-            _ => class,
-        };
         match self {
             SmoteError::MinorityTooSmall { class, rows, k } => SmoteError::MinorityTooSmall {
-                class: rename(class),
+                class: rename_class(class, positive, negative),
                 rows,
                 k,
             },
-            SmoteError::SingleClass { class } => SmoteError::SingleClass {
-                class: rename(class),
-            },
+            SmoteError::Data(e) => SmoteError::Data(e.with_class_names(positive, negative)),
             other => other,
         }
     }
-}
-
-const POSITIVE: &str = "positive";
-const NEGATIVE: &str = "negative";
-
-fn class_name(positive: bool) -> String {
-    if positive { POSITIVE } else { NEGATIVE }.to_string()
 }
 
 impl Default for SmoteParams {
@@ -158,26 +134,10 @@ impl SmoteParams {
         y: &[bool],
     ) -> Result<Resampled, SmoteError> {
         self.check()?;
+        check_training_data(x, y, None, FeatureColumns::Optional)?;
         let (n, d) = x.dim();
-        if n != y.len() {
-            return Err(SmoteError::LengthMismatch {
-                rows: n,
-                labels: y.len(),
-            });
-        }
-        if n == 0 {
-            return Err(SmoteError::Empty);
-        }
-        if let Some(((row, column), _)) = x.indexed_iter().find(|(_, v)| !v.is_finite()) {
-            return Err(SmoteError::NonFinite { row, column });
-        }
         let n_positive = y.iter().filter(|&&label| label).count();
         let n_negative = n - n_positive;
-        if n_positive == 0 || n_negative == 0 {
-            return Err(SmoteError::SingleClass {
-                class: class_name(n_positive > 0),
-            });
-        }
         let minority_label = n_positive <= n_negative;
         let (minority, majority) = if minority_label {
             (n_positive, n_negative)
@@ -215,7 +175,7 @@ impl SmoteParams {
         all.extend(x.iter().copied());
         all.extend(synthetic);
         let x = Array2::from_shape_vec((n + n_synthetic, d), all)
-            .map_err(|_| SmoteError::LengthMismatch { rows: n, labels: n })?;
+            .map_err(|_| DataError::TargetLength { rows: n, labels: n })?;
         let mut y = y.to_vec();
         y.resize(n + n_synthetic, minority_label);
         Ok(Resampled { x, y, n_synthetic })
@@ -600,25 +560,34 @@ mod tests {
 
     #[test]
     fn bad_data_is_refused() {
+        let refused = |x: Array2<f64>, y: &[bool]| params(1, 1.0, 0).fit_resample(x.view(), y);
+        let data = |e: DataError| Err(SmoteError::Data(e));
         let x = array![[1.0, 2.0], [3.0, f64::NAN], [5.0, 6.0]];
         assert_eq!(
-            params(1, 1.0, 0).fit_resample(x.view(), &[true, false, false]),
-            Err(SmoteError::NonFinite { row: 1, column: 1 })
+            refused(x, &[true, false, false]),
+            data(DataError::NonFinite { row: 1, column: 1 })
         );
         let x = array![[1.0], [2.0], [3.0]];
         assert_eq!(
-            params(1, 1.0, 0).fit_resample(x.view(), &[true, true, true]),
-            Err(SmoteError::SingleClass {
-                class: "positive".into()
-            })
+            refused(x.clone(), &[true, true, true]),
+            data(DataError::one_class(true, false))
         );
         assert_eq!(
-            params(1, 1.0, 0).fit_resample(x.view(), &[true, false]),
-            Err(SmoteError::LengthMismatch { rows: 3, labels: 2 })
+            refused(x, &[true, false]),
+            data(DataError::TargetLength { rows: 3, labels: 2 })
         );
+        assert_eq!(refused(Array2::zeros((0, 2)), &[]), data(DataError::Empty));
+    }
+
+    #[test]
+    fn one_class_names_the_class_as_the_user_knows_it() {
+        let err = params(1, 1.0, 0)
+            .fit_resample(array![[1.0], [2.0]].view(), &[false, false])
+            .unwrap_err();
         assert_eq!(
-            params(1, 1.0, 0).fit_resample(Array2::zeros((0, 2)).view(), &[]),
-            Err(SmoteError::Empty)
+            err.with_class_names("yes", "no").to_string(),
+            "every training row has the same target value ('no'): a model needs customers of \
+             both classes, so choose another target column or positive value"
         );
     }
 }

@@ -12,7 +12,8 @@ use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
 
 pub use super::hist::TreeError;
-use super::hist::{check_data, row_major, BinMapper, GrowParams, Grower, LeafRule, Tree, MAX_BINS};
+use super::hist::{row_major, BinMapper, GrowParams, Grower, LeafRule, Tree, MAX_BINS};
+use super::inputs::{check_training_data, FeatureColumns};
 use super::Classifier;
 
 /// What the user asked the decision tree to do.
@@ -67,7 +68,7 @@ impl DecisionTreeParams {
         weights: Option<&[f64]>,
     ) -> Result<DecisionTree, TreeError> {
         self.check()?;
-        check_data(x, y, weights)?;
+        check_training_data(x, y, weights, FeatureColumns::Required)?;
         let mapper = BinMapper::fit_finite(x, self.max_bins);
         let binned = mapper.transform_finite(x);
         let (gh, mut rows) = class_stats(y, weights, None);
@@ -206,6 +207,7 @@ impl Classifier for DecisionTree {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::predict::inputs::DataError;
     use ndarray::{array, Array2};
 
     fn steps() -> (Array2<f64>, Vec<bool>) {
@@ -338,38 +340,44 @@ mod tests {
             }),
             TreeError::MaxBins(256)
         );
+        let data = |e: DataError| TreeError::Data(e);
         assert_eq!(
             p.fit(x.view(), &[true; 40], None).unwrap_err(),
-            TreeError::OneClass { positive: true }
+            data(DataError::one_class(true, false))
         );
         let mut nan = x.clone();
         nan[[3, 1]] = f64::NAN;
         assert_eq!(
             p.fit(nan.view(), &y, None).unwrap_err(),
-            TreeError::NonFinite { row: 3, column: 1 }
+            data(DataError::NonFinite { row: 3, column: 1 })
         );
         assert_eq!(
             p.fit(x.view(), &y, Some(&[1.0; 3])).unwrap_err(),
-            TreeError::WeightsLength {
-                expected: 40,
-                found: 3
-            }
+            data(DataError::WeightsLength {
+                rows: 40,
+                weights: 3
+            })
         );
         assert_eq!(
             p.fit(x.view(), &y, Some(&[0.0; 40])).unwrap_err(),
-            TreeError::ZeroWeights
+            data(DataError::ZeroWeights)
         );
         assert_eq!(
             p.fit(x.view(), &y[..5], None).unwrap_err(),
-            TreeError::TargetLength {
-                expected: 40,
-                found: 5
-            }
+            data(DataError::TargetLength {
+                rows: 40,
+                labels: 5
+            })
         );
         let empty = Array2::<f64>::zeros((0, 2));
         assert_eq!(
             p.fit(empty.view(), &[], None).unwrap_err(),
-            TreeError::Empty
+            data(DataError::Empty)
+        );
+        let no_columns = Array2::<f64>::zeros((40, 0));
+        assert_eq!(
+            p.fit(no_columns.view(), &y, None).unwrap_err(),
+            data(DataError::NoFeatures)
         );
     }
 }
