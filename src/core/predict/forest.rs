@@ -12,8 +12,10 @@
 //! Pure Rust: no web-sys; never panics on user data.
 
 use ndarray::ArrayView2;
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
+
+use crate::core::random::index_in;
 
 use super::hist::{add_predictions, row_major, BinMapper, Grower, Tree, TreeError, MAX_BINS};
 use super::inputs::{check_training_data, FeatureColumns};
@@ -125,7 +127,7 @@ impl RandomForestParams {
             let draws = if self.bootstrap {
                 counts.fill(0);
                 for _ in 0..n {
-                    if let Some(c) = counts.get_mut(rng.gen_range(0..n)) {
+                    if let Some(c) = counts.get_mut(index_in(&mut rng, 0..n)) {
                         *c += 1;
                     }
                 }

@@ -30,10 +30,10 @@
 use std::borrow::Cow;
 
 use ndarray::ArrayView2;
-use rand::Rng;
 use rand_xoshiro::Xoshiro256Plus;
 
 use super::inputs::{check_finite, DataError};
+use crate::core::random::index_in;
 
 /// Most bins per feature (bin codes are bytes).
 pub const MAX_BINS: usize = 255;
@@ -895,7 +895,7 @@ impl<'a> Grower<'a> {
             if tried >= m {
                 break;
             }
-            let j = rng.gen_range(k..d);
+            let j = index_in(rng, k..d);
             self.features.swap(k, j);
             let f = self.features[k];
             let nb = self.mapper.n_bins(f);
@@ -1035,7 +1035,7 @@ fn partition(rows: &mut [u32], column: &[u8], bin: u8, scratch: &mut Vec<u32>) -
 mod tests {
     use super::*;
     use ndarray::{array, Array2};
-    use rand::SeedableRng;
+    use rand::{Rng, SeedableRng};
 
     fn random_matrix(n: usize, d: usize, seed: u64) -> Array2<f64> {
         let mut rng = Xoshiro256Plus::seed_from_u64(seed);

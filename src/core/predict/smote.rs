@@ -32,6 +32,7 @@ use rand_xoshiro::Xoshiro256Plus;
 use crate::core::predict::inputs::{
     check_training_data, class_name, rename_class, DataError, FeatureColumns,
 };
+use crate::core::random::index_in;
 
 /// What the user asked SMOTE to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -331,9 +332,9 @@ fn synthesize(
     let mut rng = Xoshiro256Plus::seed_from_u64(seed);
     let row = |i: usize| rows.get(i * d..(i + 1) * d).unwrap_or(&[]);
     for _ in 0..count {
-        let base = rng.gen_range(0..m);
+        let base = index_in(&mut rng, 0..m);
         let partner = neighbours
-            .get(base * k + rng.gen_range(0..k))
+            .get(base * k + index_in(&mut rng, 0..k))
             .copied()
             .unwrap_or(base);
         let u: f64 = rng.gen();
