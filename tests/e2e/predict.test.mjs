@@ -86,6 +86,14 @@ describeApp("predict", (app) => {
       assert.ok(auc > 0.85 && auc < 1, `every model learns something: ${auc}`);
       assert.ok(Number(await row.getAttribute("data-fit-seconds")) > 0);
     }
+    // The browser fits what the CLI fits for the same seed (`custos predict
+    // online_shoppers_intention.csv --target Revenue --models lr,gbdt --balance none,smote`).
+    const aucOf = async (model, balance) =>
+      Number(await board.locator(`tbody tr[data-model="${model}"][data-balance="${balance}"]`).getAttribute("data-test-auc"));
+    assert.deepEqual(
+      [await aucOf("gbdt", "none"), await aucOf("gbdt", "smote"), await aucOf("lr", "smote"), await aucOf("lr", "none")],
+      [0.9298, 0.9238, 0.9157, 0.9118],
+    );
     const cv = await board.locator("tbody tr").evaluateAll((rows) => rows.map((r) => Number(r.dataset.cvAuc)));
     assert.deepEqual(cv, [...cv].sort((a, b) => b - a), `ranked by CV AUC: ${cv}`);
     // SMOTE grows the training part only: the note says how many synthetic buyers; the test
