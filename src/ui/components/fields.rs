@@ -1,4 +1,5 @@
-//! Small form fields shared by the steps' forms: a bounded whole number and a seed.
+//! Small form fields shared by the steps' forms: a bounded whole number, a decimal as typed
+//! (checked when the form is sent) and a seed.
 
 use leptos::prelude::*;
 
@@ -52,6 +53,30 @@ pub fn seed_field(testid: &'static str, seed: RwSignal<u64>) -> impl IntoView {
                     }
                     seed.update(|_| {});
                 }
+            />
+        </label>
+    }
+}
+
+/// A labelled decimal input kept as typed (the form checks it when it is sent, so a half-typed
+/// number is never rewritten under the user's cursor). `placeholder` shows while it is empty.
+pub fn decimal_field(
+    label: impl IntoView + 'static,
+    testid: &'static str,
+    value: RwSignal<String>,
+    placeholder: &'static str,
+) -> impl IntoView {
+    view! {
+        <label class="field field-inline">
+            <span class="field-label">{label}</span>
+            <input
+                type="text"
+                inputmode="decimal"
+                class="input-compact input-number"
+                data-testid=testid
+                placeholder=placeholder
+                prop:value=move || value.get()
+                on:change=move |ev| value.set(event_target_value(&ev))
             />
         </label>
     }

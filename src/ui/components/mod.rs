@@ -8,7 +8,7 @@ mod progress;
 mod table;
 
 pub use banner::{ErrorBanner, StepProblem};
-pub use fields::{number_field, seed_field};
+pub use fields::{decimal_field, number_field, seed_field};
 pub use grid::{GridColumn, PagedGrid};
 pub use progress::{ReadProgress, StepProgress};
 pub use table::{Header, ScrollTable};

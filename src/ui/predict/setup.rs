@@ -12,7 +12,7 @@ use crate::core::predict::derived::DerivedSetup;
 use crate::core::predict::leakage::LeakSeverity;
 use crate::core::predict::search::ModelKind;
 use crate::core::predict::view::PredictSetup;
-use crate::ui::components::{number_field, seed_field};
+use crate::ui::components::{decimal_field, number_field, seed_field};
 use crate::ui::format::{percent_text, thousands};
 use crate::ui::state::AppState;
 
@@ -517,18 +517,7 @@ pub fn SetupCard(state: AppState, form: PredictForm, setup: Arc<PredictSetup>) -
                     {balances}
                     <div class="predict-smote" class:hidden=move || !smote_chosen()>
                         {number_field("SMOTE neighbours (k)", "predict-smote-k", form.smote_k, 1, 50)}
-                        <label class="field field-inline">
-                            <span class="field-label">"Target ratio"</span>
-                            <input
-                                type="text"
-                                inputmode="decimal"
-                                class="input-compact input-number"
-                                data-testid="predict-smote-ratio"
-                                title="Rarer ÷ common outcome after SMOTE; 1 = as many of each"
-                                prop:value=move || form.smote_ratio.get()
-                                on:change=move |ev| form.smote_ratio.set(event_target_value(&ev))
-                            />
-                        </label>
+                        {decimal_field("Target ratio (rarer ÷ common, 1 = as many)", "predict-smote-ratio", form.smote_ratio, "1")}
                     </div>
                 </fieldset>
                 <fieldset class="predict-validation">

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use crate::core::evaluate::confusion::{Confusion, ThresholdTable};
 use crate::core::predict::run::ModelReport;
 use crate::core::predict::view::PredictView;
+use crate::ui::components::decimal_field;
 use crate::ui::format::{percent_text, thousands};
 
 /// The model shown and the slider's row of its test threshold table.
@@ -288,14 +289,8 @@ pub fn ThresholdCard(view: Arc<PredictView>, selection: Selection) -> impl IntoV
                     </button>
                     <button type="button" class="btn btn-secondary btn-small" data-testid="predict-threshold-half" on:click=half>"0.5"</button>
                     <span class="threshold-costs">
-                        <label class="field field-inline">
-                            <span class="field-label">"False alarm costs"</span>
-                            <input type="text" inputmode="decimal" class="input-compact input-number" data-testid="predict-cost-fp" prop:value=move || cost_fp.get() on:change=move |ev| cost_fp.set(event_target_value(&ev))/>
-                        </label>
-                        <label class="field field-inline">
-                            <span class="field-label">{format!("a missed {positive} costs")}</span>
-                            <input type="text" inputmode="decimal" class="input-compact input-number" data-testid="predict-cost-fn" prop:value=move || cost_fn.get() on:change=move |ev| cost_fn.set(event_target_value(&ev))/>
-                        </label>
+                        {decimal_field("False alarm costs", "predict-cost-fp", cost_fp, "1")}
+                        {decimal_field(format!("a missed {positive} costs"), "predict-cost-fn", cost_fn, "5")}
                         <button type="button" class="btn btn-secondary btn-small" data-testid="predict-threshold-cost" on:click=lowest_cost>"Lowest cost"</button>
                     </span>
                 </div>

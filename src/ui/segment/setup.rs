@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::core::segment::run::Algorithm;
 use crate::protocol::ExploreView;
-use crate::ui::components::{number_field, seed_field};
+use crate::ui::components::{decimal_field, number_field, seed_field};
 use crate::ui::state::AppState;
 
 use super::SegmentForm;
@@ -164,18 +164,7 @@ pub fn SetupCard(state: AppState, form: SegmentForm, view: Arc<ExploreView>) -> 
                         {number_field("to", "segment-k-max", form.k_max, 2, K_LIMIT)}
                     </div>
                     <div class="segment-dbscan" class:hidden=takes_k>
-                        <label class="field field-inline">
-                            <span class="field-label">"eps (radius)"</span>
-                            <input
-                                type="text"
-                                inputmode="decimal"
-                                class="input-compact input-number"
-                                data-testid="segment-eps"
-                                placeholder="auto"
-                                prop:value=move || form.eps.get()
-                                on:change=move |ev| form.eps.set(event_target_value(&ev))
-                            />
-                        </label>
+                        {decimal_field("eps (radius)", "segment-eps", form.eps, "auto")}
                         {number_field("Min points", "segment-min-points", form.min_points, 2, 1000)}
                         <span class="muted small">"Empty eps: the knee of the k-distance curve."</span>
                     </div>
