@@ -198,7 +198,12 @@ async fn run(job: u64, params: PredictParams) {
             if let Some(notes) = derived_notes {
                 report.notes.splice(0..0, notes);
             }
-            let predict_view = view::view(&report, derived_summary, now_ms() - started, super::memory_bytes());
+            let predict_view = view::view(
+                &report,
+                derived_summary,
+                now_ms() - started,
+                super::memory_bytes(),
+            );
             STATE.with(|s| {
                 let mut state = s.borrow_mut();
                 state.active_job = None;
