@@ -825,12 +825,7 @@ mod tests {
         let table = load(&lines(60, 3));
         let p = params(&table);
         let run = |kind: DerivedKind, cutoff: Option<&str>, window_days: u32| {
-            let cutoff = cutoff.map(|c| {
-                let (y, rest) = c.split_at(4);
-                let m: u32 = rest[1..3].parse().unwrap();
-                let d: u32 = rest[4..6].parse().unwrap();
-                format::days_from_civil(y.parse().unwrap(), m, d).unwrap() as i32
-            });
+            let cutoff = cutoff.map(|c| format::parse_iso_date(c).unwrap());
             let target = DerivedTarget {
                 kind,
                 cutoff,
