@@ -119,6 +119,9 @@ describeApp("predict", (app) => {
     assert.equal(total, 2466);
     assert.equal(start.tp + start.fn, 382, "the test part's buyers");
     const startThreshold = await thresholdShown(page);
+    // The slider starts exactly on the model's best-F1 threshold: the leaderboard's test F1.
+    const f1Cell = await board.locator("tbody tr").first().locator("td").nth(5).innerText();
+    assert.equal((await page.getByTestId("predict-metric-f1").innerText()).trim(), f1Cell.trim());
 
     // Drag the slider to the right: a higher threshold calls fewer customers positive.
     const slider = page.getByTestId("predict-threshold-slider");

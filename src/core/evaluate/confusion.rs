@@ -151,6 +151,17 @@ impl ThresholdTable {
     /// Count the confusion matrix at up to `max_rows` (≥ [`Self::MIN_ROWS`]) thresholds.
     /// O(n log n + max_rows · log n).
     pub fn new(y: &[bool], score: &[f64], max_rows: usize) -> Result<ThresholdTable, EvalError> {
+        Self::with_thresholds(y, score, max_rows, &[])
+    }
+
+    /// [`Self::new`] with the finite values of `extra` as rows too (e.g. a suggested threshold,
+    /// so that the slider can stand exactly on it): up to `max_rows + extra.len()` rows.
+    pub fn with_thresholds(
+        y: &[bool],
+        score: &[f64],
+        max_rows: usize,
+        extra: &[f64],
+    ) -> Result<ThresholdTable, EvalError> {
         if max_rows < Self::MIN_ROWS {
             return Err(EvalError::TableRows {
                 got: max_rows,
@@ -187,6 +198,9 @@ impl ThresholdTable {
                 .collect();
             thresholds = with_fixed(picked);
         }
+        thresholds.extend(extra.iter().copied().filter(|t| t.is_finite()));
+        thresholds.sort_unstable_by(|a, b| super::ascending(*a, *b));
+        thresholds.dedup();
         let rows = thresholds
             .into_iter()
             .map(|threshold| {
@@ -345,6 +359,26 @@ mod tests {
         tn: 10,
         fn_: 4,
     };
+
+    #[test]
+    fn an_extra_threshold_is_a_row_with_exact_counts() {
+        let y: Vec<bool> = (0..500).map(|i| i % 7 == 0).collect();
+        let s: Vec<f64> = (0..500).map(|i| ((i * 37) % 500) as f64 / 500.0).collect();
+        let t = 0.3141;
+        let table = ThresholdTable::with_thresholds(&y, &s, 11, &[t, f64::NAN]).unwrap();
+        let row = table.rows.iter().find(|r| r.threshold == t).unwrap();
+        assert_eq!(row.confusion, confusion_at(&y, &s, t).unwrap());
+        let plain = ThresholdTable::new(&y, &s, 11).unwrap();
+        assert_eq!(
+            table.rows.len(),
+            plain.rows.len() + 1,
+            "one more row; NaN is left out"
+        );
+        assert!(table
+            .rows
+            .windows(2)
+            .all(|w| w[0].threshold < w[1].threshold));
+    }
 
     #[test]
     fn table_min_cost_and_slider_index() {

@@ -728,7 +728,13 @@ impl PredictJob {
                     pr: pr::pr_curve(y, s, DEFAULT_CURVE_POINTS)?,
                     gain: lift::gain_curve(y, s, 100)?,
                     deciles: lift::lift_by_decile(y, s)?,
-                    thresholds: ThresholdTable::new(y, s, THRESHOLD_ROWS)?,
+                    // The slider can stand exactly on the suggested threshold.
+                    thresholds: ThresholdTable::with_thresholds(
+                        y,
+                        s,
+                        THRESHOLD_ROWS,
+                        &[threshold],
+                    )?,
                     cv_thresholds,
                     importance: fit.importance,
                     all_scores: fit.all_scores,

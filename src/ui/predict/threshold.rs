@@ -93,6 +93,11 @@ pub fn ThresholdCard(view: Arc<PredictView>, selection: Selection) -> impl IntoV
     let cost_fp = RwSignal::new("1".to_string());
     let cost_fn = RwSignal::new("5".to_string());
     let cost_note = RwSignal::new(None::<String>);
+    // The note speaks of one model's costs: gone when another model is shown.
+    Effect::new(move |_| {
+        selection.model.track();
+        cost_note.set(None);
+    });
 
     let model = {
         let view = view.clone();
@@ -230,7 +235,7 @@ pub fn ThresholdCard(view: Arc<PredictView>, selection: Selection) -> impl IntoV
                     cost_note.set(Some(format!(
                         "Lowest cost in cross-validation on the training part: threshold {:.3}, \
                          {:.2} per customer (a false alarm costs {fp}, a missed {positive} \
-                         {fn_}).",
+                         {fn_}); the slider stands on the nearest step at or below it.",
                         row.threshold,
                         cost / n
                     )));
