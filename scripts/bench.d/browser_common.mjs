@@ -22,7 +22,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { CHROMIUM, cssString, launchChromium, startServer } from "../../tests/e2e/harness.mjs";
+import {
+  CHROMIUM,
+  UI_TIMEOUT_MS,
+  cssString,
+  launchChromium,
+  startServer,
+} from "../../tests/e2e/harness.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "..", "..");
@@ -95,6 +101,38 @@ export async function loadDataset(page, file, timeoutMs, errorMessage) {
   await page.setInputFiles("[data-testid=file-input]", file);
   await waitOrError(summary, page.locator("[data-testid=error-banner]"), timeoutMs, errorMessage);
   return { summary, wallMs: performance.now() - t0 };
+}
+
+/** A number from an attribute or a text ("9,043"); null when there is none (not 0). */
+export function number(text) {
+  const digits = String(text ?? "").replace(/[,\s\u202f]/g, "");
+  const x = digits === "" ? NaN : Number(digits);
+  return Number.isFinite(x) ? x : null;
+}
+
+/** Open the Explore step from the Data step; returns its Build button once it shows. */
+export async function openExplore(page) {
+  await page.locator("[data-testid=go-explore]").click();
+  const run = page.locator("[data-testid=explore-run]");
+  await run.waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+  return run;
+}
+
+/**
+ * Click Explore's Build button and wait for [data-testid=explore-overview]; if the Explore
+ * error shows first, throws. Returns the overview and the wall time seen from the driver.
+ */
+export async function buildCustomerTable(page, timeoutMs) {
+  const overview = page.locator("[data-testid=explore-overview]");
+  const t0 = performance.now();
+  await page.locator("[data-testid=explore-run]").click();
+  await waitOrError(
+    overview,
+    page.locator("[data-testid=explore-error]"),
+    timeoutMs,
+    (text) => `Explore: the app showed an error: ${text || "(empty)"}`,
+  );
+  return { overview, wallMs: performance.now() - t0 };
 }
 
 async function openPage(page, url, first) {

@@ -20,8 +20,8 @@
 
 import path from "node:path";
 
-import { UI_TIMEOUT_MS, firstInteger } from "../../tests/e2e/harness.mjs";
-import { loadDataset, runDriver, waitOrError } from "./browser_common.mjs";
+import { firstInteger } from "../../tests/e2e/harness.mjs";
+import { buildCustomerTable, loadDataset, openExplore, runDriver } from "./browser_common.mjs";
 
 async function measure(page, file, { timeoutMs }) {
   const name = path.basename(file);
@@ -38,22 +38,11 @@ async function measure(page, file, { timeoutMs }) {
   const rows = Number(await summary.getAttribute("data-rows"));
 
   // 2. Explore with the default settings
-  await page.locator("[data-testid=go-explore]").click();
-  const run = page.locator("[data-testid=explore-run]");
-  await run.waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+  await openExplore(page);
   const transactions = page.locator("[data-testid=source-transactions]");
   const detectedTransactions =
     (await transactions.count()) > 0 ? await transactions.isChecked() : null;
-  const overview = page.locator("[data-testid=explore-overview]");
-  const t1 = performance.now();
-  await run.click();
-  await waitOrError(
-    overview,
-    page.locator("[data-testid=explore-error]"),
-    timeoutMs,
-    (text) => `Explore: the app showed an error: ${text || "(empty)"}`,
-  );
-  const exploreWallMs = performance.now() - t1;
+  const { overview, wallMs: exploreWallMs } = await buildCustomerTable(page, timeoutMs);
   const attr = (n) => overview.first().getAttribute(n);
   let customersAttr = await attr("data-customers");
   let customersFrom = "data-customers";

@@ -38,8 +38,15 @@
 
 import path from "node:path";
 
-import { UI_TIMEOUT_MS, cssString } from "../../tests/e2e/harness.mjs";
-import { loadDataset, runDriver, waitOrError } from "./browser_common.mjs";
+import { cssString } from "../../tests/e2e/harness.mjs";
+import {
+  buildCustomerTable,
+  loadDataset,
+  number,
+  openExplore,
+  runDriver,
+  waitOrError,
+} from "./browser_common.mjs";
 
 const TAG = "bench/browser-predict";
 
@@ -65,12 +72,6 @@ if (models.some((m) => !ALL_MODELS.includes(m))) {
   process.exit(2);
 }
 
-// A number from an attribute or a text ("9,043"); null when there is none (not 0).
-const number = (text) => {
-  const digits = String(text ?? "").replace(/[,\s\u202f]/g, "");
-  const x = digits === "" ? NaN : Number(digits);
-  return Number.isFinite(x) ? x : null;
-};
 const attrNumber = async (locator, name) => number(await locator.getAttribute(name));
 
 async function setChecked(page, testid, on) {
@@ -135,17 +136,8 @@ async function measure(page, file, { timeoutMs, predictTimeoutMs, folds, seed })
   const rows = Number(await summary.getAttribute("data-rows"));
 
   // 2. Explore with the default settings (Build customer table)
-  await page.locator("[data-testid=go-explore]").click();
-  const explore = page.locator("[data-testid=explore-run]");
-  await explore.waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
-  const overview = page.locator("[data-testid=explore-overview]");
-  await explore.click();
-  await waitOrError(
-    overview,
-    page.locator("[data-testid=explore-error]"),
-    timeoutMs,
-    (text) => `Explore: the app showed an error: ${text || "(empty)"}`,
-  );
+  await openExplore(page);
+  const { overview } = await buildCustomerTable(page, timeoutMs);
   const exploreMs = Number(await overview.first().getAttribute("data-elapsed-ms"));
   const customers = number(await overview.first().getAttribute("data-customers"));
 

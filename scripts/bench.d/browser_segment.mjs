@@ -29,8 +29,14 @@
 
 import path from "node:path";
 
-import { UI_TIMEOUT_MS } from "../../tests/e2e/harness.mjs";
-import { loadDataset, runDriver, waitOrError } from "./browser_common.mjs";
+import {
+  buildCustomerTable,
+  loadDataset,
+  number,
+  openExplore,
+  runDriver,
+  waitOrError,
+} from "./browser_common.mjs";
 
 // --source takes a word; browser_common.mjs only knows numeric flags, so it is taken out here.
 let source = "auto";
@@ -46,11 +52,6 @@ let source = "auto";
   }
 }
 
-const number = (text) => {
-  const x = Number(String(text ?? "").replace(/[,\s\u202f]/g, ""));
-  return Number.isFinite(x) ? x : null;
-};
-
 async function measure(page, file, { timeoutMs, segmentTimeoutMs }) {
   const name = path.basename(file);
 
@@ -65,9 +66,7 @@ async function measure(page, file, { timeoutMs, segmentTimeoutMs }) {
   const rows = Number(await summary.getAttribute("data-rows"));
 
   // 2. Explore with the default settings
-  await page.locator("[data-testid=go-explore]").click();
-  const run = page.locator("[data-testid=explore-run]");
-  await run.waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+  await openExplore(page);
   const transactions = page.locator("[data-testid=source-transactions]");
   const detected =
     (await transactions.count()) > 0
@@ -76,16 +75,7 @@ async function measure(page, file, { timeoutMs, segmentTimeoutMs }) {
   if (source !== "auto" && detected !== source) {
     await page.locator(`[data-testid=source-${source}]`).check();
   }
-  const overview = page.locator("[data-testid=explore-overview]");
-  const t1 = performance.now();
-  await run.click();
-  await waitOrError(
-    overview,
-    page.locator("[data-testid=explore-error]"),
-    timeoutMs,
-    (text) => `Explore: the app showed an error: ${text || "(empty)"}`,
-  );
-  const exploreWallMs = performance.now() - t1;
+  const { overview, wallMs: exploreWallMs } = await buildCustomerTable(page, timeoutMs);
   const exploreMs = Number(await overview.first().getAttribute("data-elapsed-ms"));
   const customers = number(await overview.first().getAttribute("data-customers"));
 
