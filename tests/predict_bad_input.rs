@@ -132,6 +132,7 @@ fn an_empty_column_is_left_out_with_a_note() {
             name: "notes_score".to_string(),
             description: String::new(),
             values: FeatureValues::Numeric(vec![f64::NAN; customers.n_rows()]),
+            meta: Default::default(),
         },
     );
     let report = predict(&customers, params("bought"), now_ms).unwrap();

@@ -23,6 +23,7 @@ fn numeric(name: &str, values: Vec<f64>) -> Feature {
         name: name.to_string(),
         description: String::new(),
         values: FeatureValues::Numeric(values),
+        meta: Default::default(),
     }
 }
 
@@ -105,6 +106,7 @@ fn planted_table() -> (CustomerTable, Vec<usize>) {
             levels: vec!["Champions".to_string()],
             codes: vec![0; groups.len()],
         },
+        meta: Default::default(),
     });
     let table = CustomerTable {
         id_name: "CustomerID".to_string(),

@@ -20,6 +20,40 @@ pub struct Feature {
     /// One sentence a marketer understands, e.g. "Days since the last purchase".
     pub description: String,
     pub values: FeatureValues,
+    /// What the cells mean beyond their values (file words of a 0/1 column, blanks that are
+    /// not missing data). Default: nothing more.
+    pub meta: FeatureMeta,
+}
+
+/// Facts about a feature's cells that the values alone do not carry. Steps that copy a
+/// feature keep its meta; steps that make a new column (one-hot, outlier flags) start from
+/// the default.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FeatureMeta {
+    /// A 0/1 column read from a two-valued column of the file (`TRUE`/`FALSE`, `Yes`/`No`):
+    /// the file's own words for 1 and 0, so targets and tables can show them as written.
+    pub value_labels: Option<ValueLabels>,
+    /// Blank cells that are not missing data: the feature is not defined for those customers
+    /// (e.g. the gap between orders of a customer with one order).
+    pub undefined: Option<UndefinedBlanks>,
+}
+
+/// The file's words for the two values of a 0/1 column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueLabels {
+    /// The word for 1 (`TRUE`, `Yes`).
+    pub one: String,
+    /// The word for 0 (`FALSE`, `No`).
+    pub zero: String,
+}
+
+/// Blanks by construction: what they mean and the value models use for them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UndefinedBlanks {
+    /// Why the cell is blank, in words ("a single order: no gap between orders").
+    pub reason: String,
+    /// The value models use in place of the blank (never counted as imputed).
+    pub model_value: f64,
 }
 
 /// The cells of a feature column.
@@ -209,6 +243,7 @@ impl CustomerTable {
                             }
                         }
                     },
+                    meta: f.meta.clone(),
                 })
                 .collect(),
         }
@@ -346,6 +381,7 @@ fn column_feature(column: &Column, n: usize) -> Option<Feature> {
                 })
                 .collect(),
         ),
+        meta: Default::default(),
     };
     let per_code = |column: &Column| -> Vec<f64> {
         (0..column.dict.len())
@@ -423,6 +459,7 @@ fn column_feature(column: &Column, n: usize) -> Option<Feature> {
                 name,
                 description: format!("{}, from the file", column.name),
                 values: FeatureValues::Categorical { levels, codes },
+                meta: Default::default(),
             })
         }
         ColumnType::Text | ColumnType::Identifier => None,

@@ -820,6 +820,7 @@ mod tests {
             name: name.to_string(),
             description: String::new(),
             values: FeatureValues::Numeric(values),
+            meta: Default::default(),
         }
     }
 
@@ -969,6 +970,7 @@ mod tests {
             name: "city".into(),
             description: String::new(),
             values: FeatureValues::Categorical { levels, codes },
+            meta: Default::default(),
         };
         let chart = bar_chart(&f).unwrap();
         let ChartKind::Bar { bars, y_format, .. } = &chart.kind else {

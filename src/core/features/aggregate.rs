@@ -184,6 +184,7 @@ fn numeric(name: &str, description: &str, values: Vec<f64>) -> Feature {
         name: name.to_string(),
         description: description.to_string(),
         values: FeatureValues::Numeric(values),
+        meta: Default::default(),
     }
 }
 
@@ -499,5 +500,6 @@ fn segments(r: &[f64], f: &[f64], m: Option<&[f64]>) -> Feature {
             levels: present.iter().map(|s| s.label().to_string()).collect(),
             codes,
         },
+        meta: Default::default(),
     }
 }

@@ -655,6 +655,7 @@ pub fn derive(
                 .take(customers.n_rows())
                 .collect(),
         },
+        meta: Default::default(),
     });
 
     let mut notes = vec![format!(

@@ -288,6 +288,7 @@ mod tests {
                     name: "spend".into(),
                     description: String::new(),
                     values: FeatureValues::Numeric(vec![1.0, 2.0, 3.0, 100.0, f64::NAN, 5.0]),
+                    meta: Default::default(),
                 },
                 Feature {
                     name: "plan".into(),
@@ -296,21 +297,25 @@ mod tests {
                         levels: vec!["a".into(), "b".into(), "c".into()],
                         codes: vec![0, 1, 0, 1, 2, MISSING],
                     },
+                    meta: Default::default(),
                 },
                 Feature {
                     name: "same".into(),
                     description: String::new(),
                     values: FeatureValues::Numeric(vec![7.0; 6]),
+                    meta: Default::default(),
                 },
                 Feature {
                     name: "empty".into(),
                     description: String::new(),
                     values: FeatureValues::Numeric(vec![f64::NAN; 6]),
+                    meta: Default::default(),
                 },
                 Feature {
                     name: "bought".into(),
                     description: String::new(),
                     values: FeatureValues::Numeric(vec![0.0, 1.0, 0.0, 1.0, 0.0, 1.0]),
+                    meta: Default::default(),
                 },
             ],
         }

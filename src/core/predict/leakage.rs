@@ -179,11 +179,13 @@ mod tests {
                     name: "noise".into(),
                     description: String::new(),
                     values: FeatureValues::Numeric(noise),
+                    meta: Default::default(),
                 },
                 Feature {
                     name: "copy".into(),
                     description: String::new(),
                     values: FeatureValues::Numeric(copy),
+                    meta: Default::default(),
                 },
                 Feature {
                     name: "parity".into(),
@@ -192,6 +194,7 @@ mod tests {
                         levels: vec!["even".into(), "odd".into()],
                         codes: mixed,
                     },
+                    meta: Default::default(),
                 },
             ],
         };

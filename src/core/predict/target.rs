@@ -317,6 +317,7 @@ mod tests {
             name: name.into(),
             description: String::new(),
             values: FeatureValues::Numeric(v.to_vec()),
+            meta: Default::default(),
         }
     }
 
@@ -328,6 +329,7 @@ mod tests {
                 levels: levels.iter().map(|s| s.to_string()).collect(),
                 codes: codes.to_vec(),
             },
+            meta: Default::default(),
         }
     }
 

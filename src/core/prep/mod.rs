@@ -392,6 +392,7 @@ pub(crate) mod test_support {
             name: name.to_string(),
             description: name.to_string(),
             values: FeatureValues::Numeric(values.to_vec()),
+            meta: Default::default(),
         }
     }
 
@@ -414,6 +415,7 @@ pub(crate) mod test_support {
             name: name.to_string(),
             description: name.to_string(),
             values: FeatureValues::Categorical { levels, codes },
+            meta: Default::default(),
         }
     }
 

@@ -217,6 +217,7 @@ fn encode(encoding: &OneHotColumn, levels: &[String], codes: &[u32]) -> (Vec<Fea
             name,
             description,
             values: FeatureValues::Numeric(values),
+            meta: Default::default(),
         })
         .collect();
     (features, unseen)

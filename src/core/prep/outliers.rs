@@ -203,6 +203,7 @@ impl FittedOutliers {
                     method_label(self.params.method)
                 ),
                 values: FeatureValues::Numeric(flags),
+                meta: Default::default(),
             };
             table.features.insert(index + 1, feature);
             added.push(flag_name.clone());

@@ -274,6 +274,7 @@ mod tests {
             name: name.to_string(),
             description: String::new(),
             values: FeatureValues::Numeric(values.to_vec()),
+            meta: Default::default(),
         }
     }
 
@@ -291,6 +292,7 @@ mod tests {
                         levels: vec!["a".to_string()],
                         codes: vec![0; 4],
                     },
+                    meta: Default::default(),
                 },
             ],
         }

@@ -866,6 +866,7 @@ impl Segmentation {
                 self.params.seed
             ),
             values: FeatureValues::Categorical { levels, codes },
+            meta: Default::default(),
         });
         if let Some(memberships) = &self.memberships {
             let mut values = vec![f64::NAN; out.n_rows()];
@@ -879,6 +880,7 @@ impl Segmentation {
                 description: "Probability of belonging to that segment (Gaussian mixture)"
                     .to_string(),
                 values: FeatureValues::Numeric(values),
+                meta: Default::default(),
             });
         }
         out
@@ -1001,6 +1003,7 @@ mod tests {
             name: name.to_string(),
             description: String::new(),
             values: FeatureValues::Numeric(values),
+            meta: Default::default(),
         }
     }
 
