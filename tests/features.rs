@@ -21,9 +21,10 @@
 //!                           monetary=("spend", "sum"))
 //! g["recency"] = (ref - g["last"]).dt.days            # 4,339 customers; spend 8,887,208.894
 //! n = len(g)
-//! g["r"] = np.ceil(5 * ((-g.recency).rank(method="average") - 0.5) / n)
-//! g["f"] = np.ceil(5 * (g.frequency.rank(method="average") - 0.5) / n)
-//! g["m"] = np.ceil(5 * (g.monetary.rank(method="average") - 0.5) / n)
+//! def score(s):                                     # rfm::quintile_scores
+//!     q = np.ceil(5 * (s.rank(method="average") - 0.5) / len(s))
+//!     return q.mask(s == s.min(), 1).mask(s == s.max(), 5)
+//! g["r"], g["f"], g["m"] = score(-g.recency), score(g.frequency), score(g.monetary)
 //! raw = df[~nocust].assign(cust=..., cancel=cancel[~nocust])   # return share: orders with
 //! o = raw.groupby(["cust", "InvoiceNo"]).cancel.any().groupby("cust").agg(["sum", "count"])
 //! # a cancellation line / all orders of the customer, before cleaning
@@ -286,6 +287,58 @@ fn small_fixture_golden_table() {
     assert!(close(cell(&built.customers, "101", "monetary"), 35.85));
     assert_eq!(cell(&built.customers, "101", "return_share"), 0.25);
     check_golden("transactions_small.customers.tsv", &table_text(&built));
+}
+
+/// Issue 12: when most customers bought once (the CDs file: 14,119 of 23,570), their average
+/// rank lies above the first fifth, so they all scored F = 2 and no one scored 1. The lowest
+/// order count scores 1 and the highest 5, whatever the ties.
+#[test]
+fn one_time_buyers_score_f1_even_when_they_are_most_customers() {
+    let mut csv = String::from("customer_id,order_id,order_date,amount\n");
+    let mut order = 0;
+    for customer in 0..100 {
+        // 60 one-time buyers, then 10 each with 2, 3, 4 and 6 orders.
+        let orders = match customer {
+            0..=59 => 1,
+            60..=69 => 2,
+            70..=79 => 3,
+            80..=89 => 4,
+            _ => 6,
+        };
+        for k in 0..orders {
+            order += 1;
+            let day = 1 + (customer * 7 + k * 11) % 28;
+            let amount = 10 + customer % 13 + k;
+            csv.push_str(&format!("c{customer},o{order},2024-03-{day:02},{amount}\n"));
+        }
+    }
+    let built = build(&load_text(&csv));
+    let c = &built.customers;
+    assert_eq!(c.n_rows(), 100);
+    let frequency = numbers(c, "frequency");
+    let f_score = numbers(c, "f_score");
+    let by_orders = |n: f64| -> Vec<f64> {
+        let mut scores: Vec<f64> = frequency
+            .iter()
+            .zip(f_score)
+            .filter(|(&f, _)| f == n)
+            .map(|(_, &s)| s)
+            .collect();
+        scores.dedup();
+        scores
+    };
+    assert_eq!(by_orders(1.0), [1.0], "one-time buyers");
+    // Two orders: ranks 61–70, midpoint 65 → the fourth fifth.
+    assert_eq!(by_orders(2.0), [4.0]);
+    assert_eq!(by_orders(6.0), [5.0], "the most orders");
+    // Recency and spend have few ties: their quintiles stay equal-sized.
+    for name in ["r_score", "m_score"] {
+        let scores = numbers(c, name);
+        for s in 1..=5 {
+            let n = scores.iter().filter(|&&x| x == f64::from(s)).count();
+            assert!((10..=30).contains(&n), "{name} {s}: {n}");
+        }
+    }
 }
 
 // ----------------------------------------------------------------------------------------------

@@ -5,12 +5,18 @@ use serde::{Deserialize, Serialize};
 /// Quintile scores 1–5 of `values` (5 = best). `NaN` values get a `NaN` score and are left out
 /// of the ranking.
 ///
-/// Ties: equal values share their average rank, so equal customers always get the same score:
-/// score = ⌈5 × (average rank − ½) / n⌉, the quintile of the rank's midpoint. Without ties
-/// this gives the usual equal-sized quintiles; with many ties (e.g. a third of the customers
-/// with a single order) a score can be skipped, and all-equal values all get 3. The same as
-/// pandas `np.ceil(5 * (s.rank(method="average") - 0.5) / s.count())` (on `-s` when lower is
-/// better).
+/// A value's score is the quintile of its rank's midpoint, ⌈5 × (rank − ½) / n⌉, so values
+/// without ties fall in equal-sized quintiles. Equal values always share one score:
+/// - the lowest value (the worst: one order, the oldest purchase) scores 1 and the highest
+///   (the best) scores 5, however many customers share it — with average ranks, a third of the
+///   customers with a single order would all score 2 and no one 1, as if a lower group existed;
+/// - a tied group in between takes the quintile of its average rank's midpoint,
+///   ⌈5 × (average rank − ½) / n⌉;
+/// - when every value is the same, nothing ranks anyone above anyone: all score 3.
+///
+/// With many ties a score in between can be skipped (Online Retail: one order 1, two orders 3).
+/// In pandas: `np.ceil(5 * (s.rank(method="average") - 0.5) / n)`, then 1 where `s == s.min()`,
+/// 5 where `s == s.max()`, 3 everywhere when `s.nunique() == 1` (on `-s` when lower is better).
 pub fn quintile_scores(values: &[f64], higher_is_better: bool) -> Vec<f64> {
     let mut order: Vec<usize> = (0..values.len())
         .filter(|&i| values.get(i).is_some_and(|v| !v.is_nan()))
@@ -31,7 +37,12 @@ pub fn quintile_scores(values: &[f64], higher_is_better: bool) -> Vec<f64> {
         // 1-based ranks lo ..= hi; average − ½ = (lo + hi − 1) / 2.
         let lo = start as u64 + 1;
         let hi = (start + group.len()) as u64;
-        let score = (5 * (lo + hi - 1)).div_ceil(2 * n).clamp(1, 5) as f64;
+        let score = match (lo == 1, hi == n) {
+            (true, true) => 3,
+            (true, false) => 1,
+            (false, true) => 5,
+            (false, false) => (5 * (lo + hi - 1)).div_ceil(2 * n).clamp(1, 5),
+        } as f64;
         for &i in group {
             if let Some(slot) = scores.get_mut(i) {
                 *slot = score;
@@ -151,24 +162,60 @@ mod tests {
 
     #[test]
     fn ties_share_one_score() {
-        // Six customers with one order, then 2, 3, 4, 5 orders: ranks 1–6 average 3.5.
+        // Six customers with one order, then 2, 3, 4, 5 orders: the one-order customers are the
+        // lowest value, so they score 1 (their average rank 3.5 alone would give 2).
         let values = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 3.0, 4.0, 5.0];
         let scores = quintile_scores(&values, true);
-        assert_eq!(scores, [2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 4.0, 4.0, 5.0, 5.0]);
-        // All equal: the middle score.
+        assert_eq!(scores, [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 4.0, 4.0, 5.0, 5.0]);
+        // All equal: no order, the middle score.
         assert_eq!(quintile_scores(&[7.0; 4], true), [3.0; 4]);
+        assert_eq!(quintile_scores(&[7.0; 4], false), [3.0; 4]);
+        assert_eq!(quintile_scores(&[7.0], true), [3.0]);
         // Order of appearance does not matter.
         let shuffled = [5.0, 1.0, 3.0, 1.0, 1.0, 2.0, 1.0, 4.0, 1.0, 1.0];
         let s = quintile_scores(&shuffled, true);
-        assert_eq!(s, [5.0, 2.0, 4.0, 2.0, 2.0, 4.0, 2.0, 5.0, 2.0, 2.0]);
+        assert_eq!(s, [5.0, 1.0, 4.0, 1.0, 1.0, 4.0, 1.0, 5.0, 1.0, 1.0]);
+    }
+
+    #[test]
+    fn the_best_tied_group_scores_5_and_the_worst_1() {
+        // Recency (lower is better): four of ten bought on the last day (1 day), three a year
+        // ago (365 days). Average ranks would give them 4 and 2.
+        let recency = [1.0, 1.0, 1.0, 1.0, 30.0, 60.0, 90.0, 365.0, 365.0, 365.0];
+        assert_eq!(
+            quintile_scores(&recency, false),
+            [5.0, 5.0, 5.0, 5.0, 3.0, 3.0, 2.0, 1.0, 1.0, 1.0]
+        );
+        // Monetary with a tie in the middle keeps its midpoint quintile; NaN stays out.
+        let monetary = [10.0, 20.0, 50.0, 50.0, f64::NAN, 80.0, 90.0];
+        let scores = quintile_scores(&monetary, true);
+        assert!(scores[4].is_nan());
+        let ranked: Vec<f64> = scores.iter().copied().filter(|s| !s.is_nan()).collect();
+        assert_eq!(ranked, [1.0, 2.0, 3.0, 3.0, 4.0, 5.0]);
+        // Two customers: the worse scores 1, the better 5.
+        assert_eq!(quintile_scores(&[3.0, 8.0], true), [1.0, 5.0]);
+    }
+
+    #[test]
+    fn scores_never_decrease_with_the_value() {
+        let values: Vec<f64> = (0..200).map(|i| f64::from((i * 37 % 23) / 4)).collect();
+        let scores = quintile_scores(&values, true);
+        let mut pairs: Vec<(f64, f64)> = values.iter().copied().zip(scores).collect();
+        pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        assert!(pairs.windows(2).all(|w| w[0].1 <= w[1].1), "{pairs:?}");
+        assert_eq!(pairs[0].1, 1.0);
+        assert_eq!(pairs[199].1, 5.0);
     }
 
     #[test]
     fn missing_values_are_left_out() {
         let scores = quintile_scores(&[f64::NAN, 10.0, 20.0], true);
         assert!(scores[0].is_nan());
-        assert_eq!(&scores[1..], [2.0, 4.0]);
+        assert_eq!(&scores[1..], [1.0, 5.0]);
         assert!(quintile_scores(&[], true).is_empty());
+        assert!(quintile_scores(&[f64::NAN; 3], false)
+            .iter()
+            .all(|s| s.is_nan()));
     }
 
     #[test]
