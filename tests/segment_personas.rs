@@ -147,13 +147,18 @@ fn planted_segments_get_the_right_personas() {
         assert_eq!(p.label, p.name);
         assert!(!p.rule.is_empty() && !p.action.is_empty());
     }
+    // Rules in natural units against all customers, as the profile table shows them.
     assert!(
-        personas[0].rule.starts_with("monetary +"),
+        personas[0]
+            .rule
+            .starts_with("monetary 3408.4 = 2.58 × all customers' 1319.8 (≥ 1.25 ×); "),
         "{}",
         personas[0].rule
     );
     assert!(
-        personas[0].rule.contains("recency_days −"),
+        personas[0]
+            .rule
+            .ends_with("recency_days 12.97 = 0.08 × all customers' 166.72 (≤ 0.8 ×)"),
         "{}",
         personas[0].rule
     );
@@ -527,5 +532,11 @@ fn mall_customers_get_names_from_their_distinctive_features() {
         ],
         "{personas:#?}"
     );
-    assert!(personas[0].rule.starts_with("Annual Income (k$) +"));
+    assert!(
+        personas[0]
+            .rule
+            .starts_with("Annual Income (k$) 87.30 vs all customers' 60.56 (+1.0 sd,"),
+        "{}",
+        personas[0].rule
+    );
 }
