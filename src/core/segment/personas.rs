@@ -551,14 +551,29 @@ fn name_segment(
     levels.truncate(2);
     levels.sort_by_key(|l| l.measure.j);
     if levels.is_empty() {
+        let (quantities, others): (Vec<usize>, Vec<usize>) =
+            candidates.iter().partition(|&&j| roles.is_quantity(j));
+        let by_ratio = format!(
+            "within {}–{} × all customers' mean",
+            times(LOW_RATIO),
+            times(HIGH_RATIO)
+        );
+        let by_sd = format!("within ±{DISTINCT_SD} sd of all customers' mean");
+        let rule = match (quantities.is_empty(), others.is_empty()) {
+            (false, true) => format!("every feature {by_ratio}"),
+            (true, _) => format!("every feature {by_sd}"),
+            (false, false) => format!(
+                "{} {by_ratio}; every other feature {by_sd}",
+                quantities
+                    .iter()
+                    .map(|&j| feature_name(profiles, j))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
         return named(
             "Average Customers",
-            format!(
-                "every feature close to all customers' mean: within {}–{} × for recency, \
-                 frequency, monetary, tenure and deals, ±{DISTINCT_SD} sd for others",
-                times(LOW_RATIO),
-                times(HIGH_RATIO)
-            ),
+            rule,
             "The core of the customer base: keep regular communication going and test new offers \
              here first.",
         );
@@ -913,6 +928,10 @@ mod tests {
             ]
         );
         let personas = name_personas(&p, &[]);
+        assert_eq!(
+            personas[3].rule,
+            "every feature within ±0.25 sd of all customers' mean"
+        );
         assert_eq!(personas[2].name, "High Age, Low Annual Income");
         assert_eq!(
             personas[2].rule,
