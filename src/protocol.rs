@@ -300,6 +300,10 @@ pub struct SegmentView {
     pub profile_features: Vec<String>,
     /// One row per segment, largest first.
     pub segments: Vec<SegmentRow>,
+    /// Mean of each of `profile_features` over all segmented customers, natural units: the
+    /// profile table's "All customers" row, which the persona rules compare with.
+    #[serde(default)]
+    pub overall_means: Vec<Option<f64>>,
     pub personas: Vec<Persona>,
     pub charts: Vec<Chart>,
     pub elapsed_ms: f64,
@@ -316,7 +320,8 @@ pub struct SegmentRow {
     pub revenue_share: Option<f64>,
     /// Mean of each of [`SegmentView::profile_features`], natural units.
     pub means: Vec<Option<f64>>,
-    /// Standardized mean (z) of the same features, for colouring the cells.
+    /// (mean − all customers' mean) / all customers' sd of the same features, natural units, for
+    /// colouring the cells.
     pub z: Vec<Option<f64>>,
     pub silhouette: Option<f64>,
     /// Gaussian mixture: mean probability of the customers' own segment.

@@ -143,9 +143,20 @@ pub(crate) fn segment_view(segmentation: &Segmentation, elapsed_ms: f64) -> Segm
                 .iter()
                 .map(|&j| p.means.get(j).copied().flatten())
                 .collect(),
+            // In natural units, like the means and the "All customers" row beside them (the
+            // profile chart keeps the log scale the segments were built on).
             z: columns
                 .iter()
-                .map(|&j| p.standardized_means.get(j).copied().flatten())
+                .map(|&j| {
+                    let mean = p.means.get(j).copied().flatten()?;
+                    let all = profiles.overall_means.get(j).copied().flatten()?;
+                    let sd = profiles.overall_sds.get(j).copied().flatten()?;
+                    Some(if sd > 1e-12 * all.abs().max(1.0) {
+                        (mean - all) / sd
+                    } else {
+                        0.0
+                    })
+                })
                 .collect(),
             silhouette: silhouette_of(p.segment),
             membership: membership_of(p.segment),
@@ -175,6 +186,10 @@ pub(crate) fn segment_view(segmentation: &Segmentation, elapsed_ms: f64) -> Segm
             .filter_map(|&j| profiles.features.get(j).cloned())
             .collect(),
         segments,
+        overall_means: columns
+            .iter()
+            .map(|&j| profiles.overall_means.get(j).copied().flatten())
+            .collect(),
         personas: segmentation.personas.clone(),
         charts: segmentation.charts(),
         elapsed_ms,

@@ -97,6 +97,27 @@ describeApp("segment", (app) => {
       .then((cells) => cells.map(firstInteger));
     assert.equal(sizes.reduce((a, b) => a + b, 0), 4339);
     assert.ok(sizes.every((s, i) => i === 0 || s <= sizes[i - 1]), `largest first: ${sizes}`);
+    // The "All customers" row the persona rules compare with, and names that agree with it
+    // (issue 12: "Recent Buyers" at a mean recency of 231 days).
+    const all = profiles.getByTestId("profile-all-customers");
+    assert.equal(firstInteger(await all.locator("td").first().innerText()), 4339);
+    const headers = await profiles.locator("thead th").allInnerTexts();
+    const recencyColumn = headers.findIndex((h) => h.trim() === "recency_days");
+    assert.ok(recencyColumn > 0, `a recency column: ${headers}`);
+    const cellNumber = (text) => Number(text.replace(/,/g, "").trim());
+    const allRecency = cellNumber(await all.locator("th, td").nth(recencyColumn).innerText());
+    const rows = await profiles.locator("tbody tr").evaluateAll((trs, column) =>
+      trs.map((tr) => [tr.cells[0].innerText.trim(), tr.cells[column].innerText]), recencyColumn);
+    for (const [name, recency] of rows) {
+      if (/Recent|New Customers|Loyalists/.test(name)) {
+        assert.ok(cellNumber(recency) < allRecency, `${name}: recency ${recency} vs ${allRecency} for all`);
+      }
+      if (/Lapsed|At Risk|Long Since/.test(name)) {
+        assert.ok(cellNumber(recency) > allRecency, `${name}: recency ${recency} vs ${allRecency} for all`);
+      }
+    }
+    const rules = await page.getByTestId("persona-rule").allInnerTexts();
+    assert.ok(rules.every((r) => /all customers/.test(r)), `rules compare with all customers: ${rules}`);
 
     // Charts with real pixels.
     for (const id of [
@@ -141,6 +162,8 @@ describeApp("segment", (app) => {
     assert.equal(second.k, other);
     assert.equal(await page.getByTestId("persona").count(), other);
     assert.match(await page.getByTestId("segment-reason").innerText(), /your choice/);
+    await page.locator(".personas-card").screenshot({ path: path.join(ARTIFACTS_DIR, "segment-personas-k.png") });
+    await page.locator(".profile-card").screenshot({ path: path.join(ARTIFACTS_DIR, "segment-profiles-k.png") });
 
     // Cancel a slower run (Ward tree + its sweep): it stops, and the segments shown stay.
     await page.getByTestId("algo-hierarchical").check();
@@ -178,6 +201,9 @@ describeApp("segment", (app) => {
     const names = await page.getByTestId("persona-label").evaluateAll((inputs) => inputs.map((i) => i.value));
     assert.ok(names.includes("High Annual Income, Low Spending Score"), `names: ${names}`);
     await inkPixels(page, "segment:pca");
+    ensureArtifactsDir();
+    await page.locator(".personas-card").screenshot({ path: path.join(ARTIFACTS_DIR, "segment-mall-personas.png") });
+    await page.locator(".profile-card").screenshot({ path: path.join(ARTIFACTS_DIR, "segment-mall-profiles.png") });
 
     // Ward: same k, the dendrogram.
     await page.getByTestId("algo-hierarchical").check();

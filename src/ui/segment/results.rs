@@ -358,13 +358,8 @@ fn ProfileTable(state: AppState, view: Arc<SegmentView>) -> impl IntoView {
                 .enumerate()
                 .map(|(j, (mean, z))| {
                     let hidden = move || j >= n_focus && !show_all.get();
-                    let scale = view
-                        .profile_features
-                        .get(j)
-                        .filter(|f| view.log_features.contains(f))
-                        .map_or("", |_| " on a log scale");
                     let title = z
-                        .map(|z| format!("{z:+.2} sd from all customers{scale}"))
+                        .map(|z| format!("{z:+.2} sd from all customers"))
                         .unwrap_or_default();
                     view! {
                         <td class="num" class:hidden=hidden style:background-color=z_fill(*z) title=title>
@@ -389,6 +384,35 @@ fn ProfileTable(state: AppState, view: Arc<SegmentView>) -> impl IntoView {
             }
         })
         .collect_view();
+    // All segmented customers: what the persona rules compare each segment with.
+    let all_cells = view
+        .overall_means
+        .iter()
+        .enumerate()
+        .map(|(j, mean)| {
+            let hidden = move || j >= n_focus && !show_all.get();
+            view! {
+                <td class="num" class:hidden=hidden>
+                    {mean.map(number).unwrap_or_else(|| "—".to_string())}
+                </td>
+            }
+        })
+        .collect_view();
+    let all_row = (!view.overall_means.is_empty()).then(|| {
+        view! {
+            <tfoot>
+                <tr class="profile-all-customers" data-testid="profile-all-customers">
+                    <th scope="row" class="col-name">"All customers"</th>
+                    <td class="num">{thousands(view.n_segmented as u64)}</td>
+                    <td class="num">{share(1.0)}</td>
+                    {has_revenue.then(|| view! { <td class="num">{share(1.0)}</td> })}
+                    <td class="num">{view.silhouette.map(|s| format!("{s:.2}")).unwrap_or_else(|| "—".to_string())}</td>
+                    {has_membership.then(|| view! { <td class="num">"—"</td> })}
+                    {all_cells}
+                </tr>
+            </tfoot>
+        }
+    });
     let toggle = (total > n_focus).then(|| {
         view! {
             <label class="switch-row compact">
@@ -409,7 +433,7 @@ fn ProfileTable(state: AppState, view: Arc<SegmentView>) -> impl IntoView {
         <section class="card profile-card" aria-labelledby="profile-title">
             <div class="card-head">
                 <h2 id="profile-title">"Segment profiles"</h2>
-                <p class="muted small">"Means in natural units; colour = distance from all customers (blue above average, orange below, as in the correlation heatmap)."</p>
+                <p class="muted small">"Means in natural units, all customers in the last row (the persona rules compare with it); colour = distance from all customers (blue above average, orange below, as in the correlation heatmap)."</p>
             </div>
             {toggle}
             <div class="table-scroll">
@@ -426,6 +450,7 @@ fn ProfileTable(state: AppState, view: Arc<SegmentView>) -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
+                    {all_row}
                 </table>
             </div>
         </section>
