@@ -540,8 +540,8 @@ const AMOUNT_WORDS: &[&str] = &[
     "amount", "amt", "revenue", "revenues", "sales", "spend", "spent", "turnover", "monetary",
     "total", "paid",
 ];
-/// Weaker: "value" and "payment" need no other amount word (`dollar_value`, `order_value`,
-/// `payment_value`) but lose to one.
+/// Weaker: "value", "payment" and "sale" with a qualifier (`dollar_value`, `order_value`,
+/// `payment_value`) are amounts, but lose to an amount word; alone, "value" is any measurement.
 const VALUE_WORDS: &[&str] = &["value", "payment", "sale"];
 /// Words that may stand beside an amount word without changing what it is.
 const AMOUNT_QUALIFIERS: &[&str] = &[
@@ -620,7 +620,8 @@ fn amount_score(name: &str, tokens: &[String]) -> u32 {
         if has_word(tokens, AMOUNT_WORDS) {
             return 100;
         }
-        if has_word(tokens, VALUE_WORDS) {
+        // A lone "value" is any measurement; "dollar value", "order value" are money.
+        if has_word(tokens, VALUE_WORDS) && tokens.len() > 1 {
             return 90;
         }
     }
@@ -635,6 +636,9 @@ fn amount_score(name: &str, tokens: &[String]) -> u32 {
         ],
     ) {
         return 90;
+    }
+    if name == "sale" {
+        return 50;
     }
     // Other words beside a clear amount word ("Sales (EUR)", "revenue_2023").
     if has_word(
@@ -1037,6 +1041,7 @@ mod tests {
             "discount",
             "Profit",
             "sales_count",
+            "value",
         ] {
             let role = numeric_role(name);
             assert!(
