@@ -130,9 +130,11 @@ pub enum Event {
         first: Vec<BadLine>,
         message: String,
     },
-    /// A column changed (type or role). Other columns may have lost the role.
+    /// A column changed (type or role). Other columns may have lost the role; the table's
+    /// shape (customers or purchase lines) is guessed again from the roles as they are now.
     ColumnsChanged {
         columns: Vec<ColumnSummary>,
+        shape: ShapeGuess,
     },
     PreviewPage(PreviewPage),
     /// A command failed. The previously loaded dataset (if any) is still loaded.

@@ -376,3 +376,138 @@ fn predict_derive_churn() {
     assert!(String::from_utf8_lossy(&both.stderr).contains("cannot be used with"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+// ---- exported CSV cells never run as spreadsheet formulas ----
+
+/// Ids that a spreadsheet would run as formulas, as they are written in the input CSV (quoted
+/// where they hold a comma, a quote or leading white space), and as they must come out of every
+/// `-o` file: neutralised with a leading `'` (OWASP), quoted. Reading trims the cells, so
+/// ` =cmd…` arrives as `=cmd…` (the writer's own handling of leading white space and tabs is
+/// tested in `core::csv_out`).
+const FORMULA_IDS: [(&str, &str); 4] = [
+    (
+        r#""=HYPERLINK(""http://x"",""y"")""#,
+        r#""'=HYPERLINK(""http://x"",""y"")""#,
+    ),
+    (r#"" =cmd|' /C calc'!A0""#, r#""'=cmd|' /C calc'!A0""#),
+    ("@SUM(1+1)", r#""'@SUM(1+1)""#),
+    ("+44 20 7946 0958", r#""'+44 20 7946 0958""#),
+];
+
+/// The first cell of a CSV line (quoted cells may hold commas).
+fn first_cell(line: &str) -> &str {
+    if let Some(rest) = line.strip_prefix('"') {
+        let mut end = 0;
+        let bytes = rest.as_bytes();
+        while end < bytes.len() {
+            if bytes[end] == b'"' {
+                if bytes.get(end + 1) == Some(&b'"') {
+                    end += 2;
+                    continue;
+                }
+                return &line[..end + 2];
+            }
+            end += 1;
+        }
+        line
+    } else {
+        line.split(',').next().unwrap_or("")
+    }
+}
+
+#[test]
+fn every_output_csv_neutralises_formula_cells() {
+    let dir = std::env::temp_dir().join(format!("custos-cli-formulas-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ids: Vec<String> = FORMULA_IDS
+        .iter()
+        .map(|(id, _)| id.to_string())
+        .chain(["-5".to_string(), "C-1".to_string()])
+        .chain((0..53).map(|i| format!("C{i:03}")))
+        .collect();
+
+    // Purchase lines → `custos customers -o`.
+    let lines_path = dir.join("lines.csv");
+    let mut lines = String::from("customer_id,invoice_date,amount\n");
+    for (i, id) in ids.iter().enumerate() {
+        lines.push_str(&format!("{id},2024-01-{:02},{}.50\n", 1 + i % 28, 10 + i));
+        lines.push_str(&format!("{id},2024-02-{:02},{}\n", 1 + i % 27, 5 + i % 7));
+    }
+    std::fs::write(&lines_path, lines).unwrap();
+    let customers_csv = dir.join("customers.csv");
+    run_ok(
+        custos()
+            .arg("customers")
+            .arg(&lines_path)
+            .arg("-o")
+            .arg(&customers_csv),
+    );
+
+    // A customer file → `custos segment -o` and `custos predict -o`.
+    let people_path = dir.join("people.csv");
+    let mut people = String::from("customer_id,balance,visits,churned\n");
+    for (i, id) in ids.iter().enumerate() {
+        let churned = if i % 3 == 0 { "yes" } else { "no" };
+        let balance = -50.0 + (i * 37 % 101) as f64 * 1.5;
+        people.push_str(&format!("{id},{balance},{},{churned}\n", (i * 7) % 13));
+    }
+    std::fs::write(&people_path, people).unwrap();
+    let segmented_csv = dir.join("segmented.csv");
+    run_ok(
+        custos()
+            .arg("segment")
+            .arg(&people_path)
+            .args([
+                "--features",
+                "balance,visits",
+                "--k",
+                "2",
+                "--k-range",
+                "2..3",
+            ])
+            .arg("-o")
+            .arg(&segmented_csv),
+    );
+    let scored_csv = dir.join("scored.csv");
+    run_ok(
+        custos()
+            .arg("predict")
+            .arg(&people_path)
+            .args(["--target", "churned", "--positive", "yes", "--models", "lr"])
+            .arg("-o")
+            .arg(&scored_csv),
+    );
+
+    for path in [&customers_csv, &segmented_csv, &scored_csv] {
+        let written = std::fs::read_to_string(path).unwrap();
+        let firsts: Vec<&str> = written.lines().skip(1).map(first_cell).collect();
+        for (input, output) in FORMULA_IDS {
+            assert!(
+                firsts.contains(&output),
+                "{}: {input} should be written {output}; first cells: {firsts:?}",
+                path.display()
+            );
+        }
+        // A real negative number and an ordinary id stay as they are; nothing else starts a
+        // formula.
+        assert!(firsts.contains(&"-5"), "{}", path.display());
+        assert!(firsts.contains(&"C-1"), "{}", path.display());
+        for cell in written.split([',', '\n']) {
+            let cell = cell.trim_start_matches('"');
+            assert!(
+                !cell.starts_with(['=', '@', '+', '\t']),
+                "{}: live cell {cell:?}",
+                path.display()
+            );
+        }
+    }
+    // Negative balances stay numbers in the segmented customer file.
+    let segmented = std::fs::read_to_string(&segmented_csv).unwrap();
+    assert!(
+        segmented
+            .lines()
+            .any(|l| l.starts_with(r#""'=HYPERLINK(""http://x"",""y"")",-50,"#)),
+        "{segmented}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

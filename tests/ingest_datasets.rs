@@ -51,6 +51,13 @@ fn check(name: &str, expect: Expect<'_>) -> Ingested {
             .unwrap_or_else(|| panic!("{name}: no column {column}"));
         assert_eq!(c.role, Some(*role), "{name}: role of {column}");
     }
+    // The roles are pinned: no other column gets one (a customer file must not gain a date or
+    // an amount that makes it look like purchase lines).
+    for c in t.columns() {
+        if !expect.roles.iter().any(|(column, _)| *column == c.name) {
+            assert_eq!(c.role, None, "{name}: role of {}", c.name);
+        }
+    }
     got
 }
 
@@ -242,7 +249,7 @@ fn marketing_campaign_tab() {
                 ("Z_CostContact", Integer),
                 ("Response", Integer),
             ],
-            roles: &[],
+            roles: &[("ID", Role::CustomerId)],
         },
     );
     assert_eq!(
@@ -336,7 +343,9 @@ fn superstore_windows_1252() {
                 ("Order Date", Role::Date),
                 ("Customer ID", Role::CustomerId),
                 ("Product ID", Role::ProductId),
+                ("Product Name", Role::Product),
                 ("Sales", Role::Amount),
+                ("Quantity", Role::Quantity),
             ],
         },
     );
@@ -378,6 +387,7 @@ fn groceries_baskets_without_header() {
     assert!(got.dialect.variable_width);
     assert_eq!(got.report.bad_rows.count, 0);
     assert_eq!(got.table.columns()[0].name, "column_1");
+    assert!(got.table.columns().iter().all(|c| c.role.is_none()));
     let items: usize = got
         .table
         .columns()

@@ -463,6 +463,10 @@ mod cli {
         pick("quantity", &columns.quantity, &mut mapping.quantity)?;
         pick("price", &columns.price, &mut mapping.unit_price)?;
         pick("product", &columns.product, &mut mapping.product)?;
+        // Asking for a product column means: count products by it, not by the detected id.
+        if columns.product.is_some() {
+            mapping.product_id = None;
+        }
         // Asking for quantity × price means: not the detected amount.
         if columns.quantity.is_some() || columns.price.is_some() {
             mapping.amount = None;

@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::csv_out::CsvWriter;
 use crate::core::format;
 use crate::core::table::{Column, ColumnType, ParsedDict, Role, Table, MISSING};
 
@@ -120,29 +121,6 @@ fn cell_number(x: f64) -> String {
     }
 }
 
-/// A CSV cell: quoted when it holds a comma, quote or line break.
-fn csv_cell(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
-/// A number as plain CSV text: up to 6 decimals, no trailing zeros, empty when not finite.
-fn plain_number(x: f64) -> String {
-    if !x.is_finite() {
-        return String::new();
-    }
-    let text = format!("{x:.6}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" {
-        "0".to_string()
-    } else {
-        text.to_string()
-    }
-}
-
 /// A table with one row per customer.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerTable {
@@ -182,33 +160,31 @@ impl CustomerTable {
     }
 
     /// The table as CSV: the id column, then the features; numbers plain (up to 6 decimals, no
-    /// thousands separators); missing cells empty.
+    /// thousands separators); missing cells empty; text cells that would start a spreadsheet
+    /// formula neutralised ([`crate::core::csv_out`]).
     pub fn to_csv(&self) -> String {
-        let mut out = String::new();
-        let header: Vec<String> = std::iter::once(self.id_name.as_str())
-            .chain(self.features.iter().map(|f| f.name.as_str()))
-            .map(csv_cell)
-            .collect();
-        out.push_str(&header.join(","));
-        out.push('\n');
-        for (row, id) in self.ids.iter().enumerate() {
-            out.push_str(&csv_cell(id));
-            for feature in &self.features {
-                out.push(',');
-                let cell = match &feature.values {
-                    FeatureValues::Numeric(values) => {
-                        values.get(row).map_or(String::new(), |&x| plain_number(x))
-                    }
-                    FeatureValues::Categorical { .. } => feature
-                        .values
-                        .text(row)
-                        .map_or(String::new(), |t| csv_cell(&t)),
-                };
-                out.push_str(&cell);
-            }
-            out.push('\n');
+        let mut csv = CsvWriter::new();
+        csv.text(&self.id_name);
+        for feature in &self.features {
+            csv.text(&feature.name);
         }
-        out
+        csv.end_row();
+        for (row, id) in self.ids.iter().enumerate() {
+            csv.text(id);
+            for feature in &self.features {
+                match &feature.values {
+                    FeatureValues::Numeric(values) => match values.get(row) {
+                        Some(&x) => csv.number(x),
+                        None => csv.empty(),
+                    },
+                    FeatureValues::Categorical { .. } => {
+                        csv.text_or_empty(feature.values.text(row).as_deref())
+                    }
+                };
+            }
+            csv.end_row();
+        }
+        csv.finish()
     }
 
     /// The customers at `rows` (in that order; rows out of range are skipped).
@@ -585,6 +561,44 @@ mod tests {
         assert_eq!(
             CustomerTable::from_table(&Table::default()),
             Err(CustomerTableError::Empty)
+        );
+    }
+
+    #[test]
+    fn the_csv_neutralises_formulas_in_text_but_keeps_negative_numbers() {
+        let feature = |name: &str, values| Feature {
+            name: name.to_string(),
+            description: String::new(),
+            values,
+            meta: FeatureMeta::default(),
+        };
+        let c = CustomerTable {
+            id_name: "@id".to_string(),
+            ids: vec![
+                r#"=HYPERLINK("http://x","y")"#.to_string(),
+                " =cmd|' /C calc'!A0".to_string(),
+                "-5".to_string(),
+            ],
+            features: vec![
+                feature(
+                    "balance",
+                    FeatureValues::Numeric(vec![-12.5, f64::NAN, 3.0]),
+                ),
+                feature(
+                    "plan",
+                    FeatureValues::Categorical {
+                        levels: vec!["\tgold".to_string(), "+44 20 7946".to_string()],
+                        codes: vec![0, 1, MISSING],
+                    },
+                ),
+            ],
+        };
+        assert_eq!(
+            c.to_csv(),
+            "\"'@id\",balance,plan\n\
+             \"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",-12.5,\"'\tgold\"\n\
+             \"' =cmd|' /C calc'!A0\",,\"'+44 20 7946\"\n\
+             -5,3,\n"
         );
     }
 }

@@ -16,6 +16,7 @@
 //!   spending score like Mall_Customers), correlated tenure / orders / spend, a few missing ages
 //!   and incomes, and a churn flag driven by recency through a noisy logistic link (~25 %).
 
+use crate::core::csv_out::text_cell;
 use crate::core::format::{self, civil_from_days};
 
 // ------------------------------------------------------------------------------------------------
@@ -343,15 +344,6 @@ fn push_date(out: &mut String, days: i64) {
     push_2digits(out, m);
     out.push('-');
     push_2digits(out, d);
-}
-
-/// A CSV field, quoted (RFC 4180) when it holds a delimiter, a quote or a line break.
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -701,7 +693,7 @@ mod transactions {
                     }
                     products.push(Product {
                         code,
-                        desc: csv_field(&name),
+                        desc: text_cell(&name).into_owned(),
                         category,
                         price,
                         companion: 0,

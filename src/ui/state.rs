@@ -7,7 +7,7 @@ use web_sys::File;
 
 use crate::core::eda::Chart;
 use crate::core::explore::ExploreParams;
-use crate::core::ingest::{check_browser_size, IngestOptions};
+use crate::core::ingest::{check_browser_size, IngestOptions, ShapeGuess};
 use crate::core::predict::run::PredictParams;
 use crate::core::predict::view::{PredictSetup, PredictView, ScoreOrder};
 use crate::core::segment::personas::Persona;
@@ -89,6 +89,8 @@ pub struct AppState {
     /// Bumped whenever the column selects must be redrawn from [`AppState::columns`] (also
     /// after a refused change, so a select shows the type the worker kept).
     pub columns_rev: RwSignal<u64>,
+    /// The table's shape as the worker guesses it from the current roles (follows role changes).
+    pub shape: RwSignal<Option<ShapeGuess>>,
     pub preview: RwSignal<PreviewPage>,
     pub reading: RwSignal<Option<Reading>>,
     pub problem: RwSignal<Option<Problem>>,
@@ -128,6 +130,7 @@ impl AppState {
             dataset: RwSignal::new(None),
             columns: RwSignal::new(Vec::new()),
             columns_rev: RwSignal::new(0),
+            shape: RwSignal::new(None),
             preview: RwSignal::new(PreviewPage::default()),
             reading: RwSignal::new(None),
             problem: RwSignal::new(None),
@@ -179,6 +182,7 @@ impl AppState {
                 self.problem.set(None);
                 self.columns.set(view.columns.clone());
                 self.columns_rev.update(|rev| *rev += 1);
+                self.shape.set(Some(view.shape.clone()));
                 self.preview.set(view.preview.clone());
                 self.dataset.set(Some(Arc::from(view)));
                 self.clear_explore();
@@ -204,8 +208,9 @@ impl AppState {
                     }),
                 }));
             }
-            Event::ColumnsChanged { columns } => {
+            Event::ColumnsChanged { columns, shape } => {
                 self.columns.set(columns);
+                self.shape.set(Some(shape));
                 if self.explored.with_untracked(Option::is_some) {
                     self.explore_stale.set(true);
                 }
@@ -346,6 +351,7 @@ impl AppState {
         self.reading.set(None);
         self.dataset.set(None);
         self.columns.set(Vec::new());
+        self.shape.set(None);
         self.preview.set(PreviewPage::default());
         self.worker_ready.set(false);
         let mut message = if crash.restarted {

@@ -5,6 +5,7 @@ use super::predict::Prediction;
 use crate::core::customer_table::CustomerSource;
 use crate::core::explore::{ExploreParams, Explored};
 use crate::core::features::FeatureParams;
+use crate::core::ingest::roles::guess_shape;
 use crate::core::ingest::{IngestOptions, Ingested};
 use crate::core::segment::run::Segmentation;
 use crate::core::summary::{preview_rows, summarize, summarize_column, ColumnSummary};
@@ -139,9 +140,7 @@ impl State {
         } else {
             loaded.summaries = summarize(&loaded.ingested.table);
         }
-        Event::ColumnsChanged {
-            columns: loaded.summaries.clone(),
-        }
+        columns_changed(loaded)
     }
 
     pub fn set_column_role(&mut self, index: usize, role: Option<Role>) -> Event {
@@ -159,9 +158,7 @@ impl State {
         {
             summary.role = column.role;
         }
-        Event::ColumnsChanged {
-            columns: loaded.summaries.clone(),
-        }
+        columns_changed(loaded)
     }
 
     pub fn preview(&self, offset: usize, limit: usize) -> Event {
@@ -169,6 +166,16 @@ impl State {
             Some(loaded) => Event::PreviewPage(preview_page(loaded, offset, limit)),
             None => no_data(),
         }
+    }
+}
+
+/// The columns after a type or role change, with the table's shape guessed again from the
+/// roles as they are now (kept, so a later view shows the same).
+fn columns_changed(loaded: &mut Loaded) -> Event {
+    loaded.ingested.shape = guess_shape(&loaded.ingested.table);
+    Event::ColumnsChanged {
+        columns: loaded.summaries.clone(),
+        shape: loaded.ingested.shape.clone(),
     }
 }
 

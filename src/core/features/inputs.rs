@@ -86,7 +86,8 @@ impl<'a> Inputs<'a> {
         let quantity = optional(table, Role::Quantity, mapping.quantity)?;
         let unit_price = optional(table, Role::UnitPrice, mapping.unit_price)?;
         let amount = optional(table, Role::Amount, mapping.amount)?;
-        let product = optional(table, Role::ProductId, mapping.product)?;
+        let (product_role, product_index) = mapping.product_column();
+        let product = optional(table, product_role, product_index)?;
 
         let mut notes = Vec::new();
         let (customer_of_code, customer_ids) = customer_index(customer);

@@ -81,12 +81,18 @@ pub struct RoleMapping {
     pub quantity: Option<usize>,
     pub unit_price: Option<usize>,
     pub amount: Option<usize>,
+    /// The product name / category column ([`Role::Product`]).
     pub product: Option<usize>,
+    /// The product id column ([`Role::ProductId`]); when set, products are counted by it
+    /// rather than by [`RoleMapping::product`] (see [`RoleMapping::product_column`]).
+    #[serde(default)]
+    pub product_id: Option<usize>,
 }
 
 impl RoleMapping {
-    /// Mapping from the roles detected at ingest (Column.role), for the UI to pre-fill. The
-    /// product is the product id column when there is one, else the product name / category.
+    /// Mapping from the roles detected at ingest (Column.role), for the UI to pre-fill: each
+    /// role to the column that holds it, the product id and the product name / category each
+    /// in its own slot.
     pub fn from_roles(table: &Table) -> RoleMapping {
         RoleMapping::from_column_roles(
             table
@@ -116,7 +122,17 @@ impl RoleMapping {
             quantity: find(Role::Quantity),
             unit_price: find(Role::UnitPrice),
             amount: find(Role::Amount),
-            product: find(Role::ProductId).or_else(|| find(Role::Product)),
+            product: find(Role::Product),
+            product_id: find(Role::ProductId),
+        }
+    }
+
+    /// The column products are counted by (`distinct_products`) and its role: the product id
+    /// when one is mapped, else the product name / category.
+    pub fn product_column(&self) -> (Role, Option<usize>) {
+        match self.product_id {
+            Some(index) => (Role::ProductId, Some(index)),
+            None => (Role::Product, self.product),
         }
     }
 }

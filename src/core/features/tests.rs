@@ -208,3 +208,45 @@ fn a_text_date_column_is_read_or_refused_with_examples() {
     let text = err.to_string();
     assert!(text.contains("'when'") && text.contains("'soon'"), "{text}");
 }
+
+/// The Explore form shows each role of the Data step in its own slot: the product name /
+/// category is the column the Data step gave that role, not the product id; products are
+/// counted by the id when there is one.
+#[test]
+fn product_name_and_product_id_keep_their_own_columns() {
+    let table = load(
+        "InvoiceNo,StockCode,Description,CustomerID,InvoiceDate,Amount\n\
+         1,A1,RED MUG,c1,2024-01-02,3\n\
+         1,A2,RED MUG,c1,2024-01-02,4\n\
+         2,A1,BLUE MUG,c2,2024-01-03,5\n",
+    );
+    let mapping = RoleMapping::from_roles(&table);
+    assert_eq!(mapping.product_id, Some(1));
+    assert_eq!(mapping.product, Some(2));
+    assert_eq!(mapping.product_column(), (Role::ProductId, Some(1)));
+    let products = |params: &FeatureParams| {
+        let built = build_with(&table, params).unwrap();
+        match &built.customers.feature("distinct_products").unwrap().values {
+            FeatureValues::Numeric(v) => v.clone(),
+            other => panic!("{other:?}"),
+        }
+    };
+    // c1 bought two stock codes under one description.
+    assert_eq!(products(&default_params(&table)), vec![2.0, 1.0]);
+    let by_name = FeatureParams {
+        mapping: RoleMapping {
+            product_id: None,
+            ..mapping.clone()
+        },
+        ..FeatureParams::default()
+    };
+    assert_eq!(products(&by_name), vec![1.0, 1.0]);
+    // A role set by the user lands in its slot.
+    let roles = [
+        (0, None),
+        (3, Some(Role::Product)),
+        (1, Some(Role::ProductId)),
+    ];
+    let user = RoleMapping::from_column_roles(roles);
+    assert_eq!((user.product, user.product_id), (Some(3), Some(1)));
+}

@@ -7,6 +7,7 @@
 //! type; a user override ([`convert`]) reads every value so the error can say how many rows
 //! fail.
 
+use super::roles;
 use crate::core::format;
 use crate::core::table::{Column, ColumnType, ParseNote, ParsedDict};
 
@@ -108,6 +109,13 @@ fn infer_values(
     if rules.compact_dates && dict.iter().all(|v| is_compact_date_shape(v.as_bytes())) {
         if let Ok((parsed, note)) = read_dates(dict, counts, DateWant::Auto, rules) {
             return (date_type(&parsed), parsed, note);
+        }
+    }
+    // `19970101` in a column whose name says nothing (a header-less file's `column_2`, or a
+    // name that is not an id, an amount or a quantity): a date when every value is one.
+    if !rules.compact_dates && id_hint == IdHint::None && !roles::names_a_measure(name) {
+        if let Some((parsed, note)) = compact_dates_from_values(dict, counts, rules) {
+            return (ColumnType::Date, parsed, note);
         }
     }
     if let Ok((parsed, note)) = read_integers(dict, counts, rules) {
@@ -893,6 +901,35 @@ fn read_dates(
     Ok((parsed, note(&format)))
 }
 
+/// Earliest and latest year of a `yyyymmdd` value read without a date name.
+const COMPACT_YEARS: (i64, i64) = (1900, 2100);
+
+/// The column as `yyyymmdd` dates when its values alone say so: at least two distinct values,
+/// every one 8 digits and a valid calendar day between 1900-01-01 and 2100-12-31. An ordinary
+/// 8-digit number (an order number such as 53637900, a phone number) fails at its first value
+/// with a month above 12, a day past the month's end or a year outside that range.
+fn compact_dates_from_values(
+    dict: &[Box<str>],
+    counts: &[usize],
+    rules: Rules,
+) -> Option<(ParsedDict, ParseNote)> {
+    if dict.len() < 2 || !dict.iter().all(|v| is_compact_date_shape(v.as_bytes())) {
+        return None;
+    }
+    let first = format::days_from_civil(COMPACT_YEARS.0, 1, 1)?;
+    let last = format::days_from_civil(COMPACT_YEARS.1, 12, 31)?;
+    let rules = Rules {
+        compact_dates: true,
+        ..rules
+    };
+    let (parsed, note) = read_dates(dict, counts, DateWant::Date, rules).ok()?;
+    let ParsedDict::Date(days) = &parsed else {
+        return None;
+    };
+    let plausible = days.iter().all(|&d| (first..=last).contains(&i64::from(d)));
+    plausible.then_some((parsed, note))
+}
+
 /// A name such as "Date", "InvoiceDate", "day", "dt_sale" or "Dt_Customer".
 fn name_hints_date(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
@@ -1273,6 +1310,44 @@ mod tests {
         );
         let c = inferred("amount", &["20110315", "20111231"], &DOT);
         assert_eq!(c.ctype, ColumnType::Integer);
+    }
+
+    #[test]
+    fn compact_dates_from_their_values_under_a_name_that_says_nothing() {
+        for name in ["column_2", "when", "x"] {
+            let c = inferred(name, &["19970101", "19970112", "19980630", ""], &DOT);
+            assert_eq!(c.ctype, ColumnType::Date, "{name}");
+            assert_eq!(format_of(&c), "yyyymmdd");
+            assert_eq!(
+                c.number(2).map(|d| format::iso_date(d as i64)).as_deref(),
+                Some("1998-06-30")
+            );
+        }
+    }
+
+    #[test]
+    fn eight_digit_numbers_that_are_not_all_dates_stay_numbers() {
+        let cases: [(&str, &[&str]); 7] = [
+            // Order numbers: month 36.
+            ("column_1", &["53637900", "53637901", "53637902"]),
+            // Phone numbers: one valid date among them is not enough.
+            ("column_3", &["20110315", "20123456", "20991399"]),
+            // A single value is no calendar.
+            ("column_2", &["19970101", "19970101"]),
+            // Outside 1900–2100.
+            ("column_2", &["18991231", "19000101"]),
+            ("column_2", &["21010101", "20991231"]),
+            // An amount or a quantity keeps its name's meaning.
+            ("amount", &["20110315", "20111231"]),
+            ("units", &["20110315", "20111231"]),
+        ];
+        for (name, cells) in cases {
+            let c = inferred(name, cells, &DOT);
+            assert_eq!(c.ctype, ColumnType::Integer, "{name} {cells:?}");
+        }
+        // Ids stay ids.
+        let c = inferred("order_id", &["19970101", "19970102"], &DOT);
+        assert_eq!(c.ctype, ColumnType::Identifier);
     }
 
     #[test]

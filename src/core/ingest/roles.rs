@@ -1,9 +1,17 @@
 //! Role detection (customer id, order id, date, quantity, …) and the table's shape.
 //!
-//! Each (role, column) pair gets a score from the column's name (compared lower-case with
-//! spaces, underscores and punctuation removed) and is allowed only when the column's type fits
-//! the role. Pairs are then handed out best score first, so a strong name ("Order Date") wins
-//! over a weak one ("Ship Date"), and each role and each column is used at most once.
+//! Each (role, column) pair gets a score from the column's name and is allowed only when the
+//! column's type fits the role. Pairs are then handed out best score first, so a strong name
+//! ("Order Date") wins over a weak one ("Ship Date"), and each role and each column is used at
+//! most once.
+//!
+//! Names are read two ways: squashed (lower-case letters and digits only: "Order ID" →
+//! `orderid`), matched against known spellings, and as words ([`name_tokens`]: `price_total`,
+//! `PriceTotal` and `price-total` are all `price`, `total`). Amounts and quantities are
+//! recognised from their words: every word must belong to the role's vocabulary (`dollar_value`,
+//! `order_value`, `price_total`; `number_of_cds`, `total_items`), so `total_items` is a quantity
+//! and not an amount, `unit_price` stays a unit price, and Telco's `TotalCharges` or
+//! marketing_campaign's `MntWines` get no role (words outside the vocabulary).
 
 use serde::{Deserialize, Serialize};
 
@@ -141,6 +149,70 @@ fn squash(name: &str) -> String {
         .collect()
 }
 
+/// The words of a column name, lower-case: split at anything that is not a letter or a digit,
+/// at a lower-case → upper-case step (`TotalCharges`), before the last capital of a run of
+/// capitals followed by a lower-case letter (`USDPrice` → `usd`, `price`; but `CDs` is one
+/// word) and between letters and digits (`euribor3m` → `euribor`, `3`, `m`).
+pub fn name_tokens(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut tokens = Vec::new();
+    let mut current = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !current.is_empty() {
+                tokens.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        let previous = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
+        let next = chars.get(i + 1).copied();
+        let boundary = previous.is_some_and(|p| {
+            p.is_alphanumeric()
+                && ((p.is_lowercase() && c.is_uppercase())
+                    || (p.is_uppercase()
+                        && c.is_uppercase()
+                        && next.is_some_and(char::is_lowercase)
+                        && !plural_s(&chars, i + 1))
+                    || (p.is_numeric() != c.is_numeric()))
+        });
+        if boundary && !current.is_empty() {
+            tokens.push(std::mem::take(&mut current));
+        }
+        current.extend(c.to_lowercase());
+    }
+    if !current.is_empty() {
+        tokens.push(current);
+    }
+    tokens
+}
+
+/// `chars[at]` is the `s` that ends a plural acronym (`CDs`, `DVDs`), not the start of a word.
+fn plural_s(chars: &[char], at: usize) -> bool {
+    chars.get(at) == Some(&'s') && !chars.get(at + 1).is_some_and(|c| c.is_lowercase())
+}
+
+/// Every word is in one of `vocabularies`.
+fn all_words_in(tokens: &[String], vocabularies: &[&[&str]]) -> bool {
+    !tokens.is_empty()
+        && tokens
+            .iter()
+            .all(|t| vocabularies.iter().any(|v| v.contains(&t.as_str())))
+}
+
+fn has_word(tokens: &[String], words: &[&str]) -> bool {
+    tokens.iter().any(|t| words.contains(&t.as_str()))
+}
+
+/// The name says the column is an amount, a quantity or a unit price (so its 8-digit values
+/// are money or counts, not `yyyymmdd` dates).
+pub fn names_a_measure(name: &str) -> bool {
+    let squashed = squash(name);
+    let tokens = name_tokens(name);
+    quantity_score(&squashed, &tokens) > 0
+        || amount_score(&squashed, &tokens) > 0
+        || unit_price_score(&squashed) > 0
+}
+
 fn is_id_type(t: ColumnType) -> bool {
     matches!(
         t,
@@ -175,9 +247,9 @@ fn role_score(role: Role, name: &str, column: &Column) -> u32 {
         Role::CustomerId => customer_id_score(name, column),
         Role::OrderId if is_id_type(t) => order_id_score(name),
         Role::Date if matches!(t, ColumnType::Date | ColumnType::DateTime) => date_score(name),
-        Role::Quantity if t.is_numeric() => quantity_score(name),
+        Role::Quantity if t.is_numeric() => quantity_score(name, &name_tokens(&column.name)),
         Role::UnitPrice if t.is_numeric() => unit_price_score(name),
-        Role::Amount if t.is_numeric() => amount_score(name),
+        Role::Amount if t.is_numeric() => amount_score(name, &name_tokens(&column.name)),
         Role::ProductId if is_id_type(t) => product_id_score(name),
         Role::Product if matches!(t, ColumnType::Categorical | ColumnType::Text) => {
             product_score(name)
@@ -369,7 +441,31 @@ fn date_score(name: &str) -> u32 {
     10
 }
 
-fn quantity_score(name: &str) -> u32 {
+/// Words that name a quantity, and the words that may stand beside them ("quantity ordered",
+/// "units sold").
+const QUANTITY_WORDS: &[&str] = &["quantity", "quantities", "qty", "units", "pieces", "pcs"];
+const QUANTITY_QUALIFIERS: &[&str] = &[
+    "ordered",
+    "order",
+    "sold",
+    "purchased",
+    "bought",
+    "total",
+    "line",
+    "item",
+    "items",
+    "of",
+];
+/// "Number of …", "… count": a count of things bought.
+const COUNT_WORDS: &[&str] = &[
+    "number", "num", "no", "nr", "count", "cnt", "n", "total", "of",
+];
+const COUNTED_THINGS: &[&str] = &[
+    "items", "units", "pieces", "pcs", "cds", "dvds", "books", "copies", "articles", "products",
+    "tickets", "bottles", "boxes", "packs",
+];
+
+fn quantity_score(name: &str, tokens: &[String]) -> u32 {
     if is_one_of(
         name,
         &[
@@ -385,15 +481,31 @@ fn quantity_score(name: &str) -> u32 {
             "itemcount",
             "numitems",
             "numberofitems",
+            "numberofcds",
+            "totalitems",
         ],
-    ) {
+    ) || (all_words_in(tokens, &[QUANTITY_WORDS, QUANTITY_QUALIFIERS])
+        && has_word(tokens, QUANTITY_WORDS))
+    {
         return 100;
     }
-    if contains_any(name, &["quantity", "qty"]) {
+    // `number_of_cds`, `total_items`, `item_count`: a count word and the things counted.
+    let counted = has_word(tokens, COUNTED_THINGS)
+        || (has_word(tokens, &["item"]) && has_word(tokens, &["count", "cnt"]));
+    if all_words_in(tokens, &[COUNT_WORDS, COUNTED_THINGS, &["item"]])
+        && counted
+        && has_word(tokens, COUNT_WORDS)
+    {
+        return 90;
+    }
+    if has_word(tokens, &["quantity", "qty"]) && !has_word(tokens, AMOUNT_VETO_FOR_QUANTITY) {
         return 70;
     }
     0
 }
+
+/// Words beside "quantity" that make the column a money figure or a price.
+const AMOUNT_VETO_FOR_QUANTITY: &[&str] = &["price", "amount", "value", "cost", "revenue"];
 
 fn unit_price_score(name: &str) -> u32 {
     if is_one_of(
@@ -423,7 +535,55 @@ fn unit_price_score(name: &str) -> u32 {
     0
 }
 
-fn amount_score(name: &str) -> u32 {
+/// Words that name the money of a line or an order.
+const AMOUNT_WORDS: &[&str] = &[
+    "amount", "amt", "revenue", "revenues", "sales", "spend", "spent", "turnover", "monetary",
+    "total", "paid",
+];
+/// Weaker: "value", "payment" and "sale" with a qualifier (`dollar_value`, `order_value`,
+/// `payment_value`) are amounts, but lose to an amount word; alone, "value" is any measurement.
+const VALUE_WORDS: &[&str] = &["value", "payment", "sale"];
+/// Words that may stand beside an amount word without changing what it is.
+const AMOUNT_QUALIFIERS: &[&str] = &[
+    "net",
+    "gross",
+    "grand",
+    "final",
+    "order",
+    "orders",
+    "line",
+    "invoice",
+    "transaction",
+    "txn",
+    "purchase",
+    "basket",
+    "cart",
+    "price",
+    "dollar",
+    "dollars",
+    "usd",
+    "eur",
+    "euro",
+    "euros",
+    "gbp",
+    "money",
+    "cash",
+    "item",
+    "sum",
+    "in",
+    "of",
+    "the",
+];
+/// Words that make a column something else than the amount paid: a count, a price per unit, a
+/// share of the amount (tax, discount, profit, cost), an average, a rate.
+const AMOUNT_VETO: &[&str] = &[
+    "quantity", "qty", "count", "number", "num", "nr", "no", "items", "units", "unit", "pieces",
+    "tax", "discount", "profit", "cost", "costs", "margin", "shipping", "freight", "fee", "fees",
+    "avg", "average", "mean", "median", "rate", "index", "idx", "balance", "income", "per", "id",
+    "date", "day", "time", "pct", "percent", "share", "ratio",
+];
+
+fn amount_score(name: &str, tokens: &[String]) -> u32 {
     if is_one_of(
         name,
         &[
@@ -432,6 +592,7 @@ fn amount_score(name: &str) -> u32 {
             "revenue",
             "totalamount",
             "totalprice",
+            "pricetotal",
             "linetotal",
             "total",
             "ordertotal",
@@ -440,13 +601,9 @@ fn amount_score(name: &str) -> u32 {
             "saleamount",
             "transactionamount",
             "purchaseamount",
-            "paymentvalue",
-            "payment",
             "totalsales",
             "netsales",
             "grosssales",
-            "salesvalue",
-            "ordervalue",
             "spend",
             "totalspend",
             "monetary",
@@ -455,17 +612,42 @@ fn amount_score(name: &str) -> u32 {
     ) {
         return 100;
     }
-    if contains_any(
-        name,
-        &["quantity", "qty", "count", "tax", "discount", "profit"],
-    ) {
+    if has_word(tokens, AMOUNT_VETO) {
         return 0;
     }
-    if contains_any(name, &["amount", "revenue", "sales"]) {
-        return 70;
+    let vocabulary = [AMOUNT_WORDS, VALUE_WORDS, AMOUNT_QUALIFIERS];
+    if all_words_in(tokens, &vocabulary) {
+        if has_word(tokens, AMOUNT_WORDS) {
+            return 100;
+        }
+        // A lone "value" is any measurement; "dollar value", "order value" are money.
+        if has_word(tokens, VALUE_WORDS) && tokens.len() > 1 {
+            return 90;
+        }
     }
-    if is_one_of(name, &["sale", "spent", "amountpaid", "totalpaid"]) {
+    if is_one_of(
+        name,
+        &[
+            "dollarvalue",
+            "ordervalue",
+            "salesvalue",
+            "paymentvalue",
+            "payment",
+        ],
+    ) {
+        return 90;
+    }
+    if name == "sale" {
         return 50;
+    }
+    // Other words beside a clear amount word ("Sales (EUR)", "revenue_2023").
+    if has_word(
+        tokens,
+        &[
+            "amount", "revenue", "revenues", "sales", "spend", "spent", "turnover",
+        ],
+    ) {
+        return 60;
     }
     0
 }
@@ -766,5 +948,123 @@ mod tests {
     fn no_customer_id_and_no_dates_is_a_customer_table() {
         let t = table(&[("age", &["30", "40"]), ("job", &["admin", "retired"])]);
         assert_eq!(guess_shape(&t).shape, TableShape::Customers);
+    }
+
+    /// The role a lone numeric column gets from its name.
+    fn numeric_role(name: &str) -> Option<Role> {
+        let t = table(&[(name, &["1.5", "2", "7.25", "3"])]);
+        role_of(&t, name)
+    }
+
+    #[test]
+    fn name_words() {
+        let words = |name: &str| name_tokens(name).join(" ");
+        assert_eq!(words("dollar_value"), "dollar value");
+        assert_eq!(words("TotalCharges"), "total charges");
+        assert_eq!(words("customerID"), "customer id");
+        assert_eq!(words("USDPrice"), "usd price");
+        assert_eq!(words("number-of-CDs"), "number of cds");
+        assert_eq!(words("Number Of CDs"), "number of cds");
+        assert_eq!(words("euribor3m"), "euribor 3 m");
+        assert_eq!(words("Annual Income (k$)"), "annual income k");
+        assert_eq!(words("emp.var.rate"), "emp var rate");
+    }
+
+    #[test]
+    fn amount_names() {
+        for name in [
+            "dollar_value",
+            "DollarValue",
+            "sales",
+            "Sales",
+            "revenue",
+            "total",
+            "Total",
+            "price_total",
+            "PriceTotal",
+            "order_value",
+            "OrderValue",
+            "spend",
+            "amount",
+            "Sales (EUR)",
+            "total_amount",
+            "payment_value",
+            "line total",
+            "amount_paid",
+            "totalamount",
+        ] {
+            assert_eq!(numeric_role(name), Some(Role::Amount), "{name}");
+        }
+    }
+
+    #[test]
+    fn quantity_names() {
+        for name in [
+            "number_of_cds",
+            "NumberOfCDs",
+            "qty",
+            "Qty",
+            "units",
+            "quantity",
+            "Quantity",
+            "total_items",
+            "item_count",
+            "num_items",
+            "units_sold",
+            "quantity_ordered",
+        ] {
+            assert_eq!(numeric_role(name), Some(Role::Quantity), "{name}");
+        }
+    }
+
+    #[test]
+    fn names_that_are_neither_amount_nor_quantity() {
+        for name in [
+            // Telco's and marketing_campaign's customer-file columns.
+            "TotalCharges",
+            "MonthlyCharges",
+            "MntWines",
+            "MntGoldProds",
+            "NumWebPurchases",
+            "NumDealsPurchases",
+            "Income",
+            // bank, shoppers
+            "balance",
+            "PageValues",
+            "ProductRelated",
+            "nr.employed",
+            "duration",
+            // Shares and averages of an amount.
+            "avg_order_value",
+            "freight_value",
+            "tax_amount",
+            "discount",
+            "Profit",
+            "sales_count",
+            "value",
+        ] {
+            let role = numeric_role(name);
+            assert!(
+                !matches!(role, Some(Role::Amount | Role::Quantity)),
+                "{name}: {role:?}"
+            );
+        }
+        assert_eq!(numeric_role("unit_price"), Some(Role::UnitPrice));
+        assert_eq!(numeric_role("UnitPrice"), Some(Role::UnitPrice));
+    }
+
+    #[test]
+    fn cdnow_header_roles() {
+        let t = table(&[
+            ("customer_id", &["00001", "00002", "00002"]),
+            ("date", &["19970101", "19970112", "19970112"]),
+            ("number_of_cds", &["1", "1", "5"]),
+            ("dollar_value", &["11.77", "12.00", "77.00"]),
+        ]);
+        assert_eq!(role_of(&t, "customer_id"), Some(Role::CustomerId));
+        assert_eq!(role_of(&t, "date"), Some(Role::Date));
+        assert_eq!(role_of(&t, "number_of_cds"), Some(Role::Quantity));
+        assert_eq!(role_of(&t, "dollar_value"), Some(Role::Amount));
+        assert_eq!(guess_shape(&t).shape, TableShape::Transactions);
     }
 }

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::csv_out::CsvWriter;
 use crate::core::customer_table::{CustomerTable, FeatureValues};
 use crate::core::eda::Chart;
 use crate::core::predict::charts::{model_charts, overlay_charts};
@@ -175,33 +176,23 @@ pub fn scores_page(
         .collect()
 }
 
-fn csv_cell(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
 /// Every customer with the top model's probability, most likely first, as CSV: id, the known
 /// outcome, `probability` (6 decimals), `part` (train / test / unlabelled).
 pub fn scores_csv(customers: &CustomerTable, report: &PredictReport) -> String {
-    let mut out = format!(
-        "{},{},probability,part\n",
-        csv_cell(&customers.id_name),
-        csv_cell(&report.target)
-    );
+    let mut csv = CsvWriter::new();
+    csv.text(&customers.id_name)
+        .text(&report.target)
+        .text("probability")
+        .text("part")
+        .end_row();
     for row in ordered_rows(report, ScoreOrder::ProbabilityDesc) {
-        let id = customers
-            .ids
-            .get(row)
-            .map_or(String::new(), |id| csv_cell(id));
-        let label = outcome(report, row).map_or(String::new(), |l| csv_cell(&l));
-        let p = report
-            .scores
-            .get(row)
-            .map_or(String::new(), |p| format!("{p:.6}"));
-        out.push_str(&format!("{id},{label},{p},{}\n", part(report, row)));
+        csv.text_or_empty(customers.ids.get(row).map(String::as_str))
+            .text_or_empty(outcome(report, row).as_deref());
+        match report.scores.get(row) {
+            Some(&p) => csv.fixed(p, 6),
+            None => csv.empty(),
+        };
+        csv.text(part(report, row)).end_row();
     }
-    out
+    csv.finish()
 }

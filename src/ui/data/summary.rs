@@ -47,14 +47,23 @@ fn role_list(state: AppState) -> impl IntoView {
     }
 }
 
-#[component]
-pub fn DatasetSummary(state: AppState, dataset: Arc<DatasetView>) -> impl IntoView {
-    let d = dataset;
-    let (shape_label, shape_class) = match d.shape.shape {
+/// The badge's words and class for a shape.
+fn shape_badge(shape: TableShape) -> (&'static str, &'static str) {
+    match shape {
         TableShape::Customers => ("Customer table", "badge badge-customers"),
         TableShape::Transactions => ("Transaction table", "badge badge-transactions"),
         TableShape::Unknown => ("Shape unclear", "badge badge-unknown"),
-    };
+    }
+}
+
+#[component]
+pub fn DatasetSummary(state: AppState, dataset: Arc<DatasetView>) -> impl IntoView {
+    let d = dataset;
+    // The shape the worker guessed from the roles as they are now (it follows role changes).
+    let loaded_shape = d.shape.clone();
+    let shape = Memo::new(move |_| state.shape.get().unwrap_or_else(|| loaded_shape.clone()));
+    let shape_kind = move || shape.with(|s| s.shape);
+    let shape_label = move || shape_badge(shape_kind()).0;
     let bad = &d.report.bad_rows;
     let skipped = (bad.count > 0).then(|| {
         let lines: Vec<u64> = bad.first.iter().map(|l| l.line).collect();
@@ -127,7 +136,17 @@ pub fn DatasetSummary(state: AppState, dataset: Arc<DatasetView>) -> impl IntoVi
                     <p class="eyebrow">"Loaded dataset"</p>
                     <h2 class="dataset-name" title=d.file_name.clone()>{d.file_name.clone()}</h2>
                 </div>
-                <span class=shape_class>{shape_label}</span>
+                <span
+                    class=move || shape_badge(shape_kind()).1
+                    data-testid="shape-badge"
+                    data-shape=move || match shape_kind() {
+                        TableShape::Customers => "customers",
+                        TableShape::Transactions => "transactions",
+                        TableShape::Unknown => "unknown",
+                    }
+                >
+                    {shape_label}
+                </span>
             </div>
             <dl class="stat-tiles">
                 <div class="stat">
@@ -147,9 +166,9 @@ pub fn DatasetSummary(state: AppState, dataset: Arc<DatasetView>) -> impl IntoVi
                     <dd>{duration(d.elapsed_ms)}</dd>
                 </div>
             </dl>
-            <p class="shape-reason">
+            <p class="shape-reason" data-testid="shape-reason">
                 <strong>{shape_label}": "</strong>
-                {d.shape.reason.clone()}
+                {move || shape.with(|s| s.reason.clone())}
             </p>
             <div class="roles-found">
                 <h3 class="roles-title">"Roles"</h3>

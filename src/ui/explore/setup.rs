@@ -16,13 +16,14 @@ use crate::core::table::Role;
 use crate::ui::state::AppState;
 
 /// The roles the mapping form asks for, in order, and whether each is required.
-const MAPPED_ROLES: [(Role, bool); 7] = [
+const MAPPED_ROLES: [(Role, bool); 8] = [
     (Role::CustomerId, true),
     (Role::Date, true),
     (Role::OrderId, false),
     (Role::Amount, false),
     (Role::Quantity, false),
     (Role::UnitPrice, false),
+    (Role::ProductId, false),
     (Role::Product, false),
 ];
 
@@ -35,7 +36,7 @@ fn role_slot(mapping: &mut RoleMapping, role: Role) -> Option<&mut Option<usize>
         Role::Quantity => Some(&mut mapping.quantity),
         Role::UnitPrice => Some(&mut mapping.unit_price),
         Role::Product => Some(&mut mapping.product),
-        Role::ProductId => None,
+        Role::ProductId => Some(&mut mapping.product_id),
     }
 }
 
@@ -147,6 +148,17 @@ pub fn SetupCard(state: AppState, shape: TableShape) -> impl IntoView {
     let source = RwSignal::new(match shape {
         TableShape::Transactions => CustomerSource::Transactions,
         _ => CustomerSource::CustomerFile,
+    });
+    // The Data step's shape, also after a role change there (e.g. a customer id set on a
+    // header-less file of purchase lines).
+    let data_shape = Memo::new(move |_| state.shape.get().map(|s| s.shape));
+    Effect::new(move |_| {
+        if let Some(shape) = data_shape.get() {
+            source.set(match shape {
+                TableShape::Transactions => CustomerSource::Transactions,
+                _ => CustomerSource::CustomerFile,
+            });
+        }
     });
     let mapping = RwSignal::new(RoleMapping::default());
     // The roles of the Data step's column table, also after the user changes one there.
@@ -353,7 +365,8 @@ pub fn SetupCard(state: AppState, shape: TableShape) -> impl IntoView {
                 <p class="muted small">
                     "Spend is the Amount column, or Quantity × Unit price. Without either, monetary "
                     "features are left out (not set to zero). Without an order column, each "
-                    "customer-day counts as one order."
+                    "customer-day counts as one order. Products are counted by the Product ID, "
+                    "else by the product name / category."
                 </p>
                 <label class="field field-inline reference-field">
                     <span class="field-label">"Reference date (“today” for recency)"</span>
