@@ -62,10 +62,10 @@ describeApp("predict", (app) => {
     await buildCustomers(page);
     await openPredict(page);
 
-    // Revenue (a boolean, 1 = TRUE in the customer table) with 1 as the positive outcome:
-    // 1,908 of 12,330 sessions.
-    await page.getByTestId("predict-target").selectOption("Revenue");
-    assert.equal(await page.getByTestId("predict-positive").inputValue(), "1");
+    // Revenue (a boolean: TRUE/FALSE in the file, and so on screen) is preselected, its name
+    // meaning the outcome, with TRUE as the positive outcome: 1,908 of 12,330 sessions.
+    assert.equal(await page.getByTestId("predict-target").inputValue(), "Revenue");
+    assert.equal(await page.getByTestId("predict-positive").inputValue(), "TRUE");
     assert.match(await page.getByTestId("predict-target-rate").innerText(), /1,908 of 12,330/);
 
     await choose(page, "model", ["lr", "tree", "rf", "gbdt"], ["lr", "gbdt"]);
@@ -186,6 +186,8 @@ describeApp("predict", (app) => {
     const lines = readFileSync(await csv.path(), "utf8").trim().split(/\r?\n/);
     assert.equal(lines.length, 12331, "header + every customer");
     assert.match(lines[0], /,Revenue,probability,part$/);
+    // The known outcome as the file writes it.
+    assert.equal(lines.filter((l) => l.includes(",TRUE,")).length, 1908);
     assert.equal(lines.filter((l) => l.endsWith(",test")).length, 2466);
 
     ensureArtifactsDir();
@@ -211,7 +213,8 @@ describeApp("predict", (app) => {
     await buildCustomers(page);
     await openPredict(page);
 
-    await page.getByTestId("predict-target").selectOption("Response");
+    // Response (not AcceptedCmp1…5, not Complain) is preselected: its name means the outcome.
+    assert.equal(await page.getByTestId("predict-target").inputValue(), "Response");
     assert.equal(await page.getByTestId("predict-positive").inputValue(), "1");
     await choose(page, "model", ["lr", "tree", "rf", "gbdt"], ["lr"]);
     await page.getByTestId("predict-run").click();

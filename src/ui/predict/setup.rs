@@ -247,14 +247,33 @@ fn TargetFields(form: PredictForm, setup: Arc<PredictSetup>) -> impl IntoView {
         let setup = setup.clone();
         move || {
             let current = form.target.get();
-            setup
+            let placeholder = view! {
+                <option value="" disabled=true selected=current.is_empty()>"Choose what to predict"</option>
+            };
+            let columns = setup
                 .targets
                 .iter()
                 .map(|t| {
                     let text = format!("{} ({} values)", t.column, t.values.len());
                     view! { <option value=t.column.clone() selected=t.column == current>{text}</option> }
                 })
-                .collect_view()
+                .collect_view();
+            (placeholder, columns)
+        }
+    };
+    // Why the target shown was preselected, or why none was.
+    let why = {
+        let default = setup.default_target.clone();
+        move || {
+            let current = form.target.get();
+            match &default.column {
+                Some(column) if *column == current => Some(default.reason.clone()),
+                None if current.is_empty() => Some(format!(
+                    "{} Choose what to predict: Train stays off until you do.",
+                    default.reason
+                )),
+                _ => None,
+            }
         }
     };
     let chosen = {
@@ -333,6 +352,7 @@ fn TargetFields(form: PredictForm, setup: Arc<PredictSetup>) -> impl IntoView {
                 </select>
             </label>
             <p class="muted small" data-testid="predict-target-rate">{rate}</p>
+            <p class="muted small" data-testid="predict-target-why">{why}</p>
         </div>
     }
     .into_any()
@@ -558,12 +578,18 @@ pub fn SetupCard(state: AppState, form: PredictForm, setup: Arc<PredictSetup>) -
                     type="button"
                     class="btn btn-primary"
                     data-testid="predict-run"
-                    disabled=move || busy() || !can_run
+                    disabled=move || busy() || !can_run || form.needs_target()
                     on:click=run
                 >
                     {move || if state.predicted.with(Option::is_some) { "Train again" } else { "Train models" }}
                 </button>
-                <span class="muted small">"Same seed, same split, same models. Runs in the background."</span>
+                <span class="muted small" data-testid="predict-run-why">
+                    {move || if form.needs_target() {
+                        "Choose what to predict first: no column is clearly the outcome, so none was picked for you."
+                    } else {
+                        "Same seed, same split, same models. Runs in the background."
+                    }}
+                </span>
             </div>
             {move || form.error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="predict-form-error">{e}</p> })}
         </section>
