@@ -417,11 +417,16 @@ fn predict_derive_churn() {
 
     // Bad choices: one line that says what to change.
     let mall = common::data_dir().join("Mall_Customers.csv");
-    let cases: [(&std::path::Path, &[&str], &str); 5] = [
+    let cases: [(&std::path::Path, &[&str], &str); 6] = [
         (
             &retail,
             &["--derive", "loyal"],
-            "use churn, repeat or high-spender",
+            "use churn, buys-again, one-time-returns or high-spender",
+        ),
+        (
+            &retail,
+            &["--derive", "repeat"],
+            "could mean two targets: buys-again (every customer",
         ),
         (
             &retail,

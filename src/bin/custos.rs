@@ -632,10 +632,12 @@ mod cli {
             #[arg(long, conflicts_with = "derive")]
             pub positive: Option<String>,
             /// A target derived from purchase lines instead of a column: churn (no order in
-            /// the window after the cutoff), repeat (a one-time buyer up to the cutoff orders
-            /// again in the window) or high-spender (spend in the window among the top
-            /// --top-percent of customers). Features use only the lines up to the cutoff.
-            #[arg(long, value_name = "churn|repeat|high-spender")]
+            /// the window after the cutoff), buys-again (every customer: at least one order in
+            /// the window), one-time-returns (customers with exactly one order up to the
+            /// cutoff: a second order in the window) or high-spender (spend in the window among
+            /// the top --top-percent of customers). Features use only the lines up to the
+            /// cutoff.
+            #[arg(long, value_name = "churn|buys-again|one-time-returns|high-spender")]
             pub derive: Option<String>,
             /// --derive: the last day whose purchases feed the features (default: the last
             /// purchase date minus --window-days).
@@ -728,9 +730,7 @@ mod cli {
             let Some(name) = &args.derive else {
                 return Ok(None);
             };
-            let mut kind = DerivedKind::from_key(name).ok_or_else(|| {
-                format!("--derive '{name}' is unknown: use churn, repeat or high-spender")
-            })?;
+            let mut kind = DerivedKind::from_key(name).map_err(|e| format!("--derive {e}"))?;
             match (&mut kind, args.top_percent) {
                 (DerivedKind::HighSpender { top_percent }, Some(wanted)) => *top_percent = wanted,
                 (_, Some(_)) => {
@@ -964,8 +964,12 @@ mod cli {
             if let Some(d) = &r.derived {
                 writeln!(
                     out,
-                    "derived     features from the purchases up to {}; label from the {} days to {}",
-                    d.cutoff_date, d.window_days, d.window_end_date
+                    "derived     {}: {} customers; features from the purchases up to {}; label from the {} days to {}",
+                    d.kind.title(),
+                    format::thousands(d.n_customers as u64),
+                    d.cutoff_date,
+                    d.window_days,
+                    d.window_end_date
                 )?;
             }
             writeln!(

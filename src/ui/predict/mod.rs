@@ -31,19 +31,26 @@ use crate::ui::state::{AppState, Step};
 pub enum Goal {
     Column,
     Churn,
-    Repeat,
+    BuysAgain,
+    OneTimeReturns,
     HighSpender,
 }
 
 impl Goal {
-    pub const DERIVED: [Goal; 3] = [Goal::Churn, Goal::Repeat, Goal::HighSpender];
+    pub const DERIVED: [Goal; 4] = [
+        Goal::Churn,
+        Goal::BuysAgain,
+        Goal::OneTimeReturns,
+        Goal::HighSpender,
+    ];
 
     /// The derived target's kind (`None` for a column).
     fn kind(self, top_percent: f64) -> Option<DerivedKind> {
         match self {
             Goal::Column => None,
             Goal::Churn => Some(DerivedKind::Churn),
-            Goal::Repeat => Some(DerivedKind::RepeatPurchase),
+            Goal::BuysAgain => Some(DerivedKind::BuysAgain),
+            Goal::OneTimeReturns => Some(DerivedKind::OneTimeReturns),
             Goal::HighSpender => Some(DerivedKind::HighSpender { top_percent }),
         }
     }
@@ -161,6 +168,16 @@ impl PredictForm {
             _ => {}
         }
         self.error.set(None);
+    }
+
+    /// The cutoff in effect (tracked): the one typed, else the last purchase day − the window;
+    /// `None` while the typed text is not a date.
+    pub fn cutoff_day(self, last_day: i32) -> Option<i32> {
+        let typed = self.cutoff.get();
+        match typed.trim() {
+            "" => Some(last_day.saturating_sub(self.window_days.get() as i32)),
+            text => parse_iso_date(text),
+        }
     }
 
     /// Whether the form still waits for the user to choose what to predict (no column is
