@@ -288,6 +288,90 @@ fn predict_json_and_scored_csv() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// `custos predict` on Telco without `--target`: the column whose name means the outcome
+/// (Churn, shown as the file writes it: Yes), not the first two-valued one (gender). Excluding
+/// the id (not a feature) is a note, not an error; a name that is no column lists the close
+/// names. A target that is a coin toss (gender) carries the warning in the text and the JSON.
+#[test]
+fn predict_default_target_exclusions_and_the_coin_toss_warning() {
+    let telco = common::data_dir().join("WA_Fn-UseC_-Telco-Customer-Churn.csv");
+    let output = run_ok(
+        custos()
+            .args(["predict".as_ref(), telco.as_os_str()])
+            .args(["--exclude", "customerID,Churn", "--models", "lr", "--json"]),
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["target"], "Churn");
+    assert_eq!(
+        (json["positive"].as_str(), json["negative"].as_str()),
+        (Some("Yes"), Some("No"))
+    );
+    assert!(json["chance_warning"].is_null());
+    let notes: Vec<&str> = json["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n.as_str())
+        .collect();
+    assert!(
+        notes[0].starts_with("No --target given: 'Churn' is chosen because its name says"),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("'customerID' is the customer id")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.starts_with("'Churn' is the target")),
+        "{notes:?}"
+    );
+
+    let gender = run_ok(
+        custos()
+            .args(["predict".as_ref(), telco.as_os_str()])
+            .args(["--target", "gender", "--models", "lr"]),
+    );
+    let text = String::from_utf8(gender.stdout).unwrap();
+    assert!(
+        text.contains("warning     This target is not predictable from these features"),
+        "{text}"
+    );
+
+    let marketing = common::data_dir().join("marketing_campaign.csv");
+    let output = run_ok(
+        custos()
+            .args(["predict".as_ref(), marketing.as_os_str()])
+            .args(["--exclude", "ID", "--models", "lr", "--json"]),
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["target"], "Response");
+
+    let typo = one_line_error(&[
+        "predict".as_ref(),
+        telco.as_os_str(),
+        "--target".as_ref(),
+        "Churn".as_ref(),
+        "--exclude".as_ref(),
+        "customerId".as_ref(),
+    ]);
+    assert!(
+        typo.contains("'customerId' is not a column of the file"),
+        "{typo}"
+    );
+    assert!(typo.contains("did you mean 'customerID'?"), "{typo}");
+
+    // Mall: no column means the outcome; the error lists what can be predicted.
+    let mall = common::data_dir().join("Mall_Customers.csv");
+    let ask = one_line_error(&["predict".as_ref(), mall.as_os_str()]);
+    assert!(
+        ask.contains("choose what to predict with --target"),
+        "{ask}"
+    );
+    assert!(ask.contains("Genre (Female/Male)"), "{ask}");
+}
+
 /// `custos predict --derive churn` on Online Retail: the default cutoff (2011-09-10, 90 days
 /// before the last purchase), 3,370 customers of whom 1,449 churned (pandas, see
 /// `tests/predict_derived.rs`), logistic regression's test AUC (0.719 measured), and the scored
@@ -333,11 +417,16 @@ fn predict_derive_churn() {
 
     // Bad choices: one line that says what to change.
     let mall = common::data_dir().join("Mall_Customers.csv");
-    let cases: [(&std::path::Path, &[&str], &str); 5] = [
+    let cases: [(&std::path::Path, &[&str], &str); 6] = [
         (
             &retail,
             &["--derive", "loyal"],
-            "use churn, repeat or high-spender",
+            "use churn, buys-again, one-time-returns or high-spender",
+        ),
+        (
+            &retail,
+            &["--derive", "repeat"],
+            "could mean two targets: buys-again (every customer",
         ),
         (
             &retail,

@@ -1,7 +1,7 @@
-//! Derived targets (churn, repeat purchase, high spender) on real purchase lines: the customers,
-//! the labels and the features match an independent pandas computation, no feature sees a line
-//! after the cutoff, the models learn something, and every bad choice is refused with a message
-//! that says what to do.
+//! Derived targets (churn, buys again, one-time buyer returns, high spender) on real purchase
+//! lines: the customers, the labels and the features match an independent pandas computation,
+//! no feature sees a line after the cutoff, the models learn something, and every bad choice is
+//! refused with a message that says what to do.
 //!
 //! The figures were computed once with pandas 3.1.1 (`/work/venv-sk`, numpy), independently of
 //! Custos, with the cleaning of `tests/features.rs` (cancellations, lines without a customer,
@@ -52,7 +52,7 @@ use custos::core::customer_table::{CustomerTable, FeatureValues};
 use custos::core::features::{FeatureParams, RoleMapping};
 use custos::core::format::days_from_civil;
 use custos::core::predict::derived::{
-    derive, Derived, DerivedError, DerivedKind, DerivedTarget, MIN_CUSTOMERS,
+    derive, Derived, DerivedError, DerivedKind, DerivedSetup, DerivedTarget, MIN_CUSTOMERS,
 };
 use custos::core::predict::run::{predict, PredictParams, PredictReport};
 use custos::core::predict::search::ModelKind;
@@ -213,18 +213,70 @@ fn churn_models_learn_from_the_history() {
 /// Measured: logistic regression 0.577 test ROC-AUC (gradient boosting 0.500): one first order
 /// says little about a second one (scikit-learn on similar features: CV AUC 0.583 / 0.527).
 #[test]
-fn repeat_purchase_is_about_one_time_buyers() {
-    let derived = derive_ok(retail(), &DerivedTarget::new(DerivedKind::RepeatPurchase));
+fn one_time_buyer_returns_is_about_one_time_buyers() {
+    let derived = derive_ok(retail(), &DerivedTarget::new(DerivedKind::OneTimeReturns));
     let s = &derived.summary;
     assert_eq!((s.n_customers, s.n_positive), (1_362, 515));
     let c = &derived.customers;
+    // The one-time buyers counted from the orders are the customers with frequency 1.
     assert!(numbers(c, "frequency").iter().all(|&f| f == 1.0));
-    assert_eq!(label(c, "repeat_purchase", "18287"), "repeat");
+    assert_eq!(label(c, "one_time_buyer_returns", "18287"), "orders again");
     assert!(c.ids.iter().all(|id| id != "12347"));
+    assert!(derived.notes.iter().any(|n| n.contains(
+        "about the 1,362 customers with exactly one order up to 2011-09-10 (40.4 % of the 3,370"
+    )));
     let report = train(&derived);
-    assert_eq!(report.positive, "repeat");
+    assert_eq!(report.positive, "orders again");
     let auc = best_test_auc(&report);
     assert!(auc >= 0.55, "test AUC {auc}");
+}
+
+/// "Will this customer buy again in the window?" over every customer: pandas' 3,370 customers,
+/// of whom 3,370 − 1,449 churned = 1,921 ordered in the window; the same customers and
+/// features as churn, the labels swapped, so the same AUC.
+#[test]
+fn buys_again_is_every_customer_and_the_opposite_of_churn() {
+    let derived = derive_ok(retail(), &DerivedTarget::new(DerivedKind::BuysAgain));
+    let s = &derived.summary;
+    assert_eq!((s.n_customers, s.n_positive), (3_370, 1_921));
+    assert_eq!(
+        label(&derived.customers, "buys_again", "12347"),
+        "buys again"
+    );
+    assert_eq!(label(&derived.customers, "buys_again", "12346"), "no order");
+    assert_eq!(s.window_end_date, "2011-12-09");
+}
+
+/// The populations the form shows beside each derived target, for any cutoff, from one pass
+/// over the lines: at the default cutoff they are the derived tables' customers (pandas: 3,370
+/// customers, 1,362 with one order); earlier cutoffs have fewer customers.
+#[test]
+fn populations_for_every_cutoff_match_the_derived_tables() {
+    let table = retail();
+    let purchases = custos::core::features::purchase_lines(table, &params(table)).unwrap();
+    let setup = DerivedSetup::from_lines(&purchases).unwrap();
+    assert_eq!(setup.default_cutoff_date, "2011-09-10");
+    let cutoff = setup.default_cutoff;
+    assert_eq!(setup.population(&DerivedKind::Churn, cutoff), 3_370);
+    assert_eq!(setup.population(&DerivedKind::BuysAgain, cutoff), 3_370);
+    assert_eq!(
+        setup.population(&DerivedKind::OneTimeReturns, cutoff),
+        1_362
+    );
+    let earlier = target(DerivedKind::OneTimeReturns, Some("2011-06-30"), 90);
+    let derived = derive_ok(table, &earlier);
+    let day = earlier.cutoff.unwrap();
+    assert_eq!(
+        setup.population(&DerivedKind::OneTimeReturns, day),
+        derived.summary.n_customers
+    );
+    assert!(setup.population(&DerivedKind::Churn, day) < 3_370);
+    // Every purchase day at most once: a small view-model.
+    assert!(
+        setup.populations.days.len() <= 374,
+        "{}",
+        setup.populations.days.len()
+    );
 }
 
 /// Measured: logistic regression (best mean CV AUC) 0.848 test ROC-AUC, gradient boosting
@@ -317,11 +369,11 @@ fn too_few_customers_or_outcomes_are_refused() {
     assert_eq!(churn.summary.n_customers, 790);
     let one_time = derive_err(
         &superstore,
-        &DerivedTarget::new(DerivedKind::RepeatPurchase),
+        &DerivedTarget::new(DerivedKind::OneTimeReturns),
     );
     assert!(
         one_time.contains("only 26 of the 790 customers up to 2017-10-01 had one order")
-            && one_time.contains("predict churn"),
+            && one_time.contains("predict 'Buys again in the window (all customers)'"),
         "{one_time}"
     );
     let early = derive_err(
@@ -364,7 +416,7 @@ fn data_without_dates_or_spend_is_refused() {
     );
     assert!(
         no_spend.starts_with("High spender needs what each purchase cost")
-            && no_spend.contains("predict churn or repeat purchase"),
+            && no_spend.contains("predict churn or buying again"),
         "{no_spend}"
     );
     // Churn needs only dates.

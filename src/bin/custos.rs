@@ -607,24 +607,28 @@ mod cli {
 
         use serde::Serialize;
 
-        use custos::core::customer_table::CustomerSource;
+        use custos::core::customer_table::{CustomerSource, CustomerTable};
         use custos::core::explore;
         use custos::core::format;
         use custos::core::predict::balance::Balance;
+        use custos::core::predict::chance::ChanceWarning;
         use custos::core::predict::derived::{
             self, DerivedError, DerivedKind, DerivedSummary, DerivedTarget,
         };
         use custos::core::predict::leakage::LeakageWarning;
         use custos::core::predict::run::{self, PredictParams, PredictReport};
         use custos::core::predict::search::{ModelKind, SearchMode};
-        use custos::core::predict::target::TargetSpec;
+        use custos::core::predict::target::{self, TargetSpec};
         use custos::core::predict::view;
 
         #[derive(clap::Args)]
         pub struct PredictArgs {
             pub file: PathBuf,
             /// The column to predict, named as in the file (e.g. Revenue, Churn, y, Response).
-            #[arg(long, required_unless_present = "derive", conflicts_with = "derive")]
+            /// Without it (and without --derive), the one column whose name says it is the
+            /// outcome is taken, as the app preselects it; when no column or several do, the
+            /// command fails listing the columns to choose from.
+            #[arg(long, conflicts_with = "derive")]
             pub target: Option<String>,
             /// The value of the target that is the positive outcome (default: yes / true / 1
             /// when the column has one, else the rarer value). With it, a column with more than
@@ -632,10 +636,12 @@ mod cli {
             #[arg(long, conflicts_with = "derive")]
             pub positive: Option<String>,
             /// A target derived from purchase lines instead of a column: churn (no order in
-            /// the window after the cutoff), repeat (a one-time buyer up to the cutoff orders
-            /// again in the window) or high-spender (spend in the window among the top
-            /// --top-percent of customers). Features use only the lines up to the cutoff.
-            #[arg(long, value_name = "churn|repeat|high-spender")]
+            /// the window after the cutoff), buys-again (every customer: at least one order in
+            /// the window), one-time-returns (customers with exactly one order up to the
+            /// cutoff: a second order in the window) or high-spender (spend in the window among
+            /// the top --top-percent of customers). Features use only the lines up to the
+            /// cutoff.
+            #[arg(long, value_name = "churn|buys-again|one-time-returns|high-spender")]
             pub derive: Option<String>,
             /// --derive: the last day whose purchases feed the features (default: the last
             /// purchase date minus --window-days).
@@ -648,7 +654,8 @@ mod cli {
             /// spenders (default: 20).
             #[arg(long, value_name = "X", requires = "derive")]
             pub top_percent: Option<f64>,
-            /// Feature columns to leave out, comma-separated (e.g. duration).
+            /// Feature columns to leave out, comma-separated (e.g. duration). Columns of the file
+            /// that are no feature anyway (the id, the target, text) are accepted with a note.
             #[arg(long, value_name = "a,b,…")]
             pub exclude: Option<String>,
             /// Models, comma-separated: lr (logistic regression), tree, rf (random forest),
@@ -727,9 +734,7 @@ mod cli {
             let Some(name) = &args.derive else {
                 return Ok(None);
             };
-            let mut kind = DerivedKind::from_key(name).ok_or_else(|| {
-                format!("--derive '{name}' is unknown: use churn, repeat or high-spender")
-            })?;
+            let mut kind = DerivedKind::from_key(name).map_err(|e| format!("--derive {e}"))?;
             match (&mut kind, args.top_percent) {
                 (DerivedKind::HighSpender { top_percent }, Some(wanted)) => *top_percent = wanted,
                 (_, Some(_)) => {
@@ -850,6 +855,8 @@ mod cli {
             encoded_columns: usize,
             leakage: Vec<LeakageWarning>,
             notes: Vec<String>,
+            /// Set when the best model is within noise of a coin toss (or barely better).
+            chance_warning: Option<ChanceWarning>,
             /// The leaderboard: best mean CV ROC-AUC first.
             models: Vec<ModelJson>,
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -890,6 +897,11 @@ mod cli {
                 encoded_columns: r.columns.len(),
                 leakage: r.leakage.warnings.clone(),
                 notes: r.notes.clone(),
+                chance_warning: r.chance_warning.clone().map(|w| ChanceWarning {
+                    cv_auc_mean: round4(w.cv_auc_mean),
+                    noise: round4(w.noise),
+                    ..w
+                }),
                 models: r
                     .models
                     .iter()
@@ -956,8 +968,12 @@ mod cli {
             if let Some(d) = &r.derived {
                 writeln!(
                     out,
-                    "derived     features from the purchases up to {}; label from the {} days to {}",
-                    d.cutoff_date, d.window_days, d.window_end_date
+                    "derived     {}: {} customers; features from the purchases up to {}; label from the {} days to {}",
+                    d.kind.title(),
+                    format::thousands(d.n_customers as u64),
+                    d.cutoff_date,
+                    d.window_days,
+                    d.window_end_date
                 )?;
             }
             writeln!(
@@ -985,6 +1001,9 @@ mod cli {
                 r.features.len(),
                 r.encoded_columns
             )?;
+            if let Some(w) = &r.chance_warning {
+                writeln!(out, "warning     {}", w.message)?;
+            }
             for w in &r.leakage {
                 writeln!(out, "leakage     {}", w.message)?;
             }
@@ -1054,6 +1073,53 @@ mod cli {
             Ok(())
         }
 
+        /// The target when `--target` is not given: the one column whose name says it is the
+        /// outcome (as the app preselects it) and a note saying so, or an error listing the
+        /// columns (and, for purchase lines, the derived targets) to choose from.
+        fn default_target(
+            customers: &CustomerTable,
+            transactions: bool,
+        ) -> Result<(String, String), String> {
+            let candidates = target::candidates(customers);
+            let default = target::default_target(&candidates);
+            if let Some(column) = default.column {
+                let note = format!(
+                    "No --target given: {} Give --target to predict another column.",
+                    default.reason
+                );
+                return Ok((column, note));
+            }
+            let listed: Vec<String> = candidates
+                .iter()
+                .take(12)
+                .map(|c| {
+                    let values: Vec<&str> =
+                        c.values.iter().take(3).map(|(v, _)| v.as_str()).collect();
+                    format!(
+                        "{} ({}{})",
+                        c.column,
+                        values.join("/"),
+                        if c.values.len() > 3 { "/…" } else { "" }
+                    )
+                })
+                .collect();
+            let columns = if listed.is_empty() {
+                "No column of the customer table has 2 to 12 values to predict".to_string()
+            } else {
+                format!("Columns that can be predicted: {}", listed.join(", "))
+            };
+            let derive = if transactions {
+                "; or derive a target from the purchase lines with --derive churn, buys-again, \
+                 one-time-returns or high-spender"
+            } else {
+                ""
+            };
+            Err(format!(
+                "choose what to predict with --target. {} {columns}{derive}.",
+                default.reason
+            ))
+        }
+
         pub fn run(args: &PredictArgs) -> Result<(), String> {
             let params = params_from_flags(args)?;
             let (ingested, explore_params) = super::explore_input(&args.file, args.skip_bad_rows)?;
@@ -1061,10 +1127,19 @@ mod cli {
             // The customer table in natural units: Predict fits its own preparation on the
             // training rows only. A derived target builds its own from the lines up to the
             // cutoff.
+            let mut params = params;
+            params.file_columns = table.columns().iter().map(|c| c.name.clone()).collect();
+            let mut default_note = None;
             let (customers, params, derived) = match &params.derived {
                 None => {
                     let built = explore::build(table, &explore_params, &mut |_| {})
                         .map_err(|e| e.to_string())?;
+                    if params.target.column.is_empty() {
+                        let transactions = explore_params.source == CustomerSource::Transactions;
+                        let (column, note) = default_target(&built.customers, transactions)?;
+                        params.target.column = column;
+                        default_note = Some(note);
+                    }
                     (built.customers, params, None)
                 }
                 Some(target) => {
@@ -1086,6 +1161,9 @@ mod cli {
             let mut report = run::predict(&customers, params, now_ms).map_err(|e| e.to_string())?;
             if let Some(notes) = notes {
                 report.notes.splice(0..0, notes);
+            }
+            if let Some(note) = default_note {
+                report.notes.insert(0, note);
             }
             if let Some(path) = &args.output {
                 std::fs::write(path, view::scores_csv(&customers, &report))

@@ -244,7 +244,8 @@ impl CustomerTable {
     ///
     /// - Ids: the column with the customer-id role, else the first identifier column, else
     ///   the row numbers "1", "2", … with `id_name` "row". A missing id becomes "row N".
-    /// - Integer and decimal columns → numeric; boolean → numeric 1 (true/yes) / 0.
+    /// - Integer and decimal columns → numeric; boolean → numeric 1 (true/yes) / 0, with the
+    ///   file's words for 1 and 0 (`Yes`/`No`, `TRUE`/`FALSE`) in `meta.value_labels`.
     /// - Date and date-time columns → numeric "days since the earliest date in the column"
     ///   (fractional days for date-times); the description names that date. The name stays.
     /// - Categorical → categorical, keeping only levels that occur, in first-seen order.
@@ -338,6 +339,28 @@ fn column_ids(column: &Column, n: usize, notes: &mut Vec<String>) -> Vec<String>
     ids
 }
 
+/// The file's words for true and false in a boolean column: for each, the spelling most rows
+/// use (`Yes` when a few rows say `yes`). `None` unless both values occur.
+fn file_words(column: &Column) -> Option<ValueLabels> {
+    let ParsedDict::Boolean(values) = &column.parsed else {
+        return None;
+    };
+    let counts = column.code_counts();
+    let most_used = |wanted: bool| {
+        values
+            .iter()
+            .zip(&column.dict)
+            .zip(&counts)
+            .filter(|((&value, _), &n)| value == wanted && n > 0)
+            .max_by_key(|(_, &n)| n)
+            .map(|((_, text), _)| text.to_string())
+    };
+    Some(ValueLabels {
+        one: most_used(true)?,
+        zero: most_used(false)?,
+    })
+}
+
 /// The feature of a non-id column, `None` for text and identifier columns.
 fn column_feature(column: &Column, n: usize) -> Option<Feature> {
     let name = column.name.clone();
@@ -368,18 +391,26 @@ fn column_feature(column: &Column, n: usize) -> Option<Feature> {
         ColumnType::Integer | ColumnType::Decimal => {
             Some(numeric(format!("{name}, from the file"), per_code(column)))
         }
-        ColumnType::Boolean => Some(numeric(
-            format!(
-                "{name}: 1 = yes, 0 = no{}",
-                column
-                    .note
-                    .format
-                    .as_ref()
-                    .map(|f| format!(" (read as {f})"))
-                    .unwrap_or_default()
-            ),
-            per_code(column),
-        )),
+        ColumnType::Boolean => {
+            let words = file_words(column);
+            let (one, zero) = words
+                .as_ref()
+                .map_or(("yes", "no"), |w| (w.one.as_str(), w.zero.as_str()));
+            let mut feature = numeric(
+                format!(
+                    "{name}: 1 = {one}, 0 = {zero}{}",
+                    column
+                        .note
+                        .format
+                        .as_ref()
+                        .map(|f| format!(" (read as {f})"))
+                        .unwrap_or_default()
+                ),
+                per_code(column),
+            );
+            feature.meta.value_labels = words;
+            Some(feature)
+        }
         ColumnType::Date | ColumnType::DateTime => {
             let seconds = matches!(column.parsed, ParsedDict::DateTime(_));
             let raw = per_code(column);
@@ -521,6 +552,41 @@ mod tests {
         );
         assert_eq!(notes.len(), 1);
         assert!(notes[0].starts_with("'notes' left out"), "{notes:?}");
+    }
+
+    #[test]
+    fn boolean_columns_keep_the_files_words_for_one_and_zero() {
+        let t = load(
+            "id,Churn,Revenue,Complain\n\
+             A,Yes,TRUE,1\n\
+             B,No,FALSE,0\n\
+             C,yes,FALSE,0\n\
+             D,Yes,FALSE,0\n",
+        );
+        let (c, _) = CustomerTable::from_table(&t).unwrap();
+        let words = |name: &str| c.feature(name).unwrap().meta.value_labels.clone();
+        // The spelling most rows use: `Yes` (2 rows) over `yes` (1).
+        assert_eq!(
+            words("Churn"),
+            Some(ValueLabels {
+                one: "Yes".into(),
+                zero: "No".into()
+            })
+        );
+        assert_eq!(
+            words("Revenue"),
+            Some(ValueLabels {
+                one: "TRUE".into(),
+                zero: "FALSE".into()
+            })
+        );
+        assert!(c
+            .feature("Churn")
+            .unwrap()
+            .description
+            .starts_with("Churn: 1 = Yes, 0 = No"));
+        // A 1/0 integer column is a number, not a boolean: no words to keep.
+        assert_eq!(words("Complain"), None);
     }
 
     #[test]

@@ -7,14 +7,14 @@
 //! imputed), because its own preparation must be fitted on training rows only; the segment of
 //! each customer is added as a feature when the Segment step has run.
 //!
-//! A derived target (churn, repeat purchase, high spender: `params.derived`) is built from the
-//! loaded purchase lines with the Explore step's roles and cleaning
+//! A derived target (churn, buys again, one-time buyer returns, high spender: `params.derived`)
+//! is built from the loaded purchase lines with the Explore step's roles and cleaning
 //! ([`crate::core::predict::derived::derive`]): features from the lines up to the cutoff only,
 //! no segment column (segments were found on the whole period). That table is trained on,
 //! scored, listed and exported instead of the explored one.
 
 use crate::core::customer_table::{CustomerSource, CustomerTable};
-use crate::core::features::DayRange;
+use crate::core::features;
 use crate::core::predict::derived::{self, Derived, DerivedError, DerivedSetup, DerivedTarget};
 use crate::core::predict::run::{PredictJob, PredictParams, PredictReport};
 use crate::core::predict::view::{self, ScoreOrder};
@@ -53,18 +53,18 @@ fn predict_table(state: &State) -> Result<CustomerTable, String> {
     }
 }
 
-/// The derived-target choices when the customer table was built from purchase lines.
+/// The derived-target choices when the customer table was built from purchase lines, with the
+/// population of each target for any cutoff (one pass over the cleaned lines, as `derive`
+/// cleans them).
 fn derived_setup(state: &State) -> Option<DerivedSetup> {
     let built = &state.explored.as_ref()?.built;
-    if built.source != CustomerSource::Transactions || state.explored_features.is_none() {
+    if built.source != CustomerSource::Transactions {
         return None;
     }
-    let monthly = built.monthly.as_ref()?;
-    let span = DayRange {
-        first: monthly.first_day,
-        last: monthly.last_day,
-    };
-    Some(DerivedSetup::new(span, monthly.revenue.is_some()))
+    let features = state.explored_features.as_ref()?;
+    let loaded = state.current.as_ref()?;
+    let purchases = features::purchase_lines(&loaded.ingested.table, features).ok()?;
+    DerivedSetup::from_lines(&purchases)
 }
 
 pub(crate) fn setup() -> Event {

@@ -114,7 +114,7 @@ pub fn encoded(file: &str, target: &str, positive: &str) -> EncodedData {
         .map(|l| l.expect("no missing target"))
         .collect();
     let all: Vec<usize> = (0..customers.n_rows()).collect();
-    let selection = select_features(&customers, target, &[], &all).expect("features");
+    let selection = select_features(&customers, target, &[], &[], &all).expect("features");
     let params = DesignParams {
         log_skewed: false,
         max_levels: 20,

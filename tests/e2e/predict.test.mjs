@@ -4,8 +4,9 @@
 // the test part); the best-F1 and cost suggestions; the scored list pages, sorts and exports.
 // Then bad choices (form errors, SMOTE's k above a fold's minority) are refused with a message
 // while the earlier models stay. Online Retail's purchase lines: churn and high spender derived
-// after a cutoff (counts checked against pandas in tests/predict_derived.rs). No request leaves
-// the origin (the harness's guard).
+// after a cutoff (counts checked against pandas in tests/predict_derived.rs), each choice with
+// the customers it is about, the window as an end date and as days. No request leaves the
+// origin (the harness's guard).
 import { it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -62,10 +63,10 @@ describeApp("predict", (app) => {
     await buildCustomers(page);
     await openPredict(page);
 
-    // Revenue (a boolean, 1 = TRUE in the customer table) with 1 as the positive outcome:
-    // 1,908 of 12,330 sessions.
-    await page.getByTestId("predict-target").selectOption("Revenue");
-    assert.equal(await page.getByTestId("predict-positive").inputValue(), "1");
+    // Revenue (a boolean: TRUE/FALSE in the file, and so on screen) is preselected, its name
+    // meaning the outcome, with TRUE as the positive outcome: 1,908 of 12,330 sessions.
+    assert.equal(await page.getByTestId("predict-target").inputValue(), "Revenue");
+    assert.equal(await page.getByTestId("predict-positive").inputValue(), "TRUE");
     assert.match(await page.getByTestId("predict-target-rate").innerText(), /1,908 of 12,330/);
 
     await choose(page, "model", ["lr", "tree", "rf", "gbdt"], ["lr", "gbdt"]);
@@ -186,6 +187,8 @@ describeApp("predict", (app) => {
     const lines = readFileSync(await csv.path(), "utf8").trim().split(/\r?\n/);
     assert.equal(lines.length, 12331, "header + every customer");
     assert.match(lines[0], /,Revenue,probability,part$/);
+    // The known outcome as the file writes it.
+    assert.equal(lines.filter((l) => l.includes(",TRUE,")).length, 1908);
     assert.equal(lines.filter((l) => l.endsWith(",test")).length, 2466);
 
     ensureArtifactsDir();
@@ -211,7 +214,8 @@ describeApp("predict", (app) => {
     await buildCustomers(page);
     await openPredict(page);
 
-    await page.getByTestId("predict-target").selectOption("Response");
+    // Response (not AcceptedCmp1…5, not Complain) is preselected: its name means the outcome.
+    assert.equal(await page.getByTestId("predict-target").inputValue(), "Response");
     assert.equal(await page.getByTestId("predict-positive").inputValue(), "1");
     await choose(page, "model", ["lr", "tree", "rf", "gbdt"], ["lr"]);
     await page.getByTestId("predict-run").click();
@@ -261,7 +265,38 @@ describeApp("predict", (app) => {
     await churn.waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
     assert.equal(await churn.isChecked(), true);
     assert.equal(await page.getByTestId("predict-cutoff").inputValue(), "2011-09-10");
+    assert.equal(await page.getByTestId("predict-window-end").inputValue(), "2011-12-09");
     assert.match(await page.getByTestId("predict-derived-span").innerText(), /2011-09-11 to 2011-12-09/);
+    // Each choice says whom it is about at this cutoff (pandas: 3,370 customers, 1,362 of them
+    // with one order), under names that say what they are.
+    assert.match(await page.getByTestId("predict-goal-buys-again").locator("xpath=..").innerText(), /Buys again in the window \(all customers\)/);
+    assert.match(await page.getByTestId("predict-goal-one-time-returns").locator("xpath=..").innerText(), /One-time buyer returns/);
+    assert.equal(await page.getByTestId("predict-population-buys-again").innerText(), "3,370 customers");
+    assert.equal(await page.getByTestId("predict-population-churn").innerText(), "3,370 customers");
+    assert.equal(await page.getByTestId("predict-population-one-time-returns").innerText(), "1,362 customers");
+    // The window as an end date and as days, in sync; the cutoff stays.
+    await page.getByTestId("predict-window-end").fill("2011-11-09");
+    await page.getByTestId("predict-window-end").press("Tab");
+    assert.equal(await page.getByTestId("predict-window-days").inputValue(), "60");
+    assert.equal(await page.getByTestId("predict-cutoff").inputValue(), "2011-09-10");
+    await page.getByTestId("predict-window-days").fill("90");
+    await page.getByTestId("predict-window-days").press("Tab");
+    assert.equal(await page.getByTestId("predict-window-end").inputValue(), "2011-12-09");
+    // An earlier cutoff: fewer customers have a history.
+    await page.getByTestId("predict-cutoff").fill("2011-06-30");
+    await page.getByTestId("predict-cutoff").press("Tab");
+    assert.equal(await page.getByTestId("predict-window-end").inputValue(), "2011-09-28");
+    const earlier = Number((await page.getByTestId("predict-population-churn").innerText()).replace(/\D/g, ""));
+    assert.ok(earlier > 1000 && earlier < 3370, `customers up to 2011-06-30: ${earlier}`);
+    await page.getByTestId("predict-cutoff").fill("2011-09-10");
+    await page.getByTestId("predict-cutoff").press("Tab");
+    ensureArtifactsDir();
+    for (const [width, height] of [[1440, 900], [390, 844]]) {
+      await page.setViewportSize({ width, height });
+      await page.locator("#predict-setup-title").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, `predict-derived-${width}x${height}.png`) });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
     await choose(page, "model", ["lr", "tree", "rf", "gbdt"], ["lr", "gbdt"]);
     await page.getByTestId("predict-run").click();
     const first = await waitForModels(page);

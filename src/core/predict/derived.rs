@@ -1,5 +1,6 @@
-//! Derived targets from purchase lines: churn, repeat purchase and high spender, built so that
-//! no feature knows anything that happened after the moment the prediction is made.
+//! Derived targets from purchase lines: churn, buying again, a one-time buyer's return and high
+//! spender, built so that no feature knows anything that happened after the moment the
+//! prediction is made.
 //!
 //! Every derived target splits time at a **cutoff date** C and looks at a **window** of N days
 //! after it (default: N = 90 and C = the last purchase date − N, so the window ends where the
@@ -12,16 +13,24 @@
 //!   purchase comes after C has no history to learn from and is not in the table);
 //! - the **label** comes only from the lines in the window (C, C + N]:
 //!   - **churn** (`churn` = `churned` / `active`): no order in the window;
-//!   - **repeat purchase** (`repeat_purchase` = `repeat` / `no repeat`): among the *one-time
-//!     buyers* — customers with exactly one order up to C — at least one more order in the
-//!     window. Over all customers "bought again" would just be the complement of churn; the
-//!     question a shop asks of a first order is whether a second follows, so this target is
-//!     about first-time buyers only and is refused when there are too few of them;
+//!   - **buys again in the window (all customers)** (`buys_again` = `buys again` / `no order`):
+//!     at least one order in the window, for every customer — the question an analyst asks,
+//!     "will this customer buy again?", and exactly the opposite of churn (same customers,
+//!     labels swapped), offered under its own name so nobody has to find it as "not churned";
+//!   - **one-time buyer returns** (`one_time_buyer_returns` = `orders again` / `no second
+//!     order`): only the customers with exactly one order up to C, and whether a second order
+//!     follows in the window — a different, smaller population (refused when there are too
+//!     few of them);
 //!   - **high spender** (`high_spender` = `high spender` / `other`): the customer's spend in the
 //!     window is among the top X % (default 20 %) of all customers of the table. Total spend up
 //!     to C is a feature (monetary), so the label must come from later spend, or it would be
 //!     read off a feature. Customers who spend nothing in the window are never high spenders;
 //!     customers tied at the threshold all are (so slightly more than X % can be).
+//!
+//! What counts as an order, and its day and spend, is decided in one place
+//! ([`customer_orders`]): the window labels, the one-time buyers and the population sizes the
+//! form shows beside each choice ([`CutoffPopulations`], for every possible cutoff at once, so
+//! moving the cutoff needs no new pass over the lines) all count from it.
 //!
 //! The segments of the Segment step are never a feature of a derived target: they were found on
 //! the customer table of the whole period, which includes the purchases after the cutoff.
@@ -49,7 +58,7 @@ use crate::core::table::{Table, MISSING};
 pub const DEFAULT_WINDOW_DAYS: u32 = 90;
 /// High spender: the share of customers (in %) with the highest spend in the window.
 pub const DEFAULT_TOP_PERCENT: f64 = 20.0;
-/// Fewest customers (one-time buyers for repeat purchase) a derived target is built for.
+/// Fewest customers (one-time buyers for one-time buyer returns) a derived target is built for.
 pub const MIN_CUSTOMERS: usize = 50;
 /// Fewest customers of each outcome.
 pub const MIN_PER_CLASS: usize = 10;
@@ -60,39 +69,70 @@ pub const MIN_PER_CLASS: usize = 10;
 pub enum DerivedKind {
     /// No order in the window.
     Churn,
-    /// One-time buyers up to the cutoff who order again in the window.
-    RepeatPurchase,
+    /// At least one order in the window, among every customer (the opposite of churn).
+    BuysAgain,
+    /// Customers with exactly one order up to the cutoff who order again in the window.
+    OneTimeReturns,
     /// Spend in the window among the top `top_percent` % of the customers.
     HighSpender { top_percent: f64 },
 }
 
+/// A `--derive` name that names no derived target.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DerivedKeyError {
+    #[error(
+        "'{0}' could mean two targets: buys-again (every customer: at least one order in the \
+         window after the cutoff) or one-time-returns (only customers with exactly one order up \
+         to the cutoff: a second order in the window). Choose one of them"
+    )]
+    Ambiguous(String),
+    #[error("'{0}' is unknown: use churn, buys-again, one-time-returns or high-spender")]
+    Unknown(String),
+}
+
 impl DerivedKind {
-    /// The CLI's name: `churn`, `repeat`, `high-spender`.
+    /// Every kind, in the order the form and the help list them (high spender with the default
+    /// share).
+    pub const ALL: [DerivedKind; 4] = [
+        DerivedKind::Churn,
+        DerivedKind::BuysAgain,
+        DerivedKind::OneTimeReturns,
+        DerivedKind::HighSpender {
+            top_percent: DEFAULT_TOP_PERCENT,
+        },
+    ];
+
+    /// The CLI's name: `churn`, `buys-again`, `one-time-returns`, `high-spender`.
     pub fn key(&self) -> &'static str {
         match self {
             DerivedKind::Churn => "churn",
-            DerivedKind::RepeatPurchase => "repeat",
+            DerivedKind::BuysAgain => "buys-again",
+            DerivedKind::OneTimeReturns => "one-time-returns",
             DerivedKind::HighSpender { .. } => "high-spender",
         }
     }
 
-    /// The kind named `key` (high spender with the default share).
-    pub fn from_key(key: &str) -> Option<DerivedKind> {
-        match key.trim().to_lowercase().replace('_', "-").as_str() {
-            "churn" => Some(DerivedKind::Churn),
-            "repeat" | "repeat-purchase" => Some(DerivedKind::RepeatPurchase),
-            "high-spender" => Some(DerivedKind::HighSpender {
-                top_percent: DEFAULT_TOP_PERCENT,
-            }),
-            _ => None,
+    /// The kind named `key` (high spender with the default share). `repeat` is refused: it
+    /// could mean either of the two "buys again" targets.
+    pub fn from_key(key: &str) -> Result<DerivedKind, DerivedKeyError> {
+        let wanted = key.trim().to_lowercase().replace(['_', ' '], "-");
+        match wanted.as_str() {
+            "repeat" | "repeat-purchase" | "repeat-buyer" => {
+                Err(DerivedKeyError::Ambiguous(key.to_string()))
+            }
+            _ => DerivedKind::ALL
+                .into_iter()
+                .find(|k| k.key() == wanted)
+                .ok_or_else(|| DerivedKeyError::Unknown(key.to_string())),
         }
     }
 
-    /// "Churn", "Repeat purchase", "High spender".
+    /// The name the form and the report give the target.
     pub fn title(&self) -> &'static str {
         match self {
             DerivedKind::Churn => "Churn",
-            DerivedKind::RepeatPurchase => "Repeat purchase",
+            DerivedKind::BuysAgain => "Buys again in the window (all customers)",
+            DerivedKind::OneTimeReturns => "One-time buyer returns",
             DerivedKind::HighSpender { .. } => "High spender",
         }
     }
@@ -101,7 +141,8 @@ impl DerivedKind {
     pub fn column(&self) -> &'static str {
         match self {
             DerivedKind::Churn => "churn",
-            DerivedKind::RepeatPurchase => "repeat_purchase",
+            DerivedKind::BuysAgain => "buys_again",
+            DerivedKind::OneTimeReturns => "one_time_buyer_returns",
             DerivedKind::HighSpender { .. } => "high_spender",
         }
     }
@@ -110,9 +151,15 @@ impl DerivedKind {
     pub fn values(&self) -> (&'static str, &'static str) {
         match self {
             DerivedKind::Churn => ("churned", "active"),
-            DerivedKind::RepeatPurchase => ("repeat", "no repeat"),
+            DerivedKind::BuysAgain => ("buys again", "no order"),
+            DerivedKind::OneTimeReturns => ("orders again", "no second order"),
             DerivedKind::HighSpender { .. } => ("high spender", "other"),
         }
+    }
+
+    /// Whether the target is about one-time buyers only (else every customer up to the cutoff).
+    pub fn one_time_buyers_only(&self) -> bool {
+        matches!(self, DerivedKind::OneTimeReturns)
     }
 }
 
@@ -164,11 +211,14 @@ pub struct DerivedSetup {
     pub has_spend: bool,
     /// Why the default cutoff and window cannot be used (data shorter than the window).
     pub problem: Option<String>,
+    /// The customers each target is about, for any cutoff ([`DerivedSetup::population`]).
+    #[serde(default)]
+    pub populations: CutoffPopulations,
 }
 
 impl DerivedSetup {
     /// The choices for purchase lines from `span.first` to `span.last`.
-    pub fn new(span: DayRange, has_spend: bool) -> DerivedSetup {
+    pub fn new(span: DayRange, has_spend: bool, populations: CutoffPopulations) -> DerivedSetup {
         let target = DerivedTarget::new(DerivedKind::Churn);
         let default_cutoff = default_cutoff(span, DEFAULT_WINDOW_DAYS);
         DerivedSetup {
@@ -182,6 +232,95 @@ impl DerivedSetup {
             default_top_percent: DEFAULT_TOP_PERCENT,
             has_spend,
             problem: check_dates(span, &target).err().map(|e| e.to_string()),
+            populations,
+        }
+    }
+
+    /// The choices for the cleaned purchase lines `purchases`; `None` without lines.
+    pub fn from_lines(purchases: &PurchaseLines) -> Option<DerivedSetup> {
+        let span = purchases.span()?;
+        Some(DerivedSetup::new(
+            span,
+            purchases.has_spend,
+            CutoffPopulations::from_lines(purchases),
+        ))
+    }
+
+    /// How many customers `kind` is about with the cutoff `cutoff`.
+    pub fn population(&self, kind: &DerivedKind, cutoff: i32) -> usize {
+        let at = self.populations.at(cutoff);
+        if kind.one_time_buyers_only() {
+            at.one_time_buyers
+        } else {
+            at.customers
+        }
+    }
+}
+
+/// The customers with a history at each purchase day: `days` ascending, and for each the
+/// customers with at least one order up to that day and those with exactly one. Small (one
+/// entry per day on which some customer's first or second order falls), so the form can say
+/// the population beside every choice for whatever cutoff is typed, without asking the worker.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CutoffPopulations {
+    pub days: Vec<i32>,
+    pub customers: Vec<u32>,
+    pub one_time_buyers: Vec<u32>,
+}
+
+/// The customers a derived target is about at one cutoff.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Population {
+    /// Customers with at least one order up to the cutoff (churn, buys again, high spender).
+    pub customers: usize,
+    /// Customers with exactly one order up to the cutoff (one-time buyer returns).
+    pub one_time_buyers: usize,
+}
+
+impl CutoffPopulations {
+    /// Count from the orders of `purchases` ([`customer_orders`]).
+    pub fn from_lines(purchases: &PurchaseLines) -> CutoffPopulations {
+        let orders = customer_orders(purchases, DayRange::until(i32::MAX));
+        // (day, change of customers, change of one-time buyers)
+        let mut events: Vec<(i32, i64, i64)> = Vec::new();
+        for group in orders.chunk_by(|a, b| a.customer == b.customer) {
+            let mut days: Vec<i32> = group.iter().map(|o| o.day).collect();
+            days.sort_unstable();
+            if let Some(&first) = days.first() {
+                events.push((first, 1, 1));
+            }
+            if let Some(&second) = days.get(1) {
+                events.push((second, 0, -1));
+            }
+        }
+        events.sort_unstable_by_key(|e| e.0);
+        let mut out = CutoffPopulations::default();
+        let (mut customers, mut one_time) = (0i64, 0i64);
+        for same_day in events.chunk_by(|a, b| a.0 == b.0) {
+            for (_, c, o) in same_day {
+                customers += c;
+                one_time += o;
+            }
+            if let Some(&(day, _, _)) = same_day.first() {
+                out.days.push(day);
+                out.customers.push(u32::try_from(customers).unwrap_or(0));
+                out.one_time_buyers
+                    .push(u32::try_from(one_time).unwrap_or(0));
+            }
+        }
+        out
+    }
+
+    /// The population with the cutoff `cutoff` (the counts of the last day on or before it).
+    pub fn at(&self, cutoff: i32) -> Population {
+        let upto = self.days.partition_point(|&d| d <= cutoff);
+        let Some(index) = upto.checked_sub(1) else {
+            return Population::default();
+        };
+        let count = |v: &[u32]| v.get(index).map_or(0, |&n| n as usize);
+        Population {
+            customers: count(&self.customers),
+            one_time_buyers: count(&self.one_time_buyers),
         }
     }
 }
@@ -202,7 +341,8 @@ pub struct DerivedSummary {
     pub window_end_date: String,
     pub first_date: String,
     pub last_date: String,
-    /// Customers with a label (one-time buyers for repeat purchase) and how many are positive.
+    /// Customers with a label (the one-time buyers for one-time buyer returns) and how many are
+    /// positive.
     pub n_customers: usize,
     pub n_positive: usize,
     /// Purchase lines dated up to the cutoff (the features' lines).
@@ -241,13 +381,15 @@ const WHERE_ROLES: &str = "in the Data step's role column or in the Explore mapp
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DerivedError {
     #[error(
-        "Churn, repeat purchase and high spender are derived from purchase lines over time, but \
+        "Churn, buying again, one-time buyer returns and high spender are derived from purchase \
+         lines over time, but \
          this data is a customer table (one row per customer). Load a file of purchase lines \
          (customer ID, date, amount), or predict one of the table's two-valued columns instead."
     )]
     NotTransactions,
     #[error(
-        "Churn, repeat purchase and high spender need the date of every purchase, but no column \
+        "Churn, buying again, one-time buyer returns and high spender need the date of every \
+         purchase, but no column \
          has the Date role. Give it to the column with the purchase dates {WHERE_ROLES}, or \
          predict a two-valued column instead."
     )]
@@ -255,7 +397,7 @@ pub enum DerivedError {
     #[error(
         "High spender needs what each purchase cost, but no amount column (nor quantity and unit \
          price) is set. Give the Amount role (or Quantity and Unit price) to those columns \
-         {WHERE_ROLES}, or predict churn or repeat purchase, which need only dates."
+         {WHERE_ROLES}, or predict churn or buying again, which need only dates."
     )]
     NoSpend,
     #[error(
@@ -318,9 +460,10 @@ pub enum DerivedError {
         latest: i32,
     },
     #[error(
-        "Repeat purchase is predicted for one-time buyers (exactly one order up to the cutoff), \
+        "One-time buyer returns is about customers with exactly one order up to the cutoff, \
          and only {} of the {} customers up to {} had one order: a model needs at least \
-         {needed}. Choose another cutoff, or predict churn, which uses every customer.",
+         {needed}. Choose another cutoff, or predict 'Buys again in the window (all \
+         customers)', which uses every customer.",
         thousands(*.found as u64), thousands(*.customers as u64), iso(*.cutoff)
     )]
     TooFewOneTimeBuyers {
@@ -405,42 +548,61 @@ fn check_dates(span: DayRange, target: &DerivedTarget) -> Result<i32, DerivedErr
     Ok(cutoff)
 }
 
-/// Orders and spend of one customer in the window.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-struct WindowActivity {
-    orders: u32,
-    spend: f64,
+/// One order of one customer: the first day of its lines and what they cost.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CustomerOrder {
+    /// Index into [`PurchaseLines::ids`].
+    pub customer: u32,
+    pub day: i32,
+    /// 0 when the data has no spend.
+    pub spend: f64,
 }
 
-/// Orders (distinct order keys) and spend per customer id over the lines in `days`.
-fn window_activity(purchases: &PurchaseLines, days: DayRange) -> FxHashMap<&str, WindowActivity> {
+/// The orders among the lines dated within `days`, by customer (ascending customer index).
+/// The one place that decides what counts as an order: the distinct order keys of the lines
+/// the cleaning kept (an order without an order column is a customer's day). The labels in the
+/// window, the one-time buyers and the populations all count from here.
+pub fn customer_orders(purchases: &PurchaseLines, days: DayRange) -> Vec<CustomerOrder> {
     let mut lines: Vec<&PurchaseLine> = purchases
         .lines
         .iter()
         .filter(|l| days.contains(l.day))
         .collect();
     lines.sort_unstable_by_key(|l| (l.customer, l.order));
-    let mut out: FxHashMap<&str, WindowActivity> = FxHashMap::default();
-    for group in lines.chunk_by(|a, b| a.customer == b.customer) {
-        let Some(first) = group.first() else {
+    lines
+        .chunk_by(|a, b| a.customer == b.customer && a.order == b.order)
+        .filter_map(|order| {
+            let first = order.first()?;
+            Some(CustomerOrder {
+                customer: first.customer,
+                day: order.iter().map(|l| l.day).min()?,
+                spend: if purchases.has_spend {
+                    order.iter().map(|l| l.spend).sum()
+                } else {
+                    0.0
+                },
+            })
+        })
+        .collect()
+}
+
+/// Orders and spend of one customer within some days.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Activity {
+    orders: u32,
+    spend: f64,
+}
+
+/// Orders and spend per customer id over the orders ([`customer_orders`]) within `days`.
+fn activity_within(purchases: &PurchaseLines, days: DayRange) -> FxHashMap<&str, Activity> {
+    let mut out: FxHashMap<&str, Activity> = FxHashMap::default();
+    for order in customer_orders(purchases, days) {
+        let Some(id) = purchases.ids.get(order.customer as usize) else {
             continue;
         };
-        let Some(id) = purchases.ids.get(first.customer as usize) else {
-            continue;
-        };
-        let orders = group.chunk_by(|a, b| a.order == b.order).count();
-        let spend = if purchases.has_spend {
-            group.iter().map(|l| l.spend).sum()
-        } else {
-            0.0
-        };
-        out.insert(
-            id.as_str(),
-            WindowActivity {
-                orders: u32::try_from(orders).unwrap_or(u32::MAX),
-                spend,
-            },
-        );
+        let activity = out.entry(id.as_str()).or_default();
+        activity.orders = activity.orders.saturating_add(1);
+        activity.spend += order.spend;
     }
     out
 }
@@ -514,7 +676,7 @@ pub fn derive(
         return Err(too_few(customers.n_rows()));
     }
     let n_before = customers.n_rows();
-    let activity = window_activity(&purchases, window);
+    let activity = activity_within(&purchases, window);
     let in_table: FxHashMap<&str, ()> = customers.ids.iter().map(|id| (id.as_str(), ())).collect();
     let n_new = activity
         .keys()
@@ -542,15 +704,21 @@ pub fn derive(
                 .collect(),
             format!("no order from {window_text}"),
         ),
-        DerivedKind::RepeatPurchase => {
-            let frequency = match customers.feature("frequency").map(|f| &f.values) {
-                Some(FeatureValues::Numeric(values)) => values.clone(),
-                _ => Vec::new(),
-            };
-            let one_time: Vec<usize> = frequency
+        DerivedKind::BuysAgain => (
+            customers
+                .ids
+                .iter()
+                .map(|id| activity_of(id).orders > 0)
+                .collect(),
+            format!("at least one order from {window_text}"),
+        ),
+        DerivedKind::OneTimeReturns => {
+            let history = activity_within(&purchases, DayRange::until(cutoff));
+            let one_time: Vec<usize> = customers
+                .ids
                 .iter()
                 .enumerate()
-                .filter(|(_, &f)| f == 1.0)
+                .filter(|(_, id)| history.get(id.as_str()).is_some_and(|a| a.orders == 1))
                 .map(|(row, _)| row)
                 .collect();
             if one_time.len() < MIN_CUSTOMERS {
@@ -562,8 +730,9 @@ pub fn derive(
                 });
             }
             label_notes.push(format!(
-                "Repeat purchase is predicted for the {} one-time buyers (exactly one order up to \
-                 {}, {} of the {} customers); customers with more orders are left out.",
+                "One-time buyer returns is about the {} customers with exactly one order up to \
+                 {} ({} of the {} customers); customers with more orders are left out. For \
+                 every customer, predict 'Buys again in the window (all customers)'.",
                 thousands(one_time.len() as u64),
                 iso(cutoff),
                 percent(one_time.len(), n_before),
@@ -576,7 +745,7 @@ pub fn derive(
                     .iter()
                     .map(|id| activity_of(id).orders > 0)
                     .collect(),
-                format!("another order from {window_text}"),
+                format!("a second order from {window_text}"),
             )
         }
         DerivedKind::HighSpender { top_percent } => {
@@ -726,10 +895,12 @@ fn advice(kind: &DerivedKind, positive: bool) -> &'static str {
     match (kind, positive) {
         (DerivedKind::Churn, true) => "Choose a shorter window, so more customers go quiet in it.",
         (DerivedKind::Churn, false) => "Choose a longer window, so more customers buy again in it.",
-        (DerivedKind::RepeatPurchase, true) => {
+        (DerivedKind::BuysAgain, true) => "Choose a longer window, so more customers buy in it.",
+        (DerivedKind::BuysAgain, false) => "Choose a shorter window, so fewer customers buy in it.",
+        (DerivedKind::OneTimeReturns, true) => {
             "Choose a longer window, so more one-time buyers come back in it."
         }
-        (DerivedKind::RepeatPurchase, false) => {
+        (DerivedKind::OneTimeReturns, false) => {
             "Choose a shorter window, so fewer one-time buyers come back in it."
         }
         (DerivedKind::HighSpender { .. }, true) => {
@@ -803,17 +974,35 @@ mod tests {
     }
 
     #[test]
-    fn repeat_and_high_spender_labels() {
+    fn buys_again_one_time_returns_and_high_spender_labels() {
         let table = load(&lines(60, 3));
         let p = params(&table);
         let mut target = DerivedTarget {
-            kind: DerivedKind::RepeatPurchase,
+            kind: DerivedKind::OneTimeReturns,
             cutoff: None,
             window_days: 60,
         };
-        let repeat = derive(&table, &p, &target, &mut |_| {}).unwrap();
-        assert_eq!(repeat.summary.n_customers, 60);
-        assert_eq!(repeat.summary.n_positive, 20);
+        let returns = derive(&table, &p, &target, &mut |_| {}).unwrap();
+        assert_eq!(returns.summary.n_customers, 60);
+        assert_eq!(returns.summary.n_positive, 20);
+        target.kind = DerivedKind::BuysAgain;
+        let again = derive(&table, &p, &target, &mut |_| {}).unwrap();
+        let churn = derive(
+            &table,
+            &p,
+            &DerivedTarget {
+                kind: DerivedKind::Churn,
+                ..target.clone()
+            },
+            &mut |_| {},
+        )
+        .unwrap();
+        // The opposite of churn, over the same customers.
+        assert_eq!(again.summary.n_customers, churn.summary.n_customers);
+        assert_eq!(
+            again.summary.n_positive + churn.summary.n_positive,
+            churn.summary.n_customers
+        );
         target.kind = DerivedKind::HighSpender { top_percent: 20.0 };
         let high = derive(&table, &p, &target, &mut |_| {}).unwrap();
         // 12 = 20 % of 60: the 12 largest of the 20 later spends (10 × 58, 10 × 55, …, 10 × 25).
@@ -886,11 +1075,68 @@ mod tests {
             first: 0,
             last: 365,
         };
-        let setup = DerivedSetup::new(span, true);
+        let setup = DerivedSetup::new(span, true, CutoffPopulations::default());
         assert_eq!(setup.default_cutoff, 275);
         assert_eq!(setup.default_cutoff_date, "1970-10-03");
         assert_eq!(setup.problem, None);
-        let short = DerivedSetup::new(DayRange { first: 0, last: 60 }, false);
+        let short = DerivedSetup::new(
+            DayRange { first: 0, last: 60 },
+            false,
+            CutoffPopulations::default(),
+        );
         assert!(short.problem.unwrap().contains("span only 61 days"));
+    }
+
+    #[test]
+    fn populations_follow_the_cutoff_and_match_the_derived_tables() {
+        let table = load(&lines(60, 3));
+        let p = params(&table);
+        let purchases = features::purchase_lines(&table, &p).unwrap();
+        let setup = DerivedSetup::from_lines(&purchases).unwrap();
+        let day = |text: &str| format::parse_iso_date(text).unwrap();
+        // Up to 2020-01-01: C0, C9, …, C54 (7 customers), each with one order.
+        let first = setup.populations.at(day("2020-01-01"));
+        assert_eq!((first.customers, first.one_time_buyers), (7, 7));
+        // Before any purchase: nobody.
+        assert_eq!(
+            setup.populations.at(day("2019-12-31")),
+            Population::default()
+        );
+        // From 2020-03-01 on, 20 of the 60 have a second order; X arrives on 2020-03-31.
+        let all = setup.populations.at(day("2020-03-31"));
+        assert_eq!((all.customers, all.one_time_buyers), (61, 41));
+        for kind in DerivedKind::ALL {
+            let target = DerivedTarget {
+                kind: kind.clone(),
+                cutoff: None,
+                window_days: 60,
+            };
+            let derived = derive(&table, &p, &target, &mut |_| {}).unwrap();
+            assert_eq!(
+                setup.population(&kind, derived.summary.cutoff),
+                derived.summary.n_customers,
+                "{kind:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn kinds_by_name_and_repeat_is_refused_naming_both() {
+        for kind in DerivedKind::ALL {
+            assert_eq!(DerivedKind::from_key(kind.key()), Ok(kind.clone()));
+        }
+        assert_eq!(
+            DerivedKind::from_key("Buys_Again"),
+            Ok(DerivedKind::BuysAgain)
+        );
+        let repeat = DerivedKind::from_key("repeat").unwrap_err().to_string();
+        assert!(
+            repeat.contains("buys-again") && repeat.contains("one-time-returns"),
+            "{repeat}"
+        );
+        assert!(matches!(
+            DerivedKind::from_key("loyal"),
+            Err(DerivedKeyError::Unknown(_))
+        ));
     }
 }

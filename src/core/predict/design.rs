@@ -3,7 +3,10 @@
 //!
 //! Two stages:
 //! 1. [`select_features`] (once per run): leave out the target, the columns the user excluded,
-//!    columns with no values and columns with a single value, each with a note.
+//!    columns with no values and columns with a single value, each with a note. Excluding a
+//!    column of the file that is not a feature anyway (the customer id, the target, a text
+//!    column) is accepted with a note; only a name that is no column at all is refused, with
+//!    the closest names.
 //! 2. [`Design::fit`] (once per training fold and once on the whole training part): the
 //!    customer-level preparation of [`crate::core::prep`] — median / mode imputation, optional
 //!    `log(1 + x)` of skewed non-negative columns, standardisation, one-hot encoding (the 19
@@ -53,8 +56,12 @@ pub enum DesignError {
          value"
     )]
     NoFeatures(String),
-    #[error("'{0}' is not a column of the customer table: check the excluded column names")]
-    UnknownExcluded(String),
+    #[error(
+        "'{name}' is not a column of the file nor a feature of the customer table{}: write the \
+         excluded names exactly as in the file",
+        did_you_mean(.close)
+    )]
+    UnknownExcluded { name: String, close: Vec<String> },
     #[error(transparent)]
     Prep(#[from] PrepError),
 }
@@ -67,23 +74,124 @@ pub struct FeatureSelection {
     pub notes: Vec<String>,
 }
 
+fn did_you_mean(close: &[String]) -> String {
+    match close {
+        [] => String::new(),
+        [only] => format!(" (did you mean '{only}'?)"),
+        several => format!(
+            " (did you mean {}?)",
+            several
+                .iter()
+                .map(|c| format!("'{c}'"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    }
+}
+
+/// Edits (insert, delete, replace one character) from `a` to `b`, compared lower-case.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.to_lowercase().chars().collect();
+    let b: Vec<char> = b.to_lowercase().chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let replace = previous.get(j).copied().unwrap_or(0) + usize::from(ca != cb);
+            let delete = previous.get(j + 1).copied().unwrap_or(0) + 1;
+            let insert = current.get(j).copied().unwrap_or(0) + 1;
+            current.push(replace.min(delete).min(insert));
+        }
+        previous = current;
+    }
+    previous.last().copied().unwrap_or(0)
+}
+
+/// Up to three of `names` close to `typed`: the same but for case, a few edits away (a third of
+/// the length, at least 1), or containing it (3 letters or more); closest first.
+pub fn close_names(typed: &str, names: &[&str]) -> Vec<String> {
+    let lower = typed.to_lowercase();
+    let mut scored: Vec<(usize, &str)> = names
+        .iter()
+        .filter_map(|&name| {
+            let distance = edit_distance(typed, name);
+            let name_lower = name.to_lowercase();
+            let contains = lower.chars().count() >= 3
+                && (name_lower.contains(&lower) || lower.contains(&name_lower));
+            let near = distance <= (typed.chars().count() / 3).max(1);
+            (near || contains).then_some((distance, name))
+        })
+        .collect();
+    scored.sort_by_key(|&(distance, _)| distance);
+    let mut out: Vec<String> = Vec::new();
+    for (_, name) in scored {
+        if !out.iter().any(|o| o == name) {
+            out.push(name.to_string());
+        }
+    }
+    out.truncate(3);
+    out
+}
+
 /// Leave out the target, the excluded columns, and columns that cannot help (no values, one
 /// value). `rows`: the customers with a target (a column constant among them cannot help).
+/// `file_columns`: the columns of the loaded file, so that excluding one that is not a feature
+/// anyway (a text column, the id) is noted rather than refused; the customer id and the target
+/// are known without them.
 pub fn select_features(
     customers: &CustomerTable,
     target: &str,
     exclude: &[String],
+    file_columns: &[String],
     rows: &[usize],
 ) -> Result<FeatureSelection, DesignError> {
-    if let Some(unknown) = exclude.iter().find(|e| customers.feature(e).is_none()) {
-        return Err(DesignError::UnknownExcluded(unknown.clone()));
-    }
     let mut notes = Vec::new();
+    let mut excluded_features = Vec::new();
+    let mut not_features = Vec::new();
+    for name in exclude {
+        if name == target {
+            notes.push(format!(
+                "'{name}' is the target: it is never a feature, so there was nothing to leave out"
+            ));
+        } else if *name == customers.id_name {
+            notes.push(format!(
+                "'{name}' is the customer id: it is never a feature, so there was nothing to \
+                 leave out"
+            ));
+        } else if customers.feature(name).is_some() {
+            if !excluded_features.contains(name) {
+                excluded_features.push(name.clone());
+            }
+        } else if file_columns.contains(name) {
+            if !not_features.contains(name) {
+                not_features.push(name.clone());
+            }
+        } else {
+            let known: Vec<&str> = customers
+                .features
+                .iter()
+                .map(|f| f.name.as_str())
+                .chain(file_columns.iter().map(String::as_str))
+                .chain(std::iter::once(customers.id_name.as_str()))
+                .collect();
+            return Err(DesignError::UnknownExcluded {
+                name: name.clone(),
+                close: close_names(name, &known),
+            });
+        }
+    }
+    if !not_features.is_empty() {
+        notes.push(format!(
+            "Not features of the customer table, so there was nothing to leave out: {} (text \
+             and identifier columns of the file are never features)",
+            not_features.join(", ")
+        ));
+    }
     let mut empty = Vec::new();
     let mut constant = Vec::new();
     let mut features = Vec::new();
     for feature in &customers.features {
-        if feature.name == target || exclude.contains(&feature.name) {
+        if feature.name == target || excluded_features.contains(&feature.name) {
             continue;
         }
         match distinct_among(&feature.values, rows) {
@@ -92,8 +200,11 @@ pub fn select_features(
             _ => features.push(feature.clone()),
         }
     }
-    if !exclude.is_empty() {
-        notes.push(format!("Left out by choice: {}", exclude.join(", ")));
+    if !excluded_features.is_empty() {
+        notes.push(format!(
+            "Left out by choice: {}",
+            excluded_features.join(", ")
+        ));
     }
     if !empty.is_empty() {
         notes.push(format!("Left out, no values: {}", empty.join(", ")));
@@ -324,7 +435,7 @@ mod tests {
     #[test]
     fn selection_leaves_out_target_empty_and_constant_columns_with_notes() {
         let all: Vec<usize> = (0..6).collect();
-        let s = select_features(&table(), "bought", &[], &all).unwrap();
+        let s = select_features(&table(), "bought", &[], &[], &all).unwrap();
         let names: Vec<&str> = s.table.features.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, vec!["spend", "plan"]);
         assert!(s.notes.iter().any(|n| n.contains("no values: empty")));
@@ -332,10 +443,53 @@ mod tests {
             .notes
             .iter()
             .any(|n| n.contains("same value for every customer: same")));
-        let none = select_features(&table(), "bought", &["spend".into(), "plan".into()], &all);
+        let none = select_features(
+            &table(),
+            "bought",
+            &["spend".into(), "plan".into()],
+            &[],
+            &all,
+        );
         assert!(matches!(none, Err(DesignError::NoFeatures(_))));
-        let unknown = select_features(&table(), "bought", &["nope".into()], &all);
-        assert!(matches!(unknown, Err(DesignError::UnknownExcluded(_))));
+        let unknown = select_features(&table(), "bought", &["nope".into()], &[], &all);
+        assert!(matches!(unknown, Err(DesignError::UnknownExcluded { .. })));
+    }
+
+    #[test]
+    fn excluding_a_column_that_is_no_feature_is_a_note_and_a_typo_lists_close_names() {
+        let all: Vec<usize> = (0..6).collect();
+        let file = vec!["id".to_string(), "comments".to_string()];
+        let exclude: Vec<String> = ["id", "bought", "comments", "spend"]
+            .map(String::from)
+            .to_vec();
+        let s = select_features(&table(), "bought", &exclude, &file, &all).unwrap();
+        let names: Vec<&str> = s.table.features.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, vec!["plan"]);
+        let notes = s.notes.join("\n");
+        assert!(notes.contains("'id' is the customer id"), "{notes}");
+        assert!(notes.contains("'bought' is the target"), "{notes}");
+        assert!(
+            notes.contains("nothing to leave out: comments (text"),
+            "{notes}"
+        );
+        assert!(notes.contains("Left out by choice: spend\n"), "{notes}");
+        // Not a column anywhere: refused with the close names, closest first.
+        let typo = select_features(&table(), "bought", &["Spnd".into()], &file, &all)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            typo.starts_with("'Spnd' is not a column of the file"),
+            "{typo}"
+        );
+        assert!(typo.contains("(did you mean 'spend'?)"), "{typo}");
+        let case = select_features(&table(), "bought", &["COMMENT".into()], &file, &all)
+            .unwrap_err()
+            .to_string();
+        assert!(case.contains("did you mean 'comments'?"), "{case}");
+        let far = select_features(&table(), "bought", &["xyz".into()], &file, &all)
+            .unwrap_err()
+            .to_string();
+        assert!(!far.contains("did you mean"), "{far}");
     }
 
     #[test]
@@ -346,7 +500,7 @@ mod tests {
             v[5] = -3.0;
         }
         let all: Vec<usize> = (0..6).collect();
-        let s = select_features(&t, "bought", &[], &all).unwrap();
+        let s = select_features(&t, "bought", &[], &[], &all).unwrap();
         let params = DesignParams::default();
         let design = Design::fit(&s.table, &[0, 1, 2, 3], &params).unwrap();
         assert!(design.fitted.log.columns.is_empty());
@@ -356,7 +510,7 @@ mod tests {
     #[test]
     fn preparation_is_fitted_on_training_rows_only() {
         let all: Vec<usize> = (0..6).collect();
-        let s = select_features(&table(), "bought", &[], &all).unwrap();
+        let s = select_features(&table(), "bought", &[], &[], &all).unwrap();
         let params = DesignParams {
             log_skewed: false,
             max_levels: 20,

@@ -10,6 +10,7 @@
 //! Pure Rust: no web-sys; never panics on user data.
 
 pub mod balance;
+pub mod chance;
 pub mod charts;
 pub mod derived;
 pub mod design;

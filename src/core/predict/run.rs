@@ -31,6 +31,7 @@ use crate::core::evaluate::roc::{self, RocCurve};
 use crate::core::evaluate::{EvalError, DEFAULT_CURVE_POINTS};
 use crate::core::format;
 use crate::core::predict::balance::{self as balancing, Balance, Balanced, FitData};
+use crate::core::predict::chance::{self, ChanceWarning};
 use crate::core::predict::derived::DerivedTarget;
 use crate::core::predict::design::{select_features, Design, DesignError, DesignParams};
 use crate::core::predict::leakage::{self, LeakageReport};
@@ -49,6 +50,11 @@ pub struct PredictParams {
     pub target: TargetSpec,
     /// Feature columns left out by the user.
     pub exclude: Vec<String>,
+    /// The columns of the loaded file, so that excluding one that is no feature (a text
+    /// column; the id and the target are known anyway) is a note, not an error. Empty = only
+    /// the customer table's names are known.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub file_columns: Vec<String>,
     pub models: Vec<ModelKind>,
     /// Each model is fitted once per balance.
     pub balances: Vec<Balance>,
@@ -79,6 +85,7 @@ impl PredictParams {
         PredictParams {
             target,
             exclude: Vec::new(),
+            file_columns: Vec::new(),
             models: ModelKind::ALL.to_vec(),
             balances: vec![Balance::None],
             smote_k: 5,
@@ -291,7 +298,13 @@ impl PredictJob {
         let labelled: Vec<usize> = (0..customers.n_rows())
             .filter(|&r| target.labels.get(r).copied().flatten().is_some())
             .collect();
-        let selection = select_features(customers, &target.column, &params.exclude, &labelled)?;
+        let selection = select_features(
+            customers,
+            &target.column,
+            &params.exclude,
+            &params.file_columns,
+            &labelled,
+        )?;
         let y_labelled: Vec<bool> = labelled
             .iter()
             .map(|&r| target.labels.get(r).copied().flatten().unwrap_or(false))
@@ -743,6 +756,15 @@ impl PredictJob {
         }
         // The leaderboard: best mean CV AUC first (ties: the simpler, earlier entry).
         models.sort_by(|a, b| b.cv_auc_mean.total_cmp(&a.cv_auc_mean));
+        let train_positives = self.y_train.iter().filter(|&&b| b).count();
+        let chance_warning = models.first().and_then(|best| {
+            chance::check(
+                &best.label,
+                &best.cv_auc_folds,
+                train_positives,
+                self.y_train.len() - train_positives,
+            )
+        });
         let scores = models
             .first()
             .map(|m| m.all_scores.clone())
@@ -778,7 +800,7 @@ impl PredictJob {
             negative: self.target.negative.clone(),
             n_train: self.train.len(),
             n_test: self.test.len(),
-            train_positives: self.y_train.iter().filter(|&&b| b).count(),
+            train_positives,
             test_positives: self.y_test.iter().filter(|&&b| b).count(),
             features: self
                 .features
@@ -791,6 +813,7 @@ impl PredictJob {
             leakage: self.leakage,
             notes,
             models,
+            chance_warning,
             scores,
             in_test,
             labels: self.target.labels,
@@ -920,6 +943,10 @@ pub struct PredictReport {
     pub notes: Vec<String>,
     /// The leaderboard, best mean CV AUC first.
     pub models: Vec<ModelReport>,
+    /// Set when the best model is within noise of a coin toss, or barely better
+    /// ([`crate::core::predict::chance`]).
+    #[serde(default)]
+    pub chance_warning: Option<ChanceWarning>,
     /// Probability from the top model for every customer of the table.
     #[serde(skip)]
     pub scores: Vec<f64>,

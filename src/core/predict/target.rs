@@ -3,15 +3,29 @@
 //!
 //! Any column of the customer table with two values works. A column with more values works
 //! too once the user names the positive value (that value against all others); without one it
-//! is refused with the values listed. Booleans were turned into 1/0 when the customer table was
-//! built, so "TRUE"/"yes" name 1 and "FALSE"/"no" name 0. When no positive value is given, a
-//! value that reads as a positive outcome (yes, true, 1, …) is taken, else the rarer one; a note
-//! says which. Rows whose target is missing are not used to train or test (they are still
-//! scored). Pure Rust: no web-sys.
+//! is refused with the values listed. A boolean column of the file is a 0/1 feature of the
+//! customer table that remembers the file's words ([`crate::core::customer_table::ValueLabels`]):
+//! its values are shown and named as written (`Yes`/`No`, `TRUE`/`FALSE`), and "yes", "true",
+//! "1" name the same value as the file's word for 1 (likewise "no", "false", "0"). When no
+//! positive value is given, a value that reads as a positive outcome (yes, true, 1, …) is taken,
+//! else the rarer one; a note says which. Rows whose target is missing are not used to train or
+//! test (they are still scored).
+//!
+//! **Which column is the outcome** ([`default_target`]) is read from the column names, never
+//! from their position: the first two-valued column of Telco is `gender`, of bank-full
+//! `default`, and a model of either is a coin toss. A name is split into words (at `_`, `-`,
+//! `.`, spaces, camelCase and digits; lower-cased, accents folded) and compared with
+//! [`OUTCOME_WORDS`]. A two-valued column whose words are all outcome words (or the fillers
+//! of [`FILLER_WORDS`]: `is_churn`, `Attrition_Flag`, `Churn Label`) reads as the outcome; one
+//! that only mentions an outcome word among others (`churn_risk_band`, `previous_response`) is
+//! listed first but never preselected. Exactly one clear outcome column is the default; none,
+//! or several equally clear, and the user chooses (no preselection).
+//!
+//! Pure Rust: no web-sys.
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::customer_table::{CustomerTable, FeatureValues};
+use crate::core::customer_table::{CustomerTable, Feature, FeatureValues, ValueLabels};
 use crate::core::format;
 use crate::core::table::MISSING;
 
@@ -47,6 +61,12 @@ pub struct TargetCandidate {
     pub values: Vec<(String, usize)>,
     /// The positive value taken when the user names none.
     pub suggested_positive: String,
+    /// What the column's name says about it being the outcome.
+    #[serde(default)]
+    pub meaning: NameMeaning,
+    /// The outcome word of the name (`churn` of `is_churn`).
+    #[serde(default)]
+    pub outcome_word: Option<String>,
 }
 
 /// Columns with more values than this are not offered as targets.
@@ -66,6 +86,248 @@ const POSITIVE_WORDS: [&str; 10] = [
     "positive",
 ];
 const NEGATIVE_WORDS: [&str; 6] = ["no", "false", "0", "n", "f", "negative"];
+
+/// Words of a column name that say the column is the outcome a marketer predicts, compared
+/// with the name's words lower-cased with accents folded (`Réponse` → `reponse`). Each entry
+/// was chosen for what it means in a customer file, and words that usually name a *feature*
+/// are left out on purpose:
+/// - churn and leaving: `churn`, `churned`, `churner`, `attrition`, `attrited` (bank
+///   `Attrition_Flag`), `exited` (bank churn `Exited`), `cancelled`/`canceled`/`cancellation`;
+///   not `exit` (`ExitRates` of the shoppers file is a page metric) nor `active`
+///   (`IsActiveMember` is a feature beside `Exited`);
+/// - responding and buying: `response`, `responded`, `responder`, `converted`, `conversion`,
+///   `purchased`, `bought`, `subscribed`, `revenue` (the shoppers file's `Revenue` TRUE/FALSE:
+///   the session ended in a purchase; a numeric revenue has too many values to be a
+///   candidate); not `accepted` (marketing_campaign's `AcceptedCmp1…5` are earlier campaigns,
+///   features of `Response`), `purchase` or `subscription` (a purchase amount, a subscription
+///   type);
+/// - the machine-learning names: `y` (only as the whole name: bank `y`), `target`, `label`,
+///   `outcome`; not `class` (in customer data a class is a tier or a travel class) nor
+///   `default` (bank `default` is "has credit in default", a feature);
+/// - the same outcomes in Spanish, Portuguese, French, German and Italian, the languages of
+///   this project's users after English: `abandono`, `fuga` (es: fuga de clientes),
+///   `cancelado`, `compro`/`comprado`, `respuesta`, `objetivo`; `evasao`, `cancelou`,
+///   `comprou`, `resposta`, `alvo`; `desabonnement`, `resiliation`, `achete`, `reponse`,
+///   `cible`; `abwanderung`, `kundigung`/`kuendigung`, `gekauft`, `antwort`, `zielvariable`;
+///   `abbandono`, `disdetta`, `acquistato`, `risposta`.
+pub const OUTCOME_WORDS: [&str; 49] = [
+    "churn",
+    "churned",
+    "churner",
+    "attrition",
+    "attrited",
+    "exited",
+    "cancelled",
+    "canceled",
+    "cancellation",
+    "response",
+    "responded",
+    "responder",
+    "converted",
+    "conversion",
+    "purchased",
+    "bought",
+    "subscribed",
+    "revenue",
+    "y",
+    "target",
+    "label",
+    "outcome",
+    "abandono",
+    "fuga",
+    "cancelado",
+    "compro",
+    "comprado",
+    "respuesta",
+    "objetivo",
+    "evasao",
+    "cancelou",
+    "comprou",
+    "resposta",
+    "alvo",
+    "desabonnement",
+    "resiliation",
+    "achete",
+    "reponse",
+    "cible",
+    "abwanderung",
+    "kundigung",
+    "kuendigung",
+    "gekauft",
+    "antwort",
+    "zielvariable",
+    "abbandono",
+    "disdetta",
+    "acquistato",
+    "risposta",
+];
+
+/// Words that add nothing to what a name means (`is_churn`, `Attrition_Flag`,
+/// `customer_churned`).
+pub const FILLER_WORDS: [&str; 14] = [
+    "is",
+    "has",
+    "did",
+    "does",
+    "will",
+    "was",
+    "flag",
+    "ind",
+    "indicator",
+    "yn",
+    "customer",
+    "client",
+    "cliente",
+    "kunde",
+];
+
+/// What a column's name says about it being the outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameMeaning {
+    /// Nothing: an ordinary column.
+    #[default]
+    Other,
+    /// An outcome word among other words (`churn_risk_band`): listed first, not preselected.
+    MentionsOutcome,
+    /// Only outcome words (and fillers): `Churn`, `y`, `is_churn`, `Attrition_Flag`.
+    Outcome,
+}
+
+/// The words of a column name: split at anything not a letter or digit, at a lower-case
+/// letter followed by an upper-case one (`isChurn`), before the last capital of a run followed
+/// by a lower-case letter (`HTTPResponse` → http, response) and between letters and digits
+/// (`AcceptedCmp1`); lower-cased, common accents folded.
+pub fn name_words(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut words = Vec::new();
+    let mut word = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            continue;
+        }
+        if let Some(&before) = i.checked_sub(1).and_then(|j| chars.get(j)) {
+            let after = chars.get(i + 1).copied();
+            let boundary = (before.is_lowercase() && c.is_uppercase())
+                || (before.is_uppercase()
+                    && c.is_uppercase()
+                    && after.is_some_and(char::is_lowercase))
+                || (before.is_alphabetic() && c.is_numeric())
+                || (before.is_numeric() && c.is_alphabetic());
+            if boundary && !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+        }
+        for lower in c.to_lowercase() {
+            match lower {
+                'ß' => word.push_str("ss"),
+                other => word.push(fold_accent(other)),
+            }
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// A lower-case letter without its accent (`é` → `e`, `ü` → `u`); other characters as they are.
+fn fold_accent(c: char) -> char {
+    match c {
+        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'í' | 'ì' | 'î' | 'ï' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' => 'u',
+        'ç' => 'c',
+        'ñ' => 'n',
+        other => other,
+    }
+}
+
+/// What `name` says about the column being the outcome, and the outcome word it holds.
+pub fn name_meaning(name: &str) -> (NameMeaning, Option<String>) {
+    let words = name_words(name);
+    let is_outcome = |w: &String| OUTCOME_WORDS.contains(&w.as_str());
+    let is_filler = |w: &String| FILLER_WORDS.contains(&w.as_str());
+    let found = words.iter().find(|w| is_outcome(w) && w.as_str() != "y");
+    if words.len() == 1 && words.first().is_some_and(|w| w == "y") {
+        return (NameMeaning::Outcome, Some("y".to_string()));
+    }
+    let Some(word) = found else {
+        return (NameMeaning::Other, None);
+    };
+    let only_outcome = words
+        .iter()
+        .all(|w| (is_outcome(w) && w.as_str() != "y") || is_filler(w));
+    let meaning = if only_outcome {
+        NameMeaning::Outcome
+    } else {
+        NameMeaning::MentionsOutcome
+    };
+    (meaning, Some(word.clone()))
+}
+
+/// The target preselected in the form (and taken by the CLI without `--target`), or why none
+/// is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetDefault {
+    /// The one two-valued column whose name reads as the outcome; `None` = the user chooses.
+    pub column: Option<String>,
+    /// Why, in one sentence ("'Churn' is chosen because its name says it is the outcome
+    /// (churn)."); the form and the CLI add what to do.
+    pub reason: String,
+}
+
+/// The default target among `candidates` (see the module documentation): the only two-valued
+/// candidate whose name reads as an outcome, else none.
+pub fn default_target(candidates: &[TargetCandidate]) -> TargetDefault {
+    let clear: Vec<&TargetCandidate> = candidates
+        .iter()
+        .filter(|c| c.values.len() == 2 && c.meaning == NameMeaning::Outcome)
+        .collect();
+    let quoted = |list: &[&TargetCandidate]| {
+        list.iter()
+            .map(|c| format!("'{}'", c.column))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match clear.as_slice() {
+        [only] => TargetDefault {
+            column: Some(only.column.clone()),
+            reason: format!(
+                "'{}' is chosen because its name says it is the outcome ({}).",
+                only.column,
+                only.outcome_word.as_deref().unwrap_or(&only.column)
+            ),
+        },
+        [] => {
+            let mentions: Vec<&TargetCandidate> = candidates
+                .iter()
+                .filter(|c| c.meaning == NameMeaning::MentionsOutcome)
+                .collect();
+            let hint = if mentions.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} only mention an outcome)", quoted(&mentions))
+            };
+            TargetDefault {
+                column: None,
+                reason: format!(
+                    "No column's name says it is the outcome (such as Churn, Response, y or \
+                     Revenue){hint}."
+                ),
+            }
+        }
+        several => TargetDefault {
+            column: None,
+            reason: format!("{} all read as the outcome.", quoted(several)),
+        },
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TargetError {
@@ -97,10 +359,12 @@ pub enum TargetError {
     },
 }
 
-/// The distinct values of a column as text with counts, most frequent first (ties: first seen).
-fn value_counts(values: &FeatureValues) -> Vec<(String, usize)> {
+/// The distinct values of a column as text with counts, most frequent first (ties: first seen);
+/// a 0/1 column with the file's words shows those words.
+fn value_counts(feature: &Feature) -> Vec<(String, usize)> {
     let mut counts: Vec<(String, usize)> = Vec::new();
-    match values {
+    let labels = feature.meta.value_labels.as_ref();
+    match &feature.values {
         FeatureValues::Numeric(numbers) => {
             let mut sorted: Vec<f64> = numbers.iter().copied().filter(|x| x.is_finite()).collect();
             sorted.sort_by(f64::total_cmp);
@@ -111,7 +375,7 @@ fn value_counts(values: &FeatureValues) -> Vec<(String, usize)> {
                     _ => seen.push((x, 1)),
                 }
             }
-            counts.extend(seen.into_iter().map(|(v, n)| (number_text(v), n)));
+            counts.extend(seen.into_iter().map(|(v, n)| (value_text(v, labels), n)));
         }
         FeatureValues::Categorical { levels, codes } => {
             let mut per_level = vec![0usize; levels.len()];
@@ -134,6 +398,15 @@ fn value_counts(values: &FeatureValues) -> Vec<(String, usize)> {
     counts
 }
 
+/// A number as its value text: the file's word for 1 and 0 when the column has them.
+fn value_text(x: f64, labels: Option<&ValueLabels>) -> String {
+    match labels {
+        Some(words) if x == 1.0 => words.one.clone(),
+        Some(words) if x == 0.0 => words.zero.clone(),
+        _ => number_text(x),
+    }
+}
+
 fn number_text(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{}", x as i64)
@@ -142,23 +415,29 @@ fn number_text(x: f64) -> String {
     }
 }
 
-/// Does `wanted` (typed by the user) name `value` (as stored)? Case-insensitive; yes/true name 1
-/// and no/false name 0 in 1/0 columns.
+/// Words that name a true value and a false value, whatever the file wrote.
+const TRUE_WORDS: [&str; 5] = ["yes", "true", "y", "t", "1"];
+const FALSE_WORDS: [&str; 5] = ["no", "false", "n", "f", "0"];
+
+/// Does `wanted` (typed by the user) name `value` (as shown)? Case-insensitive; yes / true / 1
+/// name one another, as do no / false / 0 (`--positive TRUE` on a Yes/No column); numbers by
+/// value (`2.50` names `2.5`).
 fn names_value(wanted: &str, value: &str) -> bool {
     let wanted = wanted.trim().to_lowercase();
     let value = value.trim().to_lowercase();
     if wanted == value {
         return true;
     }
-    match value.as_str() {
-        "1" => ["yes", "true", "y", "t"].contains(&wanted.as_str()),
-        "0" => ["no", "false", "n", "f"].contains(&wanted.as_str()),
-        _ => wanted
-            .parse::<f64>()
-            .ok()
-            .zip(value.parse::<f64>().ok())
-            .is_some_and(|(a, b)| a == b),
+    let both_in =
+        |words: &[&str]| words.contains(&wanted.as_str()) && words.contains(&value.as_str());
+    if both_in(&TRUE_WORDS) || both_in(&FALSE_WORDS) {
+        return true;
     }
+    wanted
+        .parse::<f64>()
+        .ok()
+        .zip(value.parse::<f64>().ok())
+        .is_some_and(|(a, b)| a == b)
 }
 
 /// The value taken as positive when the user names none: one that reads as a positive outcome,
@@ -178,26 +457,37 @@ fn suggest_positive(counts: &[(String, usize)]) -> Option<String> {
     counts.last().map(|(v, _)| v.clone())
 }
 
-/// Columns that can be a target: two to [`MAX_CANDIDATE_VALUES`] values. Two-valued columns
-/// first, then in table order.
+/// Columns that can be a target: two to [`MAX_CANDIDATE_VALUES`] values. Columns whose name
+/// reads as the outcome first, then those that mention one, then two-valued columns, then the
+/// rest; in table order within each.
 pub fn candidates(table: &CustomerTable) -> Vec<TargetCandidate> {
     let mut out: Vec<TargetCandidate> = table
         .features
         .iter()
         .filter_map(|f| {
-            let counts = value_counts(&f.values);
+            let counts = value_counts(f);
             if counts.len() < 2 || counts.len() > MAX_CANDIDATE_VALUES {
                 return None;
             }
             let suggested_positive = suggest_positive(&counts)?;
+            let (meaning, outcome_word) = name_meaning(&f.name);
             Some(TargetCandidate {
                 column: f.name.clone(),
                 values: counts,
                 suggested_positive,
+                meaning,
+                outcome_word,
             })
         })
         .collect();
-    out.sort_by_key(|c| c.values.len() != 2);
+    out.sort_by_key(|c| {
+        let rank = match c.meaning {
+            NameMeaning::Outcome => 0,
+            NameMeaning::MentionsOutcome => 1,
+            NameMeaning::Other => 2,
+        };
+        (rank, c.values.len() != 2)
+    });
     out
 }
 
@@ -206,7 +496,7 @@ pub fn resolve(table: &CustomerTable, spec: &TargetSpec) -> Result<Target, Targe
     let feature = table
         .feature(&spec.column)
         .ok_or_else(|| TargetError::NotFound(spec.column.clone()))?;
-    let counts = value_counts(&feature.values);
+    let counts = value_counts(feature);
     let list = |counts: &[(String, usize)]| {
         counts
             .iter()
@@ -266,7 +556,12 @@ pub fn resolve(table: &CustomerTable, spec: &TargetSpec) -> Result<Target, Targe
     };
     let labels: Vec<Option<bool>> = match &feature.values {
         FeatureValues::Numeric(values) => {
-            let wanted = positive.parse::<f64>().unwrap_or(f64::NAN);
+            let words = feature.meta.value_labels.as_ref();
+            let wanted = match words {
+                Some(w) if w.one == positive => 1.0,
+                Some(w) if w.zero == positive => 0.0,
+                _ => positive.parse::<f64>().unwrap_or(f64::NAN),
+            };
             values
                 .iter()
                 .map(|x| x.is_finite().then_some(*x == wanted))
@@ -301,7 +596,6 @@ pub fn resolve(table: &CustomerTable, spec: &TargetSpec) -> Result<Target, Targe
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::customer_table::Feature;
 
     fn table(features: Vec<Feature>) -> CustomerTable {
         let n = features.first().map_or(0, |f| f.values.len());
@@ -421,6 +715,158 @@ mod tests {
             vec![Some(false), Some(true), Some(false)]
         );
         assert_eq!(one_vs_rest.negative, "not b");
+    }
+
+    #[test]
+    fn names_split_into_words_at_case_separators_and_digits() {
+        assert_eq!(name_words("Attrition_Flag"), vec!["attrition", "flag"]);
+        assert_eq!(name_words("Churn Label"), vec!["churn", "label"]);
+        assert_eq!(name_words("isChurn"), vec!["is", "churn"]);
+        assert_eq!(name_words("AcceptedCmp1"), vec!["accepted", "cmp", "1"]);
+        assert_eq!(name_words("HTTPResponse"), vec!["http", "response"]);
+        assert_eq!(name_words("ExitRates"), vec!["exit", "rates"]);
+        assert_eq!(name_words("Réponse client"), vec!["reponse", "client"]);
+        assert_eq!(name_words("Kündigung"), vec!["kundigung"]);
+        assert_eq!(name_words("emp.var.rate"), vec!["emp", "var", "rate"]);
+    }
+
+    #[test]
+    fn names_that_mean_the_outcome() {
+        let meaning = |name: &str| name_meaning(name).0;
+        for name in [
+            "Churn",
+            "y",
+            "Y",
+            "Response",
+            "Revenue",
+            "Exited",
+            "Attrition_Flag",
+            "is_churn",
+            "Churn Label",
+            "Purchased",
+            "Converted",
+            "subscribed",
+            "Target",
+            "label",
+            "Outcome",
+            "abandono",
+            "Kündigung",
+            "Réponse",
+            "evasão",
+        ] {
+            assert_eq!(meaning(name), NameMeaning::Outcome, "{name}");
+        }
+        for name in ["churn_risk_band", "Previous_Response", "Churn Value"] {
+            assert_eq!(meaning(name), NameMeaning::MentionsOutcome, "{name}");
+        }
+        for name in [
+            "gender",
+            "default",
+            "AcceptedCmp1",
+            "Complain",
+            "ExitRates",
+            "Weekend",
+            "IsActiveMember",
+            "Class",
+            "Genre",
+            "Partner",
+            "day_of_year",
+            "Z_Revenue",
+        ] {
+            let expected = if name == "Z_Revenue" {
+                NameMeaning::MentionsOutcome
+            } else {
+                NameMeaning::Other
+            };
+            assert_eq!(meaning(name), expected, "{name}");
+        }
+        assert_eq!(name_meaning("is_churn").1.as_deref(), Some("churn"));
+    }
+
+    #[test]
+    fn the_default_is_the_one_clear_outcome_else_the_user_chooses() {
+        let two = |name: &str| numeric(name, &[1.0, 0.0, 0.0, 1.0]);
+        // Telco's order: gender first, Churn last.
+        let telco = table(vec![
+            categorical("gender", &["Female", "Male"], &[0, 1, 1, 0]),
+            two("Partner"),
+            two("Churn"),
+        ]);
+        let found = candidates(&telco);
+        assert_eq!(found.first().map(|c| c.column.as_str()), Some("Churn"));
+        let chosen = default_target(&found);
+        assert_eq!(chosen.column.as_deref(), Some("Churn"));
+        assert!(chosen.reason.contains("(churn)"), "{}", chosen.reason);
+        // Mall: no outcome in any name.
+        let mall = table(vec![categorical(
+            "Genre",
+            &["Male", "Female"],
+            &[0, 1, 1, 0],
+        )]);
+        let none = default_target(&candidates(&mall));
+        assert_eq!(none.column, None);
+        assert!(
+            none.reason.starts_with("No column's name says"),
+            "{}",
+            none.reason
+        );
+        // Two equally clear outcomes: no guess.
+        let both = table(vec![two("Churn Label"), two("is_churn")]);
+        let several = default_target(&candidates(&both));
+        assert_eq!(several.column, None);
+        assert!(several
+            .reason
+            .contains("'Churn Label', 'is_churn' all read"));
+        // Only a mention: listed first, not chosen.
+        let weak = table(vec![two("Partner"), two("previous_response")]);
+        let found = candidates(&weak);
+        assert_eq!(found[0].column, "previous_response");
+        let mention = default_target(&found);
+        assert_eq!(mention.column, None);
+        assert!(mention.reason.contains("'previous_response' only mention"));
+        // A clear outcome with many values is not preselected (it needs a positive value).
+        let many = table(vec![categorical(
+            "Outcome",
+            &["a", "b", "c"],
+            &[0, 1, 2, 0],
+        )]);
+        assert_eq!(default_target(&candidates(&many)).column, None);
+    }
+
+    #[test]
+    fn a_boolean_column_shows_and_takes_the_files_words() {
+        let mut churn = numeric("Churn", &[1.0, 0.0, 0.0, f64::NAN]);
+        churn.meta.value_labels = Some(ValueLabels {
+            one: "Yes".into(),
+            zero: "No".into(),
+        });
+        let t = table(vec![churn]);
+        let found = candidates(&t);
+        assert_eq!(
+            found[0].values,
+            vec![("No".to_string(), 2), ("Yes".to_string(), 1)]
+        );
+        assert_eq!(found[0].suggested_positive, "Yes");
+        let spec = |positive: Option<&str>| TargetSpec {
+            column: "Churn".into(),
+            positive: positive.map(Into::into),
+        };
+        let target = resolve(&t, &spec(None)).unwrap();
+        assert_eq!(
+            (target.positive.as_str(), target.negative.as_str()),
+            ("Yes", "No")
+        );
+        assert_eq!(
+            target.labels,
+            vec![Some(true), Some(false), Some(false), None]
+        );
+        assert!(target.notes[0].starts_with("Predicting Churn = Yes"));
+        // Any way of writing true names the file's `Yes`, any false its `No`.
+        for (typed, positive) in [("TRUE", "Yes"), ("yes", "Yes"), ("1", "Yes"), ("no", "No")] {
+            assert_eq!(resolve(&t, &spec(Some(typed))).unwrap().positive, positive);
+        }
+        let no = resolve(&t, &spec(Some("false"))).unwrap();
+        assert_eq!(no.labels, vec![Some(false), Some(true), Some(true), None]);
     }
 
     #[test]

@@ -11,17 +11,22 @@ use crate::core::eda::Chart;
 use crate::core::predict::charts::{model_charts, overlay_charts};
 use crate::core::predict::derived::{DerivedSetup, DerivedSummary};
 use crate::core::predict::run::PredictReport;
-use crate::core::predict::target::{candidates, TargetCandidate};
+use crate::core::predict::target::{candidates, default_target, TargetCandidate, TargetDefault};
 
 /// The choices the Predict form offers for a customer table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PredictSetup {
     pub n_customers: usize,
-    /// Columns that can be a target, two-valued first.
+    /// Columns that can be a target: those whose name reads as the outcome first, then
+    /// two-valued ones.
     pub targets: Vec<TargetCandidate>,
+    /// The column preselected as the target (by what its name means), or why none is and the
+    /// user must choose.
+    pub default_target: TargetDefault,
     /// Every feature column (a target's column is left out of the features automatically).
     pub features: Vec<FeatureOption>,
-    /// Derived targets (churn, repeat purchase, high spender): offered when the customer table
+    /// Derived targets (churn, buys again, one-time buyer returns, high spender): offered when
+    /// the customer table
     /// was built from purchase lines with dates; `None` for a customer file. The features of a
     /// derived target are built again from the lines up to its cutoff, so `features` above
     /// name the columns of that table too (without the segment column).
@@ -39,10 +44,12 @@ pub struct FeatureOption {
 /// The form's choices for `customers`; `derived` from [`DerivedSetup::new`] when the table was
 /// built from purchase lines.
 pub fn setup(customers: &CustomerTable, derived: Option<DerivedSetup>) -> PredictSetup {
+    let targets = candidates(customers);
     PredictSetup {
         derived,
         n_customers: customers.n_rows(),
-        targets: candidates(customers),
+        default_target: default_target(&targets),
+        targets,
         features: customers
             .features
             .iter()

@@ -31,19 +31,26 @@ use crate::ui::state::{AppState, Step};
 pub enum Goal {
     Column,
     Churn,
-    Repeat,
+    BuysAgain,
+    OneTimeReturns,
     HighSpender,
 }
 
 impl Goal {
-    pub const DERIVED: [Goal; 3] = [Goal::Churn, Goal::Repeat, Goal::HighSpender];
+    pub const DERIVED: [Goal; 4] = [
+        Goal::Churn,
+        Goal::BuysAgain,
+        Goal::OneTimeReturns,
+        Goal::HighSpender,
+    ];
 
     /// The derived target's kind (`None` for a column).
     fn kind(self, top_percent: f64) -> Option<DerivedKind> {
         match self {
             Goal::Column => None,
             Goal::Churn => Some(DerivedKind::Churn),
-            Goal::Repeat => Some(DerivedKind::RepeatPurchase),
+            Goal::BuysAgain => Some(DerivedKind::BuysAgain),
+            Goal::OneTimeReturns => Some(DerivedKind::OneTimeReturns),
             Goal::HighSpender => Some(DerivedKind::HighSpender { top_percent }),
         }
     }
@@ -120,12 +127,18 @@ impl PredictForm {
     }
 
     /// Fit the form to new choices: keep the target the user picked if the table still offers
-    /// it, else take the first offered (two-valued first) with its suggested positive value;
-    /// forget excluded features that no longer exist.
+    /// it, else take the default (the one column whose name means the outcome) with its
+    /// suggested positive value, else none — the user chooses; forget excluded features that
+    /// no longer exist.
     fn adopt(self, setup: &PredictSetup) {
         let current = self.target.get_untracked();
         let kept = setup.targets.iter().find(|t| t.column == current);
-        match kept.or_else(|| setup.targets.first()) {
+        let default = setup
+            .default_target
+            .column
+            .as_ref()
+            .and_then(|column| setup.targets.iter().find(|t| t.column == *column));
+        match kept.or(default) {
             Some(target) => {
                 if target.column != current
                     || !target
@@ -145,15 +158,32 @@ impl PredictForm {
         self.exclude.update(|exclude| {
             exclude.retain(|name| setup.features.iter().any(|f| f.name == *name));
         });
-        // Purchase lines without a two-valued column (Online Retail offers only its 1–5 RFM
-        // scores): churn is the natural first question.
-        let two_valued = setup.targets.iter().any(|t| t.values.len() == 2);
+        // Purchase lines without a column that means the outcome (Online Retail offers only
+        // its 1–5 RFM scores): churn is the natural first question.
         match (&setup.derived, self.goal.get_untracked()) {
             (None, _) => self.goal.set(Goal::Column),
-            (Some(_), Goal::Column) if kept.is_none() && !two_valued => self.goal.set(Goal::Churn),
+            (Some(_), Goal::Column) if kept.is_none() && default.is_none() => {
+                self.goal.set(Goal::Churn)
+            }
             _ => {}
         }
         self.error.set(None);
+    }
+
+    /// The cutoff in effect (tracked): the one typed, else the last purchase day − the window;
+    /// `None` while the typed text is not a date.
+    pub fn cutoff_day(self, last_day: i32) -> Option<i32> {
+        let typed = self.cutoff.get();
+        match typed.trim() {
+            "" => Some(last_day.saturating_sub(self.window_days.get() as i32)),
+            text => parse_iso_date(text),
+        }
+    }
+
+    /// Whether the form still waits for the user to choose what to predict (no column is
+    /// clearly the outcome, so none was preselected); tracked.
+    pub fn needs_target(self) -> bool {
+        self.goal.get() == Goal::Column && self.target.with(String::is_empty)
     }
 
     /// The column the form would predict (a derived target's label column); tracked.
@@ -200,7 +230,7 @@ impl PredictForm {
             None => self.target.get_untracked(),
         };
         if column.is_empty() {
-            return Err("Choose the column to predict.".to_string());
+            return Err("Choose what to predict.".to_string());
         }
         let models = self.models.get_untracked();
         if models.is_empty() {

@@ -1,7 +1,8 @@
 //! What the Predict step found: the summary (best model, test AUC, "contact the top 20 %"),
-//! warnings and notes, the leaderboard, the ROC / precision–recall / gain curves with the
-//! threshold marker, the confusion matrix at the slider's threshold, lift and importance of
-//! the model shown, its search candidates, and the scored customers.
+//! warnings (a target no better than a coin toss, leakage) and notes, the leaderboard, the ROC
+//! / precision–recall / gain curves with the threshold marker, the confusion matrix at the
+//! slider's threshold, lift and importance of the model shown, its search candidates, and the
+//! scored customers.
 
 use std::sync::Arc;
 
@@ -51,11 +52,17 @@ fn Summary(state: AppState, view: Arc<PredictView>) -> impl IntoView {
         || "No model".to_string(),
         |m| format!("Best: {} — test ROC-AUC {:.3}", m.label, m.test_auc),
     );
+    let weak = view.report.chance_warning.is_some();
     let capture = best.as_ref().map(|m| {
         let captured = m.gain.capture_at(TOP_SHARE);
         let n_test_contacted = (view.report.n_test as f64 * TOP_SHARE).round() as u64;
         view! {
-            <p class="predict-capture" data-testid="predict-capture" data-captured=format!("{captured:.4}")>
+            <p
+                class="predict-capture"
+                class:predict-capture-weak=weak
+                data-testid="predict-capture"
+                data-captured=format!("{captured:.4}")
+            >
                 {format!(
                     "Contact the top {:.0}% of customers by probability → capture {} of all {} = {} \
                      ({:.1} times as many as at random). On the test part: the top {} customers.",
@@ -67,6 +74,18 @@ fn Summary(state: AppState, view: Arc<PredictView>) -> impl IntoView {
                     thousands(n_test_contacted),
                 )}
             </p>
+        }
+    });
+    // A coin toss must not read as an answer: said first, above the "contact the top" line.
+    let chance = view.report.chance_warning.as_ref().map(|w| {
+        view! {
+            <ul
+                class="notes notes-warn predict-chance"
+                data-testid="predict-chance-warning"
+                data-within-noise=w.within_noise.to_string()
+            >
+                <li class="note note-bad">{w.message.clone()}</li>
+            </ul>
         }
     });
     let warnings = (!view.report.leakage.warnings.is_empty()).then(|| {
@@ -126,6 +145,7 @@ fn Summary(state: AppState, view: Arc<PredictView>) -> impl IntoView {
                     "Download scored customers"
                 </button>
             </div>
+            {chance}
             {capture}
             <dl class="stat-tiles">
                 <div class="stat">

@@ -22,20 +22,16 @@ use super::{Goal, PredictForm, SearchChoice, MAX_CANDIDATES, MAX_FOLDS};
 const MAX_WINDOW_DAYS: usize = 3650;
 
 fn goal_title(goal: Goal) -> &'static str {
-    match goal {
-        Goal::Column => "A column",
-        Goal::Churn => "Churn",
-        Goal::Repeat => "Repeat purchase",
-        Goal::HighSpender => "High spender",
+    match goal.kind(0.0) {
+        None => "A column",
+        Some(kind) => kind.title(),
     }
 }
 
 fn goal_key(goal: Goal) -> &'static str {
-    match goal {
-        Goal::Column => "column",
-        Goal::Churn => "churn",
-        Goal::Repeat => "repeat",
-        Goal::HighSpender => "high-spender",
+    match goal.kind(0.0) {
+        None => "column",
+        Some(kind) => kind.key(),
     }
 }
 
@@ -46,8 +42,11 @@ fn goal_meaning(goal: Goal, top_percent: usize) -> String {
         Goal::Churn => "churned = no order in the window. Customers who first bought after the \
                         cutoff have no history yet and are left out."
             .to_string(),
-        Goal::Repeat => "Only customers with exactly one order up to the cutoff; repeat = they \
-                         order again within the window."
+        Goal::BuysAgain => "buys again = at least one order in the window, for every customer \
+                            who bought up to the cutoff (the opposite of churn)."
+            .to_string(),
+        Goal::OneTimeReturns => "Only customers with exactly one order up to the cutoff; orders \
+                                 again = a second order within the window."
             .to_string(),
         Goal::HighSpender => format!(
             "high spender = spend in the window among the top {top_percent}% of customers \
@@ -56,20 +55,32 @@ fn goal_meaning(goal: Goal, top_percent: usize) -> String {
     }
 }
 
-/// Cutoff, window and (high spender) top share of a derived target, with what they mean.
+/// Cutoff, window (as an end date and as days, kept in sync) and (high spender) top share of
+/// a derived target, with what they mean.
 #[component]
 fn DerivedFields(form: PredictForm, derived: DerivedSetup) -> impl IntoView {
     let (first_day, last_day) = (derived.first_day, derived.last_day);
-    // The cutoff in effect: the one typed, else the last purchase − the window.
-    let cutoff_day = move || {
-        let typed = form.cutoff.get();
-        match typed.trim() {
-            "" => Some(last_day - form.window_days.get() as i32),
-            text => parse_iso_date(text),
-        }
-    };
+    let cutoff_day = move || form.cutoff_day(last_day);
     let cutoff_value =
         move || cutoff_day().map_or_else(|| form.cutoff.get(), |d| iso_date(i64::from(d)));
+    let end_value = move || {
+        cutoff_day()
+            .map(|d| iso_date(i64::from(d) + form.window_days.get() as i64))
+            .unwrap_or_default()
+    };
+    // A new end date keeps the cutoff where it is shown and sets the window's days.
+    let on_end = move |ev| {
+        let typed = event_target_value(&ev);
+        if let (Some(cutoff), Some(end)) = (cutoff_day(), parse_iso_date(typed.trim())) {
+            let days = i64::from(end) - i64::from(cutoff);
+            if days >= 1 && days <= MAX_WINDOW_DAYS as i64 {
+                form.cutoff.set(iso_date(i64::from(cutoff)));
+                form.window_days.set(days as usize);
+            }
+        }
+        // Show the end kept (the last valid one when the typed date is before the cutoff).
+        form.window_days.update(|_| {});
+    };
     let span = move || {
         let window = form.window_days.get() as i32;
         let Some(cutoff) = cutoff_day() else {
@@ -98,19 +109,34 @@ fn DerivedFields(form: PredictForm, derived: DerivedSetup) -> impl IntoView {
     let meaning = move || goal_meaning(form.goal.get(), form.top_percent.get());
     view! {
         <div class="predict-derived" data-testid="predict-derived">
-            <label class="field field-inline">
-                <span class="field-label">"Cutoff date"</span>
-                <input
-                    type="date"
-                    class="input-compact"
-                    data-testid="predict-cutoff"
-                    min=derived.first_date.clone()
-                    max=derived.last_date.clone()
-                    prop:value=cutoff_value
-                    on:change=move |ev| form.cutoff.set(event_target_value(&ev))
-                />
-            </label>
-            {number_field("Window (days)", "predict-window-days", form.window_days, 1, MAX_WINDOW_DAYS)}
+            <div class="predict-window" role="group" aria-label="Label window">
+                <label class="field field-inline">
+                    <span class="field-label">"Cutoff date"</span>
+                    <input
+                        type="date"
+                        class="input-compact"
+                        data-testid="predict-cutoff"
+                        min=derived.first_date.clone()
+                        max=derived.last_date.clone()
+                        prop:value=cutoff_value
+                        on:change=move |ev| form.cutoff.set(event_target_value(&ev))
+                    />
+                </label>
+                <span class="predict-window-arrow" aria-hidden="true">"→"</span>
+                <label class="field field-inline">
+                    <span class="field-label">"Window ends"</span>
+                    <input
+                        type="date"
+                        class="input-compact"
+                        data-testid="predict-window-end"
+                        min=derived.first_date.clone()
+                        max=derived.last_date.clone()
+                        prop:value=end_value
+                        on:change=on_end
+                    />
+                </label>
+                {number_field("Window (days)", "predict-window-days", form.window_days, 1, MAX_WINDOW_DAYS)}
+            </div>
             <div class:hidden=move || form.goal.get() != Goal::HighSpender>
                 {number_field("Top share (%)", "predict-top-percent", form.top_percent, 1, 99)}
             </div>
@@ -123,7 +149,8 @@ fn DerivedFields(form: PredictForm, derived: DerivedSetup) -> impl IntoView {
     }
 }
 
-/// The choice between a column of the table and the targets derived from purchase lines.
+/// The choice between a column of the table and the targets derived from purchase lines, each
+/// derived one with the customers it is about at the cutoff shown.
 #[component]
 fn GoalChoice(form: PredictForm, setup: Arc<PredictSetup>) -> impl IntoView {
     let derived = setup.derived.clone()?;
@@ -144,6 +171,15 @@ fn GoalChoice(form: PredictForm, setup: Arc<PredictSetup>) -> impl IntoView {
                 _ => "",
             };
             let chosen = move || form.goal.get() == goal;
+            let population = {
+                let derived = derived.clone();
+                move || {
+                    let kind = goal.kind(0.0)?;
+                    let cutoff = form.cutoff_day(derived.last_day)?;
+                    let n = derived.population(&kind, cutoff);
+                    Some(format!("{} customers", thousands(n as u64)))
+                }
+            };
             view! {
                 <label class="chip-choice" class:chosen=chosen title=title>
                     <input
@@ -155,6 +191,9 @@ fn GoalChoice(form: PredictForm, setup: Arc<PredictSetup>) -> impl IntoView {
                         on:change=move |_| form.goal.set(goal)
                     />
                     <span>{goal_title(goal)}</span>
+                    <span class="muted small" data-testid=format!("predict-population-{}", goal_key(goal))>
+                        {population}
+                    </span>
                 </label>
             }
         })
@@ -247,14 +286,33 @@ fn TargetFields(form: PredictForm, setup: Arc<PredictSetup>) -> impl IntoView {
         let setup = setup.clone();
         move || {
             let current = form.target.get();
-            setup
+            let placeholder = view! {
+                <option value="" disabled=true selected=current.is_empty()>"Choose what to predict"</option>
+            };
+            let columns = setup
                 .targets
                 .iter()
                 .map(|t| {
                     let text = format!("{} ({} values)", t.column, t.values.len());
                     view! { <option value=t.column.clone() selected=t.column == current>{text}</option> }
                 })
-                .collect_view()
+                .collect_view();
+            (placeholder, columns)
+        }
+    };
+    // Why the target shown was preselected, or why none was.
+    let why = {
+        let default = setup.default_target.clone();
+        move || {
+            let current = form.target.get();
+            match &default.column {
+                Some(column) if *column == current => Some(default.reason.clone()),
+                None if current.is_empty() => Some(format!(
+                    "{} Choose what to predict: Train stays off until you do.",
+                    default.reason
+                )),
+                _ => None,
+            }
         }
     };
     let chosen = {
@@ -333,6 +391,7 @@ fn TargetFields(form: PredictForm, setup: Arc<PredictSetup>) -> impl IntoView {
                 </select>
             </label>
             <p class="muted small" data-testid="predict-target-rate">{rate}</p>
+            <p class="muted small" data-testid="predict-target-why">{why}</p>
         </div>
     }
     .into_any()
@@ -558,12 +617,18 @@ pub fn SetupCard(state: AppState, form: PredictForm, setup: Arc<PredictSetup>) -
                     type="button"
                     class="btn btn-primary"
                     data-testid="predict-run"
-                    disabled=move || busy() || !can_run
+                    disabled=move || busy() || !can_run || form.needs_target()
                     on:click=run
                 >
                     {move || if state.predicted.with(Option::is_some) { "Train again" } else { "Train models" }}
                 </button>
-                <span class="muted small">"Same seed, same split, same models. Runs in the background."</span>
+                <span class="muted small" data-testid="predict-run-why">
+                    {move || if form.needs_target() {
+                        "Choose what to predict first: no column is clearly the outcome, so none was picked for you."
+                    } else {
+                        "Same seed, same split, same models. Runs in the background."
+                    }}
+                </span>
             </div>
             {move || form.error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="predict-form-error">{e}</p> })}
         </section>
