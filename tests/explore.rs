@@ -38,9 +38,10 @@ fn online_retail_builds_a_gallery_from_the_detected_roles() {
     )
     .expect("explore");
     assert!(calls >= 2, "progress is reported");
-    // Same figures as pandas (see tests/features.rs): 4,339 customers over 392,732 lines.
-    assert_eq!(explored.prepared.n_rows(), 4339);
-    assert_eq!(explored.built.lines_used, Some(392_732));
+    // Same figures as pandas (scripts/bench.d/pandas_netting.py): cancellations netted, 4,372
+    // customers over 401,604 lines.
+    assert_eq!(explored.prepared.n_rows(), 4372);
+    assert_eq!(explored.built.lines_used, Some(401_604));
     // Line cleaning first, then the five customer-level steps.
     let steps: Vec<&str> = explored.receipt.iter().map(|l| l.step.as_str()).collect();
     for step in ["impute", "outliers", "log", "scale", "one_hot"] {
@@ -82,9 +83,9 @@ fn online_retail_builds_a_gallery_from_the_detected_roles() {
             assert_eq!(x.len(), 13);
             assert_eq!(x.first().map(String::as_str), Some("2010-12"));
             let total: f64 = series[0].values.iter().flatten().sum();
-            // pandas: sum(Quantity × UnitPrice) over the cleaned lines = 8,887,208.894.
+            // pandas: sum(Quantity × UnitPrice) over the cleaned lines, returns netted.
             assert!(
-                (total - 8_887_208.894).abs() < 0.01,
+                (total - 8_278_519.424).abs() < 0.01,
                 "revenue total {total}"
             );
         }
@@ -117,7 +118,7 @@ fn online_retail_builds_a_gallery_from_the_detected_roles() {
     let mut lines = csv.lines();
     let header = lines.next().expect("header");
     assert!(header.starts_with("CustomerID,recency_days,"), "{header}");
-    assert_eq!(lines.count(), 4339);
+    assert_eq!(lines.count(), 4372);
 }
 
 #[test]

@@ -428,7 +428,10 @@ fn window_activity(purchases: &PurchaseLines, days: DayRange) -> FxHashMap<&str,
         let Some(id) = purchases.ids.get(first.customer as usize) else {
             continue;
         };
-        let orders = group.chunk_by(|a, b| a.order == b.order).count();
+        let orders = group
+            .chunk_by(|a, b| a.order == b.order)
+            .filter(|order| order.iter().any(|l| l.counts_as_order))
+            .count();
         let spend = if purchases.has_spend {
             group.iter().map(|l| l.spend).sum()
         } else {
