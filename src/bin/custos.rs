@@ -1412,7 +1412,9 @@ mod cli {
             let segmentation = run::segment(customers, params, &mut |_, _| {})
                 .map_err(|e| error_message(&e, customers))?;
             if let Some(path) = &args.output {
-                std::fs::write(path, segmentation.add_to(customers).to_csv())
+                // As the app downloads it: the built values (blanks blank) and the segment.
+                let facts = explored.customer_facts();
+                std::fs::write(path, segmentation.add_to(&facts).to_csv())
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
             super::emit(
