@@ -262,10 +262,12 @@ pub fn SetupCard(state: AppState, shape: TableShape) -> impl IntoView {
                         _ => Cancellations::Net,
                     },
                     drop_missing_customer: drop_missing_customer.get_untracked(),
-                    exact_duplicates: if drop_duplicates.get_untracked() {
-                        ExactDuplicates::Drop
-                    } else {
-                        ExactDuplicates::Keep
+                    exact_duplicates: match drop_duplicates.get_untracked() {
+                        on if on == duplicates_default.get_untracked() => {
+                            ExactDuplicates::ByMapping
+                        }
+                        true => ExactDuplicates::Drop,
+                        false => ExactDuplicates::Keep,
                     },
                 },
             },
