@@ -188,6 +188,17 @@ fn online_retail_blanks_by_construction_are_not_imputed() {
         .count();
     assert_eq!(blank, 1_538);
 
+    // The feature list (of the table as shown and downloaded) counts them as blanks, and its
+    // median is that of the gaps that exist.
+    let summaries = explore::summarize_features(&explored.customer_facts());
+    let gap = summaries
+        .iter()
+        .find(|f| f.name == "avg_days_between_orders")
+        .unwrap();
+    assert_eq!(gap.missing, 1_538);
+    // pandas: CSV's avg_days_between_orders.median() = 54.225 (28 with the blanks as 0).
+    assert!((gap.stats.as_ref().unwrap().median - 54.225).abs() < 1e-9);
+
     // The missing-values chart counts what the receipt gave a value, never "No missing values".
     let charts = explore::default_gallery(&explored);
     let missing = charts

@@ -322,6 +322,23 @@ pub fn default_gallery(explored: &Explored) -> Vec<Chart> {
     charts
 }
 
+/// The charts the user asks for by name (from the feature list, which shows the table as
+/// built): of the prepared table, as the gallery draws, or of the built table for a column the
+/// preparation replaced (a one-hot encoded category). Unknown names are skipped.
+pub fn feature_charts(explored: &Explored, names: &[String]) -> Vec<Chart> {
+    let facts = explored.customer_facts();
+    let mut charts = Vec::new();
+    for name in names {
+        let one = std::slice::from_ref(name);
+        charts.extend(if explored.prepared.feature(name).is_some() {
+            charts_for(&explored.prepared, one)
+        } else {
+            charts_for(&facts, one)
+        });
+    }
+    charts
+}
+
 /// The charts of the named features: histogram and box plot for numeric ones, a bar chart for
 /// categorical ones. Unknown names are skipped.
 pub fn charts_for(table: &CustomerTable, names: &[String]) -> Vec<Chart> {

@@ -100,6 +100,7 @@ fn explore_view(
     elapsed_ms: f64,
 ) -> ExploreView {
     let table = &explored.prepared;
+    let facts = explored.customer_facts();
     ExploreView {
         source: explored.built.source,
         mapping: params.features.mapping.clone(),
@@ -113,8 +114,9 @@ fn explore_view(
         receipt: explored.receipt.clone(),
         notes: explored.built.notes.clone(),
         fitted: explored.fitted.describe(),
-        features: explore::summarize_features(table),
-        header: explore::preview_header(&explored.customer_facts()),
+        // The feature list describes the table the grid shows and the file downloads.
+        features: explore::summarize_features(&facts),
+        header: explore::preview_header(&facts),
         preview: customer_page(explored, 0, CUSTOMER_PAGE_ROWS),
         charts,
         segment_features: segment_run::default_features(table, explored.built.source),
@@ -140,7 +142,7 @@ fn not_explored() -> Event {
 pub(crate) fn charts(names: &[String]) -> Event {
     STATE.with(|s| match s.borrow().explored.as_ref() {
         Some(explored) => Event::FeatureCharts {
-            charts: explore::charts_for(&explored.prepared, names),
+            charts: explore::feature_charts(explored, names),
         },
         None => not_explored(),
     })

@@ -83,6 +83,9 @@ describeApp("explore", (app) => {
     assert.match(missingText, /2,491 not-defined \(n\/a\) cells in 3 columns, set to their model value/, missingText);
     assert.doesNotMatch(missingText, /No missing values/);
     await inkPixels(page, "missing");
+    // The feature list shows the table as built: the gap's blanks are counted, not hidden.
+    const gapRow = page.getByTestId("feature-summary").locator("tr", { hasText: "avg_days_between_orders" }).first();
+    assert.match(await gapRow.innerText(), /1,538 \(35\.2%\)/);
 
     // Charts drawn on canvas with real pixels.
     for (const id of ["monthly:revenue", "corr", "hist:recency_days", "hist:monetary"]) {

@@ -259,7 +259,7 @@ pub fn FeatureTable(state: AppState, view: Arc<ExploreView>) -> impl IntoView {
         <section class="card columns-card" aria-labelledby="features-title">
             <div class="card-head">
                 <h2 id="features-title">"Features"</h2>
-                <p class="muted small">"After cleaning. “Chart” adds its charts to the gallery."</p>
+                <p class="muted small">"As built, in natural units: Missing counts blank cells, missing or not defined. “Chart” adds its charts to the gallery."</p>
             </div>
             <ScrollTable
                 testid="feature-summary"
