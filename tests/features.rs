@@ -2,7 +2,10 @@
 //! with a golden table, bad input, and the `custos customers` command.
 //!
 //! The Online Retail, Superstore and Groceries figures were computed once with pandas 3.1
-//! (`python3`, numpy) as below, independently of Custos; rerun the steps to check them.
+//! (`python3`, numpy) as below, independently of Custos; rerun the steps to check them. The
+//! netted Online Retail figures (the default cleaning) come from
+//! `scripts/bench.d/pandas_netting.py`; the block below is the cleaning with cancellations
+//! dropped.
 //!
 //! ```python
 //! import pandas as pd, numpy as np
@@ -42,7 +45,8 @@ mod common;
 
 use custos::core::customer_table::{CustomerTable, FeatureValues};
 use custos::core::features::{
-    build_customer_table, CustomerBuild, FeatureError, FeatureParams, RoleMapping,
+    build_customer_table, Cancellations, CustomerBuild, FeatureError, FeatureParams, RoleMapping,
+    NO_ORDER_SEGMENT, RETURNED_MORE_COLUMN,
 };
 use custos::core::ingest::{self, IngestOptions};
 use custos::core::table::{Role, Table};
@@ -110,14 +114,70 @@ fn close(actual: f64, expected: f64) -> bool {
 }
 
 #[test]
-fn online_retail_matches_pandas() {
+fn online_retail_nets_cancellations_as_pandas() {
     let table = load_data("online_retail_sparkguide.csv").table;
     let built = build(&table);
+    let c = &built.customers;
+    // scripts/bench.d/pandas_netting.py: every customer with a line stays, returns included.
+    assert_eq!(c.n_rows(), 4_372);
+    assert_eq!(built.lines_used, 401_604);
+    assert_eq!(touched(&built, "cancellations"), 8_872);
+    assert_eq!(touched(&built, "drop_missing_customer"), 135_080);
+    assert_eq!(touched(&built, "drop_exact_duplicates"), 5_225);
+    // 12346 bought 74,215 units and cancelled them all: no spend, no order, not "At Risk".
+    assert_eq!(cell(c, "12346", "monetary"), 0.0);
+    assert_eq!(cell(c, "12346", "frequency"), 0.0);
+    let segment = c.feature("rfm_segment").unwrap();
+    let row = c.ids.iter().position(|id| id == "12346").unwrap();
+    assert_eq!(segment.values.text(row).as_deref(), Some(NO_ORDER_SEGMENT));
+    assert!(cell(c, "12346", "avg_order_value").is_nan());
+    assert!(close(cell(c, "17850", "monetary"), 5_303.48));
+    assert_eq!(cell(c, "17850", "frequency"), 34.0);
+    // 41 customers returned more than they bought here: floored at 0 and flagged.
+    let flagged = numbers(c, RETURNED_MORE_COLUMN);
+    assert_eq!(flagged.iter().filter(|&&x| x == 1.0).count(), 41);
+    let floored = numbers(c, "monetary")
+        .iter()
+        .zip(flagged)
+        .filter(|(_, &f)| f == 1.0)
+        .all(|(&m, _)| m == 0.0);
+    assert!(floored);
+    let revenue: f64 = numbers(c, "monetary").iter().sum();
+    assert!((revenue - 8_291_748.564).abs() < 0.01, "{revenue}");
+    // The monthly revenue is net of every return, negative nets included.
+    let monthly: f64 = built.monthly.revenue.as_ref().unwrap().iter().sum();
+    assert!((monthly - 8_278_519.424).abs() < 0.01, "{monthly}");
+    let orders: f64 = numbers(c, "frequency").iter().sum();
+    assert_eq!(orders, 18_336.0);
+    let none_left = numbers(c, "frequency")
+        .iter()
+        .filter(|&&f| f == 0.0)
+        .count();
+    assert_eq!(none_left, 45);
+    let receipt = &built.receipt[0].detail;
+    for words in [
+        "8,872 lines with a customer ID netted",
+        "200 orders returned in full",
+        "45 customers have no order left",
+        "1,304 lines match no purchase",
+        "41 customers returned more than they bought",
+    ] {
+        assert!(receipt.contains(words), "{words}: {receipt}");
+    }
+    assert!(c.check().is_ok());
+}
+
+#[test]
+fn online_retail_with_cancellations_dropped_matches_pandas() {
+    let table = load_data("online_retail_sparkguide.csv").table;
+    let mut params = params(&table);
+    params.cleaning.cancellations = Cancellations::Drop;
+    let built = build_customer_table(&table, &params, &mut |_| {}).unwrap();
     let c = &built.customers;
     assert_eq!(c.id_name, "CustomerID");
     assert_eq!(c.n_rows(), 4_339);
     assert_eq!(built.lines_used, 392_732);
-    assert_eq!(touched(&built, "drop_cancellations"), 10_626);
+    assert_eq!(touched(&built, "cancellations"), 10_626);
     assert_eq!(touched(&built, "drop_missing_customer"), 133_359);
     assert_eq!(touched(&built, "drop_exact_duplicates"), 5_192);
     assert!(built.receipt[0]
@@ -187,7 +247,7 @@ fn superstore_windows_1252() {
     assert_eq!(c.n_rows(), 793);
     assert!(c.ids.iter().any(|id| id == "BF-11020"));
     // Order IDs like CA-2016-152156 are not cancellations.
-    assert_eq!(touched(&built, "drop_cancellations"), 0);
+    assert_eq!(touched(&built, "cancellations"), 0);
     assert_eq!(built.lines_used, 9_994);
     let revenue: f64 = numbers(c, "monetary").iter().sum();
     assert!((revenue - 2_297_200.86).abs() < 0.01, "{revenue}");
@@ -225,12 +285,115 @@ fn groceries_without_amounts_has_no_monetary_features() {
     );
     assert!(built.notes.iter().any(|n| n.contains("one order")));
     assert!(built.monthly.revenue.is_none());
-    assert_eq!(touched(&built, "drop_exact_duplicates"), 759);
+    // No order ID: the 759 lines identical to another (member, day, item) may be two of the same
+    // item bought that day, so they are kept; they do not change the member-days.
+    let duplicates = built
+        .receipt
+        .iter()
+        .find(|l| l.step == "drop_exact_duplicates")
+        .unwrap();
+    assert_eq!((duplicates.enabled, duplicates.touched), (false, 0));
+    assert!(
+        duplicates.detail.contains("no order ID"),
+        "{}",
+        duplicates.detail
+    );
+    assert!(
+        duplicates.detail.contains("759 lines"),
+        "{}",
+        duplicates.detail
+    );
+    assert_eq!(built.lines_used, 38_765);
     // pandas: member-days, reference 2015-12-31.
     let days: f64 = numbers(c, "frequency").iter().sum();
     assert_eq!(days, 14_963.0);
     assert_eq!(cell(c, "1000", "recency_days"), 36.0);
     assert_eq!(cell(c, "1000", "frequency"), 5.0);
+}
+
+/// A CDs shop's download (`id yyyymmdd n_cds dollars`, whitespace-delimited, no header, no
+/// order ID), generated: 600 lines of 200 customers, then 25 of them written a second time
+/// (the same customer buying the same again that day, or a double entry: the file cannot say).
+fn cds_file(dir: &std::path::Path) -> (std::path::PathBuf, f64) {
+    let mut text = String::new();
+    let mut lines = Vec::new();
+    for i in 0..600u32 {
+        let day = 1 + (i * 7) % 28;
+        let month = 1 + (i / 50) % 12;
+        let cds = 1 + i % 3;
+        let dollars = f64::from(cds) * 11.77 + f64::from(i % 5);
+        lines.push(format!(
+            "{:05} 1997{month:02}{day:02} {cds} {dollars:.2}",
+            1 + i % 200
+        ));
+    }
+    for i in 0..25 {
+        lines.push(lines[i * 20].clone());
+    }
+    let mut total = 0.0;
+    for line in &lines {
+        total += line.rsplit(' ').next().unwrap().parse::<f64>().unwrap();
+        text.push_str(line);
+        text.push('\n');
+    }
+    let path = dir.join("cds.txt");
+    std::fs::write(&path, text).unwrap();
+    (path, total)
+}
+
+/// Item 5 of issue 12: without an order ID, identical lines are kept by default (they can be two
+/// purchases) and the receipt says why; with one, they are dropped.
+#[test]
+fn identical_lines_without_an_order_id_are_kept_by_default() {
+    let dir = std::env::temp_dir().join(format!("custos-cds-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (path, total) = cds_file(&dir);
+    let table = ingest_path(&path).table;
+    assert_eq!(table.n_rows(), 625);
+    // Roles set by hand (not detected): id, date, amount.
+    let mut params = FeatureParams {
+        mapping: RoleMapping {
+            customer: Some(0),
+            date: Some(1),
+            amount: Some(3),
+            ..RoleMapping::default()
+        },
+        ..FeatureParams::default()
+    };
+    let built = build_customer_table(&table, &params, &mut |_| {}).unwrap();
+    assert_eq!(built.lines_used, 625);
+    let revenue: f64 = numbers(&built.customers, "monetary").iter().sum();
+    assert!(close(revenue, total), "{revenue} vs {total}");
+    let line = built
+        .receipt
+        .iter()
+        .find(|l| l.step == "drop_exact_duplicates")
+        .unwrap();
+    assert_eq!((line.enabled, line.touched), (false, 0));
+    assert_eq!(
+        line.detail,
+        "Off because there is no order ID: identical lines can be two purchases, so they are \
+         kept: 25 lines repeating an earlier line in every column"
+    );
+    // Switched on by choice, the 25 go.
+    params.cleaning.exact_duplicates = custos::core::features::ExactDuplicates::Drop;
+    let built = build_customer_table(&table, &params, &mut |_| {}).unwrap();
+    assert_eq!(built.lines_used, 600);
+    // The CLI follows the same rule.
+    let output = run_ok(
+        custos()
+            .arg("customers")
+            .arg(&path)
+            .args(["--customer", "column_1", "--date", "column_2"])
+            .args(["--amount", "column_4"]),
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("from 625 of 625 lines"), "{stderr}");
+    assert!(
+        stderr.contains("Off because there is no order ID"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// The customer table to 4 decimals, then the receipt, as text.
@@ -276,16 +439,19 @@ fn table_text(built: &CustomerBuild) -> String {
 fn small_fixture_golden_table() {
     let table = ingest_path(&fixture("transactions_small.csv")).table;
     let built = build(&table);
-    // Hand-checked: 19 lines; C1004 and the quantity-0 line are returns, one line has no
-    // customer, one repeats 1002 exactly; 15 lines of 5 customers are left.
-    assert_eq!(built.lines_used, 15);
-    assert_eq!(touched(&built, "drop_cancellations"), 2);
+    // Hand-checked: 19 lines; C1004 and the quantity-0 line are returns (netted), one line has
+    // no customer, one repeats 1002 exactly; 17 lines of 5 customers are left.
+    assert_eq!(built.lines_used, 17);
+    assert_eq!(touched(&built, "cancellations"), 2);
     assert_eq!(touched(&built, "drop_missing_customer"), 1);
     assert_eq!(touched(&built, "drop_exact_duplicates"), 1);
     assert_eq!(built.customers.ids, ["101", "102", "103", "104", "105"]);
-    // Customer 101: 21 + 6.75 + 8.10 over 3 orders; 1 of its 4 orders was cancelled.
-    assert!(close(cell(&built.customers, "101", "monetary"), 35.85));
+    // Customer 101: 21 + 6.75 + 8.10 over 3 orders, less the returned plate (12); 1 of its 4
+    // orders holds a return. 103's quantity-0 order is no purchase.
+    assert!(close(cell(&built.customers, "101", "monetary"), 23.85));
+    assert_eq!(cell(&built.customers, "101", "frequency"), 3.0);
     assert_eq!(cell(&built.customers, "101", "return_share"), 0.25);
+    assert_eq!(cell(&built.customers, "103", "frequency"), 1.0);
     check_golden("transactions_small.customers.tsv", &table_text(&built));
 }
 
@@ -497,7 +663,7 @@ fn cli_customers_golden_csv() {
         &String::from_utf8(output.stdout).unwrap(),
     );
     assert!(
-        stderr.contains("customers   5 from 15 of 19 lines"),
+        stderr.contains("customers   5 from 17 of 19 lines"),
         "{stderr}"
     );
     assert!(stderr.contains("Drop exact duplicate lines"), "{stderr}");
@@ -506,22 +672,43 @@ fn cli_customers_golden_csv() {
 #[test]
 fn cli_customers_options_and_output_file() {
     let out = std::env::temp_dir().join(format!("custos-customers-{}.csv", std::process::id()));
-    let output = run_ok(
-        custos()
-            .arg("customers")
-            .arg(fixture("transactions_small.csv"))
-            .args(["--customer", "CustomerID", "--date", "InvoiceDate"])
-            .args(["--quantity", "Quantity", "--price", "UnitPrice"])
-            .args(["--reference-date", "2024-07-31", "--keep-cancellations"])
-            .arg("-o")
-            .arg(&out),
+    let run = |cleaning: &[&str]| {
+        let output = run_ok(
+            custos()
+                .arg("customers")
+                .arg(fixture("transactions_small.csv"))
+                .args(["--customer", "CustomerID", "--date", "InvoiceDate"])
+                .args(["--quantity", "Quantity", "--price", "UnitPrice"])
+                .args(["--reference-date", "2024-07-31"])
+                .args(cleaning)
+                .arg("-o")
+                .arg(&out),
+        );
+        assert!(output.stdout.is_empty());
+        let csv = std::fs::read_to_string(&out).unwrap();
+        std::fs::remove_file(&out).ok();
+        let row = csv
+            .lines()
+            .find(|l| l.starts_with("101,"))
+            .unwrap()
+            .to_string();
+        (row, String::from_utf8_lossy(&output.stderr).into_owned())
+    };
+    // Netted (the default): 101's returned plate (−12) comes off 35.85; its 3 orders still
+    // count. Recency from 2024-07-31.
+    let (row, _) = run(&[]);
+    assert!(row.starts_with("101,72,3,23.85,"), "{row}");
+    let (row, stderr) = run(&["--cancellations", "drop", "--duplicates", "keep"]);
+    assert!(row.starts_with("101,72,3,35.85,"), "{row}");
+    assert!(
+        stderr.contains("Drop cancellations and returns"),
+        "{stderr}"
     );
-    assert!(output.stdout.is_empty());
-    let csv = std::fs::read_to_string(&out).unwrap();
-    std::fs::remove_file(&out).ok();
-    // 101 keeps its cancelled plate (−12): 35.85 − 12; recency from 2024-07-31.
-    let row = csv.lines().find(|l| l.starts_with("101,")).unwrap();
-    assert!(row.starts_with("101,72,4,23.85,"), "{row}");
+    assert!(stderr.contains("Switched off"), "{stderr}");
+    // The old flag still works: it meant "keep them as negative spend", now the default.
+    let (row, stderr) = run(&["--keep-cancellations"]);
+    assert!(row.starts_with("101,72,3,23.85,"), "{row}");
+    assert!(stderr.contains("--cancellations net"), "{stderr}");
 }
 
 #[test]

@@ -49,7 +49,7 @@ mod common;
 use std::sync::OnceLock;
 
 use custos::core::customer_table::{CustomerTable, FeatureValues};
-use custos::core::features::{FeatureParams, RoleMapping};
+use custos::core::features::{Cancellations, FeatureParams, RoleMapping};
 use custos::core::format::days_from_civil;
 use custos::core::predict::derived::{
     derive, Derived, DerivedError, DerivedKind, DerivedSetup, DerivedTarget, MIN_CUSTOMERS,
@@ -67,11 +67,14 @@ fn retail() -> &'static Table {
     TABLE.get_or_init(|| load_data("online_retail_sparkguide.csv").table)
 }
 
+/// The pandas figures above drop cancellations (the default nets them: see `tests/cli.rs`).
 fn params(table: &Table) -> FeatureParams {
-    FeatureParams {
+    let mut params = FeatureParams {
         mapping: RoleMapping::from_roles(table),
         ..FeatureParams::default()
-    }
+    };
+    params.cleaning.cancellations = Cancellations::Drop;
+    params
 }
 
 fn day(text: &str) -> i32 {

@@ -119,6 +119,16 @@ export async function openExplore(page) {
 }
 
 /**
+ * Drop cancellations instead of netting them (the app's default), as pandas_customers.py and
+ * the CLI runs of scripts/bench do, so every tool does the same work. Only for purchase lines
+ * (the choice is hidden for a customer file).
+ */
+export async function dropCancellations(page) {
+  const choice = page.locator("[data-testid=clean-cancellations]");
+  if ((await choice.count()) > 0 && (await choice.isVisible())) await choice.selectOption("drop");
+}
+
+/**
  * Click Explore's Build button and wait for [data-testid=explore-overview]; if the Explore
  * error shows first, throws. Returns the overview and the wall time seen from the driver.
  */

@@ -11,7 +11,8 @@
 // 1. the file is given to [data-testid=file-input]; wait for
 //    [data-testid=dataset-summary][data-file-name="<name>"]: data-elapsed-ms = the worker's
 //    read + parse (+ infer + summary);
-// 2. click [data-testid=go-explore], then [data-testid=explore-run] with the default settings
+// 2. click [data-testid=go-explore], then [data-testid=explore-run] with the default settings but
+//    cancellations dropped (as pandas_customers.py)
 //    (the page detects transactions and the column roles itself); wait for
 //    [data-testid=explore-overview]: data-elapsed-ms = the worker's clean + customer features +
 //    prep + chart data, data-customers, data-worker-memory = bytes of wasm memory in the worker.
@@ -21,7 +22,13 @@
 import path from "node:path";
 
 import { firstInteger } from "../../tests/e2e/harness.mjs";
-import { buildCustomerTable, loadDataset, openExplore, runDriver } from "./browser_common.mjs";
+import {
+  buildCustomerTable,
+  dropCancellations,
+  loadDataset,
+  openExplore,
+  runDriver,
+} from "./browser_common.mjs";
 
 async function measure(page, file, { timeoutMs }) {
   const name = path.basename(file);
@@ -39,6 +46,7 @@ async function measure(page, file, { timeoutMs }) {
 
   // 2. Explore with the default settings
   await openExplore(page);
+  await dropCancellations(page);
   const transactions = page.locator("[data-testid=source-transactions]");
   const detectedTransactions =
     (await transactions.count()) > 0 ? await transactions.isChecked() : null;

@@ -33,6 +33,7 @@ import {
   buildCustomerTable,
   loadDataset,
   number,
+  dropCancellations,
   openExplore,
   runDriver,
   waitOrError,
@@ -67,6 +68,7 @@ async function measure(page, file, { timeoutMs, segmentTimeoutMs }) {
 
   // 2. Explore with the default settings
   await openExplore(page);
+  await dropCancellations(page);
   const transactions = page.locator("[data-testid=source-transactions]");
   const detected =
     (await transactions.count()) > 0

@@ -21,7 +21,9 @@ mod cli {
     use clap::{Args, Parser, Subcommand, ValueEnum};
     use serde::Serialize;
 
-    use custos::core::features::{self, FeatureParams, LineCleaning, RoleMapping};
+    use custos::core::features::{
+        self, Cancellations, ExactDuplicates, FeatureParams, LineCleaning, RoleMapping,
+    };
     use custos::core::format;
     use custos::core::ingest::{self, Delimiter, IngestOptions, Ingested, TextEncoding};
     use custos::core::receipt::ReceiptUnit;
@@ -76,9 +78,19 @@ mod cli {
             /// Reference date for recency, YYYY-MM-DD (default: the day after the last purchase).
             #[arg(long, value_name = "YYYY-MM-DD")]
             reference_date: Option<String>,
-            /// Keep cancellations and returns (they count as negative spend).
-            #[arg(long)]
+            /// Cancellations and returns: `net` them against the customer's purchases (a
+            /// return reduces the spend; an order returned in full no longer counts), or `drop`
+            /// the return lines.
+            #[arg(long, value_enum, default_value_t = CancellationsArg::Net)]
+            cancellations: CancellationsArg,
+            /// Old flag: cancellations are now netted by default (the same as
+            /// `--cancellations net`).
+            #[arg(long, conflicts_with = "cancellations", hide = true)]
             keep_cancellations: bool,
+            /// Exact duplicate lines: `auto` drops them only when an order ID column is mapped
+            /// (without one, identical lines can be two purchases), or always `drop` / `keep`.
+            #[arg(long, value_enum, default_value_t = DuplicatesArg::Auto)]
+            duplicates: DuplicatesArg,
             /// Load the file even if some rows have the wrong number of fields (they are skipped).
             #[arg(long)]
             skip_bad_rows: bool,
@@ -119,6 +131,19 @@ mod cli {
         },
     }
 
+    #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+    enum CancellationsArg {
+        Net,
+        Drop,
+    }
+
+    #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+    enum DuplicatesArg {
+        Auto,
+        Drop,
+        Keep,
+    }
+
     #[derive(Clone, Copy, ValueEnum)]
     enum SampleKind {
         Transactions,
@@ -142,17 +167,40 @@ mod cli {
                 file,
                 columns,
                 reference_date,
+                cancellations,
                 keep_cancellations,
+                duplicates,
                 skip_bad_rows,
                 output,
-            } => customers(
-                &file,
-                &columns,
-                reference_date.as_deref(),
-                keep_cancellations,
-                skip_bad_rows,
-                output.as_deref(),
-            ),
+            } => {
+                if keep_cancellations {
+                    eprintln!(
+                        "note: --keep-cancellations is the default now: cancellations are netted \
+                         against the purchases (--cancellations net); --cancellations drop drops \
+                         them"
+                    );
+                }
+                let cleaning = LineCleaning {
+                    cancellations: match cancellations {
+                        CancellationsArg::Net => Cancellations::Net,
+                        CancellationsArg::Drop => Cancellations::Drop,
+                    },
+                    exact_duplicates: match duplicates {
+                        DuplicatesArg::Auto => ExactDuplicates::ByMapping,
+                        DuplicatesArg::Drop => ExactDuplicates::Drop,
+                        DuplicatesArg::Keep => ExactDuplicates::Keep,
+                    },
+                    ..LineCleaning::default()
+                };
+                customers(
+                    &file,
+                    &columns,
+                    reference_date.as_deref(),
+                    cleaning,
+                    skip_bad_rows,
+                    output.as_deref(),
+                )
+            }
             Command::Segment(args) => segment::run(&args),
             Command::Predict(args) => predict::run(&args),
             Command::Sample {
@@ -488,7 +536,7 @@ mod cli {
         path: &Path,
         columns: &RoleColumns,
         reference_date: Option<&str>,
-        keep_cancellations: bool,
+        cleaning: LineCleaning,
         skip_bad_rows: bool,
         output: Option<&Path>,
     ) -> Result<(), String> {
@@ -501,10 +549,7 @@ mod cli {
         let params = FeatureParams {
             mapping: role_mapping(table, columns)?,
             reference_date,
-            cleaning: LineCleaning {
-                drop_cancellations: !keep_cancellations,
-                ..LineCleaning::default()
-            },
+            cleaning,
         };
         let built = features::build_customer_table(table, &params, &mut |_| {})
             .map_err(|e| e.to_string())?;
@@ -1449,7 +1494,9 @@ mod cli {
             let segmentation = run::segment(customers, params, &mut |_, _| {})
                 .map_err(|e| error_message(&e, customers))?;
             if let Some(path) = &args.output {
-                std::fs::write(path, segmentation.add_to(customers).to_csv())
+                // As the app downloads it: the built values (blanks blank) and the segment.
+                let facts = explored.customer_facts();
+                std::fs::write(path, segmentation.add_to(&facts).to_csv())
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
             super::emit(

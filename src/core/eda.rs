@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::customer_table::{CustomerTable, Feature, FeatureValues};
 use crate::core::features::MonthlyActivity;
 use crate::core::format;
-use crate::core::prep::stats;
+use crate::core::prep::{stats, FittedImpute};
 use crate::core::table::Table;
 
 /// How values on the value axis (and in tooltips) are written.
@@ -632,18 +632,6 @@ pub fn correlation_heatmap(table: &CustomerTable, max_columns: usize) -> Option<
 /// Share of missing cells per column as horizontal bars, most missing first (ties in column
 /// order), every column included.
 fn missing_bars(columns: Vec<(String, usize)>, rows: usize) -> Chart {
-    let mut bars: Vec<BarValue> = columns
-        .iter()
-        .map(|(name, missing)| BarValue {
-            label: name.clone(),
-            value: if rows == 0 {
-                0.0
-            } else {
-                *missing as f64 * 100.0 / rows as f64
-            },
-        })
-        .collect();
-    bars.sort_by(|a, b| b.value.total_cmp(&a.value));
     let cells: usize = columns.iter().map(|(_, m)| m).sum();
     let with = columns.iter().filter(|(_, m)| *m > 0).count();
     let subtitle = if cells == 0 {
@@ -661,9 +649,26 @@ fn missing_bars(columns: Vec<(String, usize)>, rows: usize) -> Chart {
             format::thousands(columns.len() as u64)
         )
     };
+    blank_bars("Missing values by column", subtitle, columns, rows)
+}
+
+/// The bar chart of blank cells: `(label, blank cells)` per bar, as a share of `rows`.
+fn blank_bars(title: &str, subtitle: String, bars: Vec<(String, usize)>, rows: usize) -> Chart {
+    let mut bars: Vec<BarValue> = bars
+        .into_iter()
+        .map(|(label, blank)| BarValue {
+            label,
+            value: if rows == 0 {
+                0.0
+            } else {
+                blank as f64 * 100.0 / rows as f64
+            },
+        })
+        .collect();
+    bars.sort_by(|a, b| b.value.total_cmp(&a.value));
     Chart {
         id: "missing".to_string(),
-        title: "Missing values by column".to_string(),
+        title: title.to_string(),
         subtitle,
         kind: ChartKind::Bar {
             x_label: "Column".to_string(),
@@ -693,6 +698,81 @@ pub fn missing_chart(table: &CustomerTable) -> Chart {
         .map(|f| (f.name.clone(), f.values.missing_count()))
         .collect();
     missing_bars(columns, table.n_rows())
+}
+
+/// Blank cells per feature of the customer table as built (before preparation), told apart as
+/// the preparation treats them: missing values (filled by `impute`, or kept when filling is
+/// off or the column is empty) and cells a feature does not define (the gap between orders of
+/// a one-order customer: given their model value, never imputed; bars labelled "… (n/a)", not
+/// applicable). The counts are those of the receipt's `impute` and `not_defined` lines.
+pub fn blank_cells_chart(table: &CustomerTable, impute: &FittedImpute) -> Chart {
+    let n_columns = table.features.len();
+    let mut bars = Vec::with_capacity(n_columns);
+    let (mut filled, mut kept, mut undefined) = (0usize, 0usize, 0usize);
+    let (mut filled_columns, mut kept_columns, mut undefined_columns) = (0usize, 0usize, 0usize);
+    for feature in &table.features {
+        let blank = feature.values.missing_count();
+        let not_defined = impute.undefined.iter().any(|u| u.name == feature.name);
+        if not_defined {
+            bars.push((format!("{} (n/a)", feature.name), blank));
+            undefined += blank;
+            undefined_columns += usize::from(blank > 0);
+            continue;
+        }
+        bars.push((feature.name.clone(), blank));
+        if impute.fills.iter().any(|f| f.name == feature.name) {
+            filled += blank;
+            filled_columns += usize::from(blank > 0);
+        } else {
+            kept += blank;
+            kept_columns += usize::from(blank > 0);
+        }
+    }
+    let count = |n: usize, columns: usize, what: &str| {
+        format!(
+            "{} {what} {} in {} {}",
+            format::thousands(n as u64),
+            if n == 1 { "cell" } else { "cells" },
+            format::thousands(columns as u64),
+            if columns == 1 { "column" } else { "columns" },
+        )
+    };
+    let mut parts = Vec::new();
+    if filled > 0 {
+        parts.push(format!(
+            "{}, filled",
+            count(filled, filled_columns, "missing")
+        ));
+    }
+    if kept > 0 {
+        let why = if impute.params.enabled {
+            "kept blank (empty columns)"
+        } else {
+            "kept blank (filling is off)"
+        };
+        parts.push(format!("{}, {why}", count(kept, kept_columns, "missing")));
+    }
+    if undefined > 0 {
+        parts.push(format!(
+            "{}, set to their model value (not imputed)",
+            count(undefined, undefined_columns, "not-defined (n/a)")
+        ));
+    }
+    let subtitle = if parts.is_empty() {
+        format!(
+            "No missing values in {} columns × {} customers",
+            format::thousands(n_columns as u64),
+            format::thousands(table.n_rows() as u64)
+        )
+    } else {
+        parts.join(" · ")
+    };
+    let title = if impute.undefined.is_empty() {
+        "Missing values by column"
+    } else {
+        "Missing and not-defined values by column"
+    };
+    blank_bars(title, subtitle, bars, table.n_rows())
 }
 
 /// " · 2011-12 to the 9th only" when the first or last month has less than 80 % of its days

@@ -6,6 +6,8 @@
 //! yielding between them so a cancel is honoured; the CLI and tests call the same functions.
 //! Pure Rust: no web-sys.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::core::customer_table::{
@@ -101,6 +103,32 @@ pub fn build(
                 lines_used: None,
             })
         }
+    }
+}
+
+impl Explored {
+    /// The customer table to show and download: the built table's values in natural units —
+    /// facts only, so a missing or not-defined cell stays blank (never an imputed or model
+    /// value) — for the customers the preparation kept (outlier removal can drop some), in
+    /// their order. The prepared table is what the charts and Segment see.
+    pub fn customer_facts(&self) -> Cow<'_, CustomerTable> {
+        let built = &self.built.customers;
+        if built.n_rows() == self.prepared.n_rows() {
+            return Cow::Borrowed(built);
+        }
+        // Removal keeps the order, so the prepared ids are a subsequence of the built ones.
+        let mut rows = Vec::with_capacity(self.prepared.n_rows());
+        let mut next = 0;
+        for id in &self.prepared.ids {
+            while let Some(candidate) = built.ids.get(next) {
+                next += 1;
+                if candidate == id {
+                    rows.push(next - 1);
+                    break;
+                }
+            }
+        }
+        Cow::Owned(built.select_rows(&rows))
     }
 }
 
@@ -262,9 +290,10 @@ fn key_features(table: &CustomerTable, source: CustomerSource) -> Vec<&Feature> 
     chosen
 }
 
-/// The default gallery: activity over time (transactions), missing values of the loaded file,
-/// correlations, histogram and box plot of the key features, and the main categorical.
-pub fn default_gallery(explored: &Explored, loaded: &Table) -> Vec<Chart> {
+/// The default gallery: activity over time (transactions), correlations, histogram and box plot
+/// of the key features, the main categorical, and the blank cells of the customer table (what
+/// the receipt filled, and what is not defined).
+pub fn default_gallery(explored: &Explored) -> Vec<Chart> {
     let mut charts = Vec::new();
     if let Some(monthly) = &explored.built.monthly {
         charts.extend(eda::monthly_charts(monthly));
@@ -286,7 +315,27 @@ pub fn default_gallery(explored: &Explored, loaded: &Table) -> Vec<Chart> {
     if let Some(bar) = categorical.and_then(eda::bar_chart) {
         charts.push(bar);
     }
-    charts.push(eda::missing_chart_for_table(loaded));
+    charts.push(eda::blank_cells_chart(
+        &explored.built.customers,
+        &explored.fitted.impute,
+    ));
+    charts
+}
+
+/// The charts the user asks for by name (from the feature list, which shows the table as
+/// built): of the prepared table, as the gallery draws, or of the built table for a column the
+/// preparation replaced (a one-hot encoded category). Unknown names are skipped.
+pub fn feature_charts(explored: &Explored, names: &[String]) -> Vec<Chart> {
+    let facts = explored.customer_facts();
+    let mut charts = Vec::new();
+    for name in names {
+        let one = std::slice::from_ref(name);
+        charts.extend(if explored.prepared.feature(name).is_some() {
+            charts_for(&explored.prepared, one)
+        } else {
+            charts_for(&facts, one)
+        });
+    }
     charts
 }
 

@@ -78,14 +78,14 @@ async fn run(job: u64, params: ExploreParams) {
     let event = STATE.with(|s| {
         let mut state = s.borrow_mut();
         state.active_job = None;
-        let Some(loaded) = state.current.as_ref() else {
+        if state.current.is_none() {
             return Event::ExploreFailed {
                 message: "The loaded dataset was replaced while the customer table was being \
                           built. Run the step again."
                     .to_string(),
             };
-        };
-        let charts = explore::default_gallery(&explored, &loaded.ingested.table);
+        }
+        let charts = explore::default_gallery(&explored);
         let view = explore_view(&explored, &params, charts, now_ms() - started);
         state.set_explored(explored, &params);
         Event::Explored(Box::new(view))
@@ -100,6 +100,7 @@ fn explore_view(
     elapsed_ms: f64,
 ) -> ExploreView {
     let table = &explored.prepared;
+    let facts = explored.customer_facts();
     ExploreView {
         source: explored.built.source,
         mapping: params.features.mapping.clone(),
@@ -113,8 +114,9 @@ fn explore_view(
         receipt: explored.receipt.clone(),
         notes: explored.built.notes.clone(),
         fitted: explored.fitted.describe(),
-        features: explore::summarize_features(table),
-        header: explore::preview_header(table),
+        // The feature list describes the table the grid shows and the file downloads.
+        features: explore::summarize_features(&facts),
+        header: explore::preview_header(&facts),
         preview: customer_page(explored, 0, CUSTOMER_PAGE_ROWS),
         charts,
         segment_features: segment_run::default_features(table, explored.built.source),
@@ -123,11 +125,11 @@ fn explore_view(
     }
 }
 
-/// A page of the prepared customer table, clamped.
+/// A page of the customer table as downloaded (facts: blanks stay blank), clamped.
 pub(crate) fn customer_page(explored: &Explored, offset: usize, limit: usize) -> PreviewPage {
-    let table = &explored.prepared;
+    let table = explored.customer_facts();
     page_of(table.n_rows(), offset, limit, |offset, limit| {
-        explore::preview_rows(table, offset, limit)
+        explore::preview_rows(&table, offset, limit)
     })
 }
 
@@ -140,7 +142,7 @@ fn not_explored() -> Event {
 pub(crate) fn charts(names: &[String]) -> Event {
     STATE.with(|s| match s.borrow().explored.as_ref() {
         Some(explored) => Event::FeatureCharts {
-            charts: explore::charts_for(&explored.prepared, names),
+            charts: explore::feature_charts(explored, names),
         },
         None => not_explored(),
     })
@@ -159,9 +161,11 @@ pub(crate) fn export_csv() -> Event {
         match state.explored.as_ref() {
             Some(explored) => {
                 let stem = state.export_stem();
+                // Facts only: the built values, blanks blank (see Explored::customer_facts).
+                let facts = explored.customer_facts();
                 let csv = match state.segmentation.as_ref() {
-                    Some(segmentation) => segmentation.add_to(&explored.prepared).to_csv(),
-                    None => explored.prepared.to_csv(),
+                    Some(segmentation) => segmentation.add_to(&facts).to_csv(),
+                    None => facts.to_csv(),
                 };
                 Event::CustomersCsv {
                     file_name: format!("{stem}_customers.csv"),

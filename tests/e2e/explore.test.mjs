@@ -42,26 +42,50 @@ describeApp("explore", (app) => {
       message: async () => `map-product shows ${await product.innerText()}`,
     });
     await page.getByTestId("map-product").selectOption({ label: "StockCode" });
-    // The detected shape and roles are accepted as they are.
+    // The detected shape and roles are accepted as they are: InvoiceNo is the order ID, so
+    // exact duplicate lines are dropped; cancellations are netted.
     assert.equal(await page.getByTestId("source-transactions").isChecked(), true);
+    assert.equal(await page.getByTestId("clean-duplicates").isChecked(), true);
+    assert.equal(await page.getByTestId("clean-cancellations").inputValue(), "net");
     await buildCustomers(page);
 
-    // pandas: drop missing CustomerID, exact duplicates, invoices starting with C and
-    // quantity <= 0 → 4,339 customers over 392,732 lines.
+    // pandas (scripts/bench.d/pandas_netting.py): drop missing CustomerID and exact duplicates,
+    // net the cancellations against the purchases → 4,372 customers over 401,604 lines.
     const customers = firstInteger(await page.getByTestId("explore-customers").innerText());
-    assert.equal(customers, 4339, "customers after cleaning");
+    assert.equal(customers, 4372, "customers after cleaning");
     const lines = firstInteger(await page.getByTestId("explore-lines").innerText());
-    assert.equal(lines, 392732, "purchase lines after cleaning");
+    assert.equal(lines, 401604, "purchase lines after cleaning");
     assert.equal(
       (await page.getByTestId("explore-reference").innerText()).trim(),
       "2011-12-10",
       "reference date = last invoice day + 1",
     );
     const receipt = page.getByTestId("receipt");
-    for (const step of ["drop_cancellations", "drop_missing_customer", "drop_exact_duplicates"]) {
+    for (const step of ["cancellations", "drop_missing_customer", "drop_exact_duplicates", "not_defined", "impute"]) {
       assert.equal(await receipt.locator(`tr[data-step="${step}"]`).count(), 1, `receipt lists ${step}`);
     }
-    assert.match(await receipt.innerText(), /133,359/, "receipt counts the lines without a customer (after duplicates)");
+    assert.match(await receipt.innerText(), /135,080/, "receipt counts the lines without a customer");
+    // Cancellations netted, with what that did (item 4 of issue 12).
+    const netted = await receipt.locator('tr[data-step="cancellations"]').innerText();
+    assert.match(netted, /Net cancellations and returns/);
+    assert.match(netted, /8,872 lines with a customer ID netted/, netted);
+    assert.match(netted, /41 customers returned more than they bought/, netted);
+    // Blanks by construction get their model value on a line of their own; nothing is imputed
+    // (item 3): 1,538 gaps + 908 trends + 45 order values.
+    const notDefined = await receipt.locator('tr[data-step="not_defined"]').innerText();
+    assert.match(notDefined, /2,491 values/, notDefined);
+    assert.match(notDefined, /avg_days_between_orders 1,538 cells/, notDefined);
+    assert.match(await receipt.locator('tr[data-step="impute"]').innerText(), /no missing values/);
+    // …and the missing-values chart counts them instead of "No missing values".
+    const missing = page.locator('[data-testid="chart"][data-chart-id="missing"]');
+    await missing.scrollIntoViewIfNeeded();
+    const missingText = await missing.innerText();
+    assert.match(missingText, /2,491 not-defined \(n\/a\) cells in 3 columns, set to their model value/, missingText);
+    assert.doesNotMatch(missingText, /No missing values/);
+    await inkPixels(page, "missing");
+    // The feature list shows the table as built: the gap's blanks are counted, not hidden.
+    const gapRow = page.getByTestId("feature-summary").locator("tr", { hasText: "avg_days_between_orders" }).first();
+    assert.match(await gapRow.innerText(), /1,538 \(35\.2%\)/);
 
     // Charts drawn on canvas with real pixels.
     for (const id of ["monthly:revenue", "corr", "hist:recency_days", "hist:monetary"]) {
@@ -95,8 +119,20 @@ describeApp("explore", (app) => {
     assert.match(csv.suggestedFilename(), /_customers\.csv$/);
     const csvText = readFileSync(await csv.path(), "utf8");
     const csvLines = csvText.trimEnd().split("\n");
-    assert.equal(csvLines.length, 4340, "header + one line per customer");
+    assert.equal(csvLines.length, 4373, "header + one line per customer");
     assert.match(csvLines[0], /^CustomerID,recency_days,frequency,monetary,/);
+    // Facts only: 12346 cancelled everything (no order, monetary 0, no order value), and the
+    // gap of a one-order customer stays blank, not the median.
+    const header = csvLines[0].split(",");
+    const at = (name) => header.indexOf(name);
+    const row12346 = csvLines.find((l) => l.startsWith("12346,")).split(",");
+    assert.equal(row12346[at("frequency")], "0");
+    assert.equal(row12346[at("monetary")], "0");
+    assert.equal(row12346[at("avg_order_value")], "");
+    assert.equal(row12346[at("rfm_segment")], "No Order Left");
+    const blankGaps = csvLines.slice(1).filter((l) => l.split(",")[at("avg_days_between_orders")] === "").length;
+    assert.equal(blankGaps, 1538, "one-order customers keep a blank gap");
+    assert.match(await page.getByTestId("export-note").innerText(), /stays blank/);
     const [png] = await Promise.all([
       page.waitForEvent("download", { timeout: UI_TIMEOUT_MS }),
       page
@@ -138,6 +174,11 @@ describeApp("explore", (app) => {
     await buildCustomers(page);
     assert.ok(firstInteger(await page.getByTestId("explore-customers").innerText()) > 3000);
     assert.match(await page.getByTestId("explore-notes").innerText(), /monetary/i);
+    // No order ID: identical lines can be two purchases, so the switch starts off and the
+    // receipt says why (item 5 of issue 12).
+    assert.equal(await page.getByTestId("clean-duplicates").isChecked(), false);
+    const duplicates = await page.locator('[data-testid="receipt"] tr[data-step="drop_exact_duplicates"]').innerText();
+    assert.match(duplicates, /Off because there is no order ID: identical lines can be two purchases/, duplicates);
     assert.equal(
       await page.locator('[data-testid="chart"][data-chart-id="hist:monetary"]').count(),
       0,

@@ -257,6 +257,8 @@ describeApp("predict", (app) => {
     const { page } = app;
     await loadFile(page, dataFile("online_retail_sparkguide.csv"));
     await goExplore(page);
+    // The pandas figures below drop cancellations (the default nets them: tests/cli.rs).
+    await page.getByTestId("clean-cancellations").selectOption("drop");
     await buildCustomers(page);
     await page.getByTestId("continue-predict").click();
 

@@ -1,10 +1,10 @@
 //! Cleaned lines → one row per customer (the features), monthly activity, scores and segments.
 
 use super::inputs::{Inputs, NO_CUSTOMER_ID};
-use super::lines::{self, is_day_order, Cleaned, Line};
+use super::lines::{self, is_day_order, Cleaned, Line, NetCustomers};
 use super::rfm::{fm_score, quintile_scores, RfmSegment};
 use super::{iso, CustomerBuild, FeatureError, FeatureParams, MonthlyActivity};
-use crate::core::customer_table::{CustomerTable, Feature, FeatureValues};
+use crate::core::customer_table::{CustomerTable, Feature, FeatureValues, UndefinedBlanks};
 use crate::core::format::thousands;
 use crate::core::table::MISSING;
 
@@ -16,10 +16,15 @@ const QUARTER_DAYS: i64 = 90;
 #[derive(Debug, Clone)]
 struct CustomerRow {
     customer: u32,
+    /// First and last day of an order that stands (of any kept line when none stands).
     first: i32,
     last: i32,
+    /// Orders that stand (not returned in full).
     orders: u32,
-    spend: f64,
+    /// Purchases minus returns, before the floor at 0.
+    net: f64,
+    /// Purchases plus returns (the scale of rounding noise in `net`).
+    gross: f64,
     spend_30: f64,
     spend_90: f64,
     spend_previous_90: f64,
@@ -36,7 +41,8 @@ impl CustomerRow {
             first: i32::MAX,
             last: i32::MIN,
             orders: 0,
-            spend: 0.0,
+            net: 0.0,
+            gross: 0.0,
             spend_30: 0.0,
             spend_90: 0.0,
             spend_previous_90: 0.0,
@@ -45,7 +51,25 @@ impl CustomerRow {
             returned_orders: 0,
         }
     }
+
+    /// Returns of purchases made before the file (or under other codes) exceed what the
+    /// customer bought in it.
+    fn returned_more(&self) -> bool {
+        self.net < -self.gross * NET_ROUNDING
+    }
+
+    /// Total spend: purchases minus returns, at least 0.
+    fn monetary(&self) -> f64 {
+        if self.net > self.gross * NET_ROUNDING {
+            self.net
+        } else {
+            0.0
+        }
+    }
 }
+
+/// Relative size below which a customer's net spend is rounding noise, i.e. 0.
+const NET_ROUNDING: f64 = 1e-9;
 
 /// Monthly counters over the span of the kept lines.
 struct Months {
@@ -79,7 +103,7 @@ impl Months {
         }
     }
 
-    fn add_line(&mut self, month: usize, customer: u32, spend: f64) {
+    fn add_customer(&mut self, month: usize, customer: u32) {
         if let (Some(last), Some(n)) = (
             self.last_customer.get_mut(month),
             self.customers.get_mut(month),
@@ -89,6 +113,9 @@ impl Months {
                 *n += 1;
             }
         }
+    }
+
+    fn add_revenue(&mut self, month: usize, spend: f64) {
         if let Some(r) = self.revenue.get_mut(month) {
             *r += spend;
         }
@@ -116,7 +143,10 @@ impl Months {
     }
 }
 
-/// The customer rows from the sorted lines, filling `months` on the way.
+/// The customer rows from the lines sorted by customer and order, filling `months` on the
+/// way. Only orders that stand count as orders, set the dates and fill the spend windows (with
+/// the spend no return took back); every kept line, returns included, adds its signed spend to
+/// the customer's net and to its month's revenue.
 fn customer_rows(
     lines: &[Line],
     reference: i32,
@@ -130,21 +160,31 @@ fn customer_rows(
             continue;
         };
         let mut row = CustomerRow::new(first_line.customer);
+        let (mut active_first, mut active_last) = (i32::MAX, i32::MIN);
         products.clear();
         for order in group.chunk_by(|a, b| a.order == b.order) {
             row.raw_orders += 1;
             if order.iter().any(|l| l.cancellation) {
                 row.returned_orders += 1;
             }
-            let mut kept_any = false;
+            let mut stands = false;
             let mut counted_month = usize::MAX;
             for line in order.iter().filter(|l| l.kept) {
-                kept_any = true;
+                active_first = active_first.min(line.day);
+                active_last = active_last.max(line.day);
+                let signed = line.signed_spend(has_spend);
+                row.net += signed;
+                row.gross += signed.abs();
+                let month = months.index(line.month);
+                months.add_revenue(month, signed);
+                if line.cancellation || !line.order_stands {
+                    continue;
+                }
+                stands = true;
                 row.first = row.first.min(line.day);
                 row.last = row.last.max(line.day);
-                let spend = if has_spend { line.spend } else { 0.0 };
+                let spend = line.net_purchase_spend(has_spend);
                 let age = i64::from(reference) - i64::from(line.day);
-                row.spend += spend;
                 if age <= RECENT_DAYS {
                     row.spend_30 += spend;
                 }
@@ -153,23 +193,29 @@ fn customer_rows(
                 } else if age <= 2 * QUARTER_DAYS {
                     row.spend_previous_90 += spend;
                 }
-                if line.product != MISSING {
+                // A product returned in full was not kept by the customer.
+                if line.product != MISSING && (line.left > 0.0 || line.measure == 0.0) {
                     products.push(line.product);
                 }
                 // Lines of an order are sorted by day, so its months come in order.
-                let month = months.index(line.month);
                 if month != counted_month {
                     counted_month = month;
                     months.add_order(month);
                 }
-                months.add_line(month, row.customer, spend);
+                months.add_customer(month, row.customer);
             }
-            if kept_any {
+            if stands {
                 row.orders += 1;
             }
         }
-        if row.orders == 0 {
+        if active_first > active_last {
+            // No kept line: the customer's lines were all cleaned away.
             continue;
+        }
+        if row.orders == 0 {
+            // Every order returned in full (or only returns): the dates of their activity.
+            row.first = active_first;
+            row.last = active_last;
         }
         products.sort_unstable();
         products.dedup();
@@ -195,13 +241,18 @@ pub(super) fn build(
     params: &FeatureParams,
     progress: &mut dyn FnMut(f64),
 ) -> Result<CustomerBuild, FeatureError> {
-    let Cleaned { mut lines, counts } = cleaned;
+    let mut cleaned = cleaned;
+    let mut lines = std::mem::take(&mut cleaned.lines);
     let cleaning = &params.cleaning;
     let nothing_left = || FeatureError::NoLinesLeft {
         customer: inputs.customer.name.clone(),
         date: inputs.date.name.clone(),
-        summary: lines::nothing_left(&counts, cleaning),
+        summary: lines::nothing_left(&cleaned, cleaning),
     };
+    // Returns alone are no purchases: nothing to build a customer table from.
+    if !lines.iter().any(|l| l.kept && !l.cancellation) {
+        return Err(nothing_left());
+    }
     let span =
         lines
             .iter()
@@ -307,6 +358,18 @@ pub(super) fn build(
         );
     }
 
+    let net_customers = NetCustomers {
+        no_order_left: rows.iter().filter(|r| r.orders == 0).count() as u64,
+        returned_more: rows.iter().filter(|r| r.returned_more()).count() as u64,
+    };
+    if net_customers.returned_more > 0 {
+        notes.push(format!(
+            "{} returned more than they bought in the file (returns of purchases made before \
+             it starts): their monetary is 0, not negative, and {} is 1.",
+            plural_customers(net_customers.returned_more),
+            super::RETURNED_MORE_COLUMN
+        ));
+    }
     let features = features(&rows, reference, inputs);
     let customers = CustomerTable {
         id_name: inputs.customer.name.clone(),
@@ -315,12 +378,20 @@ pub(super) fn build(
     };
     Ok(CustomerBuild {
         customers,
-        receipt: lines::receipt(&counts, cleaning, inputs),
+        receipt: lines::receipt(&cleaned, net_customers, cleaning, inputs),
         monthly: months.into_activity(has_spend, first_day, last_day),
         reference_date: reference,
-        lines_used: counts.kept,
+        lines_used: cleaned.counts.kept,
         notes,
     })
+}
+
+fn plural_customers(n: u64) -> String {
+    if n == 1 {
+        "1 customer".to_string()
+    } else {
+        format!("{} customers", thousands(n))
+    }
 }
 
 fn plural_lines(n: u64) -> String {
@@ -331,6 +402,29 @@ fn plural_lines(n: u64) -> String {
     }
 }
 
+/// A numeric feature whose blanks are not missing data: not defined for those customers.
+fn undefined_blanks(mut feature: Feature, reason: &str, model_value: f64) -> Feature {
+    feature.meta.undefined = Some(UndefinedBlanks {
+        reason: reason.to_string(),
+        model_value,
+    });
+    feature
+}
+
+/// A 0/1 column.
+fn indicator(
+    name: &str,
+    description: &str,
+    rows: &[CustomerRow],
+    on: &dyn Fn(&CustomerRow) -> bool,
+) -> Feature {
+    numeric(
+        name,
+        description,
+        rows.iter().map(|r| if on(r) { 1.0 } else { 0.0 }).collect(),
+    )
+}
+
 /// The feature columns, in the documented order.
 fn features(rows: &[CustomerRow], reference: i32, inputs: &Inputs<'_>) -> Vec<Feature> {
     let has_spend = inputs.has_spend();
@@ -338,24 +432,25 @@ fn features(rows: &[CustomerRow], reference: i32, inputs: &Inputs<'_>) -> Vec<Fe
     let days = |a: i32, b: i32| (i64::from(a) - i64::from(b)) as f64;
     let recency = per(&|r| days(reference, r.last));
     let frequency = per(&|r| f64::from(r.orders));
-    let monetary = per(&|r| r.spend);
+    let monetary = per(&|r| r.monetary());
 
-    let mut out = Vec::with_capacity(16);
+    let mut out = Vec::with_capacity(18);
     out.push(numeric(
         "recency_days",
         "Days from the last purchase to the reference date.",
         recency.clone(),
     ));
     let frequency_text = if inputs.order.is_some() {
-        "Number of distinct orders."
+        "Number of distinct orders (an order returned in full does not count)."
     } else {
-        "Number of days with a purchase (each day counts as one order)."
+        "Number of days with a purchase (each day counts as one order; a day returned in full \
+         does not count)."
     };
     out.push(numeric("frequency", frequency_text, frequency.clone()));
     if has_spend {
         out.push(numeric(
             "monetary",
-            "Total spend over all purchases.",
+            "Total spend: purchases minus returns (0 when the returns are larger).",
             monetary.clone(),
         ));
     }
@@ -370,34 +465,55 @@ fn features(rows: &[CustomerRow], reference: i32, inputs: &Inputs<'_>) -> Vec<Fe
         per(&|r| days(reference, r.first)),
     ));
     if has_spend {
-        out.push(numeric(
-            "avg_order_value",
-            "Average spend per order.",
-            per(&|r| r.spend / f64::from(r.orders)),
+        out.push(undefined_blanks(
+            numeric(
+                "avg_order_value",
+                "Average spend per order (blank for a customer with no order left).",
+                per(&|r| {
+                    if r.orders > 0 {
+                        r.monetary() / f64::from(r.orders)
+                    } else {
+                        f64::NAN
+                    }
+                }),
+            ),
+            "no order left: every order was returned in full",
+            0.0,
         ));
     }
-    out.push(numeric(
-        "avg_days_between_orders",
-        "Average days between two orders (empty for customers with a single order).",
-        per(&|r| {
-            if r.orders > 1 {
-                days(r.last, r.first) / f64::from(r.orders - 1)
-            } else {
-                f64::NAN
-            }
-        }),
+    out.push(undefined_blanks(
+        numeric(
+            "avg_days_between_orders",
+            "Average days between two orders (blank for a customer with a single order or \
+             none left: see single_order).",
+            per(&|r| {
+                if r.orders > 1 {
+                    days(r.last, r.first) / f64::from(r.orders - 1)
+                } else {
+                    f64::NAN
+                }
+            }),
+        ),
+        "a single order (or none left): no gap between orders",
+        0.0,
+    ));
+    out.push(indicator(
+        super::SINGLE_ORDER_COLUMN,
+        "1 = at most one order (avg_days_between_orders is not defined), 0 = two or more.",
+        rows,
+        &|r| r.orders <= 1,
     ));
     if inputs.product.is_some() {
         out.push(numeric(
             "distinct_products",
-            "Number of different products bought.",
+            "Number of different products bought (and not returned in full).",
             per(&|r| r.products as f64),
         ));
     }
     if inputs.can_see_returns() {
         out.push(numeric(
             "return_share",
-            "Share of the customer's orders that were cancelled or returned (0 to 1).",
+            "Share of the customer's orders holding a cancellation or return (0 to 1).",
             per(&|r| {
                 if r.raw_orders > 0 {
                     f64::from(r.returned_orders) / f64::from(r.raw_orders)
@@ -407,29 +523,42 @@ fn features(rows: &[CustomerRow], reference: i32, inputs: &Inputs<'_>) -> Vec<Fe
             }),
         ));
     }
+    if has_spend && rows.iter().any(CustomerRow::returned_more) {
+        out.push(indicator(
+            super::RETURNED_MORE_COLUMN,
+            "1 = the customer returned more than they bought in the file (returns of purchases \
+             made before it starts): monetary is set to 0.",
+            rows,
+            &CustomerRow::returned_more,
+        ));
+    }
     if has_spend {
         out.push(numeric(
             "spend_30d",
-            "Spend in the 30 days before the reference date.",
+            "Spend in the 30 days before the reference date (net of what was returned).",
             per(&|r| r.spend_30),
         ));
         out.push(numeric(
             "spend_90d",
-            "Spend in the 90 days before the reference date.",
+            "Spend in the 90 days before the reference date (net of what was returned).",
             per(&|r| r.spend_90),
         ));
-        out.push(numeric(
-            "spend_trend",
-            "Spend in the last 90 days against the 90 days before: +1 all recent, −1 all \
-             earlier (empty when both are 0).",
-            per(&|r| {
-                let total = r.spend_90.abs() + r.spend_previous_90.abs();
-                if total > 0.0 {
-                    (r.spend_90 - r.spend_previous_90) / total
-                } else {
-                    f64::NAN
-                }
-            }),
+        out.push(undefined_blanks(
+            numeric(
+                "spend_trend",
+                "Spend in the last 90 days against the 90 days before: +1 all recent, −1 all \
+                 earlier (blank when both are 0).",
+                per(&|r| {
+                    let total = r.spend_90.abs() + r.spend_previous_90.abs();
+                    if total > 0.0 {
+                        (r.spend_90 - r.spend_previous_90) / total
+                    } else {
+                        f64::NAN
+                    }
+                }),
+            ),
+            "no spend in either 90-day window: no trend",
+            0.0,
         ));
     }
     let r_score = quintile_scores(&recency, false);
@@ -452,7 +581,8 @@ fn features(rows: &[CustomerRow], reference: i32, inputs: &Inputs<'_>) -> Vec<Fe
             m_score.clone(),
         ));
     }
-    out.push(segments(&r_score, &f_score, m_score.as_deref()));
+    let no_order: Vec<bool> = rows.iter().map(|r| r.orders == 0).collect();
+    out.push(segments(&r_score, &f_score, m_score.as_deref(), &no_order));
     out
 }
 
@@ -464,7 +594,9 @@ fn score_u8(score: f64) -> u8 {
     }
 }
 
-fn segments(r: &[f64], f: &[f64], m: Option<&[f64]>) -> Feature {
+/// The RFM segment of each customer; a customer with no order left is not any buyer segment:
+/// [`super::NO_ORDER_SEGMENT`], listed last.
+fn segments(r: &[f64], f: &[f64], m: Option<&[f64]>, no_order: &[bool]) -> Feature {
     let segment_of: Vec<RfmSegment> = r
         .iter()
         .zip(f)
@@ -476,15 +608,27 @@ fn segments(r: &[f64], f: &[f64], m: Option<&[f64]>) -> Feature {
         .collect();
     let present: Vec<RfmSegment> = RfmSegment::ALL
         .into_iter()
-        .filter(|s| segment_of.contains(s))
+        .filter(|s| {
+            segment_of
+                .iter()
+                .zip(no_order)
+                .any(|(x, &none)| !none && x == s)
+        })
         .collect();
+    let mut levels: Vec<String> = present.iter().map(|s| s.label().to_string()).collect();
+    let no_order_code = no_order.iter().any(|&n| n).then(|| {
+        levels.push(super::NO_ORDER_SEGMENT.to_string());
+        (levels.len() - 1) as u32
+    });
     let codes = segment_of
         .iter()
-        .map(|s| {
-            present
+        .zip(no_order)
+        .map(|(s, &none)| match no_order_code {
+            Some(code) if none => code,
+            _ => present
                 .iter()
                 .position(|p| p == s)
-                .map_or(MISSING, |i| i as u32)
+                .map_or(MISSING, |i| i as u32),
         })
         .collect();
     let description = if m.is_some() {
@@ -496,10 +640,7 @@ fn segments(r: &[f64], f: &[f64], m: Option<&[f64]>) -> Feature {
     Feature {
         name: "rfm_segment".to_string(),
         description: description.to_string(),
-        values: FeatureValues::Categorical {
-            levels: present.iter().map(|s| s.label().to_string()).collect(),
-            codes,
-        },
+        values: FeatureValues::Categorical { levels, codes },
         meta: Default::default(),
     }
 }

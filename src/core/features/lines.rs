@@ -8,7 +8,8 @@ use std::hash::Hasher;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use super::inputs::{Inputs, NO_CUSTOMER_ID};
-use super::{DayRange, FeatureError, LineCleaning};
+use super::netting::{self, Netting};
+use super::{Cancellations, DayRange, ExactDuplicates, FeatureError, FeatureParams, LineCleaning};
 use crate::core::format::thousands;
 use crate::core::receipt::{ReceiptLine, ReceiptUnit};
 use crate::core::table::{Table, MISSING};
@@ -27,14 +28,51 @@ pub(super) struct Line {
     pub day: i32,
     /// Year × 12 + month − 1.
     pub month: i32,
-    /// `NaN` when the data has no spend.
+    /// `NaN` when the data has no spend. A return's spend is negative (−|spend|).
     pub spend: f64,
     /// Product code, or [`MISSING`].
     pub product: u32,
     /// Survives the cleaning (used for the features).
     pub kept: bool,
-    /// A cancellation or return (for `return_share`, whether dropped or not).
+    /// A cancellation or return (for `return_share`, whether dropped or not; netted when kept).
     pub cancellation: bool,
+    /// What netting matches a return against a purchase by: |spend|, else |quantity|, else 1
+    /// per line (see [`netting`]).
+    pub measure: f64,
+    /// After netting: a purchase's measure not taken back by a return, or the part of a
+    /// return that matched no purchase. Without netting: the measure.
+    pub left: f64,
+    /// The line's order still counts as an order: false for an order (or a return's own
+    /// order) whose every purchase line was returned. Always true without netting.
+    pub order_stands: bool,
+    /// A purchase: the day of the return that took back the last of it (`None` while some of
+    /// it is left). Returns are matched in day order, so what was taken back by any day is
+    /// what a file ending that day would net.
+    pub taken_back_on: Option<i32>,
+    /// The day from which the line's order no longer counts (returned in full by then), `None`
+    /// while it counts to the end of the file. For an order of returns only: its first day.
+    pub order_ends: Option<i32>,
+}
+
+impl Line {
+    /// The spend the line adds to its customer's total: purchases their spend, returns minus
+    /// theirs (0 when the data has no spend).
+    pub fn signed_spend(&self, has_spend: bool) -> f64 {
+        if has_spend {
+            self.spend
+        } else {
+            0.0
+        }
+    }
+
+    /// A purchase's spend that no return took back (0 for a return line, or without spend).
+    pub fn net_purchase_spend(&self, has_spend: bool) -> f64 {
+        if has_spend && !self.cancellation {
+            self.left
+        } else {
+            0.0
+        }
+    }
 }
 
 /// What the pass counted, for the receipt and the error when nothing is left.
@@ -62,6 +100,10 @@ impl Counts {
 pub(super) struct Cleaned {
     pub lines: Vec<Line>,
     pub counts: Counts,
+    /// Whether exact duplicates were dropped (the mapping decides by default).
+    pub drop_duplicates: bool,
+    /// What netting did (all zero when cancellations are dropped).
+    pub netting: Netting,
 }
 
 /// Classify every row; with `days`, rows dated outside it (or without a readable date) are
@@ -69,9 +111,12 @@ pub(super) struct Cleaned {
 pub(super) fn clean(
     table: &Table,
     inputs: &Inputs<'_>,
-    cleaning: &LineCleaning,
+    params: &FeatureParams,
     days: Option<DayRange>,
 ) -> Result<Cleaned, FeatureError> {
+    let cleaning = &params.cleaning;
+    let drop_duplicates = cleaning.drops_duplicates(&params.mapping);
+    let net = cleaning.cancellations == Cancellations::Net;
     let n_rows = table.n_rows();
     let mut counts = Counts::default();
     let mut duplicates = DuplicateFinder::new(table);
@@ -111,7 +156,7 @@ pub(super) fn clean(
         } else {
             false
         };
-        if cancellation && cleaning.drop_cancellations {
+        if cancellation && !net {
             kept = false;
         }
         if kept && customer.is_none() {
@@ -122,7 +167,7 @@ pub(super) fn clean(
         }
         if kept && duplicates.is_repeat(row) {
             counts.duplicates += 1;
-            if cleaning.drop_exact_duplicates {
+            if drop_duplicates {
                 kept = false;
             }
         }
@@ -155,18 +200,41 @@ pub(super) fn clean(
             .product
             .and_then(|p| p.codes.get(row).copied())
             .unwrap_or(MISSING);
+        let measure = if has_spend {
+            spend.abs()
+        } else if quantity.is_finite() {
+            quantity.abs()
+        } else {
+            1.0
+        };
+        let measure = if measure.is_finite() { measure } else { 0.0 };
         lines.push(Line {
             customer,
             order,
             day,
             month,
-            spend,
+            spend: if cancellation { -spend.abs() } else { spend },
             product,
             kept,
             cancellation,
+            measure,
+            left: measure,
+            order_stands: true,
+            taken_back_on: None,
+            order_ends: None,
         });
     }
-    Ok(Cleaned { lines, counts })
+    let netting = if net {
+        netting::net(&mut lines, inputs.product.is_some())
+    } else {
+        Netting::default()
+    };
+    Ok(Cleaned {
+        lines,
+        counts,
+        drop_duplicates,
+        netting,
+    })
 }
 
 /// Whether lines lacked an order id (so some orders are customer-days).
@@ -174,12 +242,22 @@ pub(super) fn is_day_order(order: u64) -> bool {
     order >= DAY_ORDER_BASE
 }
 
+/// Customers the netting left without an order or with more returned than bought (counted
+/// by the aggregation, shown on the cancellations line).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct NetCustomers {
+    pub no_order_left: u64,
+    pub returned_more: u64,
+}
+
 /// The receipt lines of the line cleaning.
 pub(super) fn receipt(
-    counts: &Counts,
+    cleaned: &Cleaned,
+    customers: NetCustomers,
     cleaning: &LineCleaning,
     inputs: &Inputs<'_>,
 ) -> Vec<ReceiptLine> {
+    let counts = &cleaned.counts;
     let mut receipt = Vec::with_capacity(4);
     let cancelled = counts.cancelled();
     let mut parts = Vec::new();
@@ -207,18 +285,70 @@ pub(super) fn receipt(
     } else {
         parts.join("; ")
     };
+    let net = cleaning.cancellations == Cancellations::Net;
+    let netting = &cleaned.netting;
     let detail = if !inputs.can_see_returns() {
         "No order ID, quantity or amount column, so cancellations cannot be recognised".to_string()
-    } else if cleaning.drop_cancellations {
+    } else if !net {
+        format!(
+            "{}. Dropped: purchases keep their full spend, and a cancelled order still counts",
+            capitalise(&found)
+        )
+    } else if cancelled == 0 {
         capitalise(&found)
     } else {
-        format!("Switched off: kept, and counted as returns (negative spend): {found}")
+        let against = if inputs.product.is_some() {
+            "the same customer's purchases of the same product"
+        } else {
+            "the same customer's purchases"
+        };
+        let returned = match netting.cancelled_orders {
+            0 => "no order was returned in full".to_string(),
+            1 => "1 order returned in full no longer counts as an order".to_string(),
+            n => format!(
+                "{} orders returned in full no longer count as orders",
+                thousands(n)
+            ),
+        };
+        let mut text = format!(
+            "{}. {} with a customer ID netted against {against} up to the return's day, latest \
+             first: {returned}",
+            capitalise(&found),
+            lines_text(netting.return_lines),
+        );
+        if customers.no_order_left > 0 {
+            text.push_str(&format!(
+                "; {} no order left (frequency 0, RFM segment '{}')",
+                plural(customers.no_order_left, "customer has", "customers have"),
+                super::NO_ORDER_SEGMENT
+            ));
+        }
+        if netting.unmatched_lines > 0 {
+            text.push_str(&format!(
+                "; {} match no purchase in the file (bought before it starts) and still reduce \
+                 the spend",
+                lines_text(netting.unmatched_lines)
+            ));
+        }
+        if customers.returned_more > 0 {
+            text.push_str(&format!(
+                "; {} returned more than they bought in the file: monetary set to 0 and flagged \
+                 in {}",
+                plural(customers.returned_more, "customer", "customers"),
+                super::RETURNED_MORE_COLUMN
+            ));
+        }
+        text
     };
     receipt.push(line_step(
-        "drop_cancellations",
-        "Drop cancellations and returns",
-        cleaning.drop_cancellations,
-        cancelled,
+        "cancellations",
+        if net {
+            "Net cancellations and returns"
+        } else {
+            "Drop cancellations and returns"
+        },
+        true,
+        if net { netting.return_lines } else { cancelled },
         detail,
     ));
 
@@ -241,21 +371,33 @@ pub(super) fn receipt(
     ));
 
     let repeated = counts.duplicates;
+    let drop = cleaned.drop_duplicates;
+    let why = match &inputs.order {
+        Some(order) => format!(
+            "an order ID ('{}') is mapped, so a line repeating another in every column is a \
+             double entry",
+            order.column.name
+        ),
+        None => "there is no order ID: identical lines can be two purchases".to_string(),
+    };
+    let repeats = format!(
+        "{} repeating an earlier line in every column",
+        lines_text(repeated)
+    );
     receipt.push(line_step(
         "drop_exact_duplicates",
         "Drop exact duplicate lines",
-        cleaning.drop_exact_duplicates,
+        drop,
         repeated,
-        match (cleaning.drop_exact_duplicates, repeated) {
-            (_, 0) => "No line repeats an earlier one in every column".to_string(),
-            (true, n) => format!(
-                "{} repeating an earlier line in every column",
-                lines_text(n)
-            ),
-            (false, n) => format!(
-                "Switched off: {} repeating an earlier line in every column are kept",
-                lines_text(n)
-            ),
+        match (drop, inputs.order.is_some(), cleaning.exact_duplicates) {
+            (true, _, ExactDuplicates::ByMapping) => format!("On because {why}: {repeats}"),
+            (true, true, _) => format!("{}: {why}", capitalise(&repeats)),
+            (true, false, _) => format!("Switched on, although {why}: {repeats}"),
+            (false, false, ExactDuplicates::ByMapping) => {
+                format!("Off because {why}, so they are kept: {repeats}")
+            }
+            (false, false, _) => format!("Switched off ({why}): {repeats} are kept"),
+            (false, true, _) => format!("Switched off: {repeats} are kept"),
         },
     ));
 
@@ -300,18 +442,22 @@ fn line_step(step: &str, title: &str, enabled: bool, found: u64, detail: String)
 }
 
 /// "No line is left" explained with the counts.
-pub(super) fn nothing_left(counts: &Counts, cleaning: &LineCleaning) -> String {
+pub(super) fn nothing_left(cleaned: &Cleaned, cleaning: &LineCleaning) -> String {
+    let counts = &cleaned.counts;
     let mut parts = vec![format!("{} read", lines_text(counts.rows))];
     let mut dropped = |n: u64, on: bool, what: &str| {
         if n > 0 && on {
             parts.push(format!("{} {what}", thousands(n)));
         }
     };
-    dropped(
-        counts.cancelled(),
-        cleaning.drop_cancellations,
-        "cancellations or returns",
-    );
+    match cleaning.cancellations {
+        Cancellations::Drop => dropped(counts.cancelled(), true, "cancellations or returns"),
+        Cancellations::Net => dropped(
+            cleaned.netting.return_lines,
+            true,
+            "cancellations or returns (no purchase to net them against)",
+        ),
+    }
     dropped(
         counts.missing_customer,
         cleaning.drop_missing_customer,
@@ -319,7 +465,7 @@ pub(super) fn nothing_left(counts: &Counts, cleaning: &LineCleaning) -> String {
     );
     dropped(
         counts.duplicates,
-        cleaning.drop_exact_duplicates,
+        cleaned.drop_duplicates,
         "exact duplicates",
     );
     dropped(counts.no_date, true, "without a readable date");

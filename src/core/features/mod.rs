@@ -12,10 +12,14 @@
 //! (`aggregate.rs`). Cleaning steps, in this order, each counted on what the earlier ones left:
 //! 1. cancellations and returns: an order id written `C` + digit (Online Retail's `C536379`;
 //!    not Superstore's `CA-2016-…`, and not when *every* order id looks like that), a quantity
-//!    ≤ 0, or a negative amount (or negative quantity × price). When switched off they stay and
-//!    count as returns (negative spend);
+//!    ≤ 0, or a negative amount (or negative quantity × price). [`Cancellations::Net`] (the
+//!    default) keeps them as returns netted against the purchases they take back (below);
+//!    [`Cancellations::Drop`] leaves them out;
 //! 2. lines without a customer id (when switched off: kept as one customer, `(no customer ID)`);
-//! 3. exact duplicates: the whole row identical, every column, to an earlier row;
+//! 3. exact duplicates: the whole row identical, every column, to an earlier row. Dropped by
+//!    default only when an order ID column is mapped ([`ExactDuplicates::ByMapping`]): a line
+//!    repeated with its order ID is a double entry, but without one two identical lines can be
+//!    two purchases (a shop's `id yyyymmdd n_cds dollars` lines);
 //! 4. lines whose date, or amount / quantity / unit price, is missing (always dropped).
 //!
 //! Dates are whole days: a date-time is floored to its day. Customer ids are the cell text, with
@@ -24,26 +28,42 @@
 //! Spend is the amount column, else quantity × unit price; without either, the spend features
 //! are absent (not zero).
 //!
+//! # Cancellations and returns (netted)
+//! A return's spend is negative (−|spend|). Each return takes back the same customer's latest
+//! earlier purchases of the same product (`netting.rs` says how it is matched). Then:
+//! - `monetary` = purchases − returns, every return counted (also those that matched nothing in
+//!   the file). A customer whose returns exceed their purchases in the file (returns of
+//!   purchases made before it starts: 41 on Online Retail) gets monetary 0, not a negative
+//!   total, and 1 in `returns_exceed_purchases` (present when at least one customer has it); the
+//!   receipt and a note count them;
+//! - an order counts (in `frequency`, the dates, the monthly orders) unless returns took back
+//!   every line of it; a return's own order (`C536379`) is no purchase;
+//! - a customer with no order left (everything returned, like Online Retail's 12346, or returns
+//!   only) stays in the table with frequency 0 and monetary 0, dated by their last line, and
+//!   gets the RFM segment [`NO_ORDER_SEGMENT`], not a buyer segment such as "At Risk";
+//! - the spend windows hold what the customer bought in them and kept (a purchase's spend less
+//!   what returns took back); the monthly revenue is net (each line in its own month).
+//!
 //! Predict's derived targets (`predict::derived`) use two more entry points over the same
 //! cleaning: [`build_customer_table_within`] builds the table from the lines of a range of days
-//! only (the lines up to a cutoff date), and [`purchase_lines`] hands out the kept lines
-//! themselves (to count each customer's orders and spend after the cutoff).
+//! only (the lines up to a cutoff date; returns after it are unknown there), and
+//! [`purchase_lines`] hands out the kept lines themselves with their net spend and whether they
+//! count as an order (to count each customer's orders and spend after the cutoff).
 //!
 //! # Features (one row per customer, rows sorted by id: numbers by value, then text)
 //! With `ref` the reference date (default: last date + 1 day) and `age` = `ref` − line date:
 //! - `recency_days` = ref − last purchase; `tenure_days` = last − first purchase;
 //!   `lifetime_days` = ref − first purchase;
-//! - `frequency` = distinct orders; `monetary` = total spend; `avg_order_value` = monetary /
-//!   frequency; `avg_days_between_orders` = tenure_days / (frequency − 1), missing for a
-//!   customer with one order;
-//! - `distinct_products` (product column mapped);
+//! - `frequency` = distinct orders; `monetary` = total spend (net of returns);
+//!   `avg_order_value` = monetary / frequency; `avg_days_between_orders` = tenure_days /
+//!   (frequency − 1); `single_order` = 1 when frequency ≤ 1, else 0;
+//! - `distinct_products` (product column mapped): products bought and not returned in full;
 //! - `return_share` = orders holding a cancellation or return line / all orders, counted on the
 //!   lines before cancellations, duplicates and unreadable lines are dropped (needs an order,
 //!   quantity or amount column to recognise a return);
 //! - `spend_30d`, `spend_90d` = spend with age ≤ 30 / ≤ 90 days; `spend_trend` =
 //!   (S₉₀ − P₉₀) / (|S₉₀| + |P₉₀|) with P₉₀ the spend with 90 < age ≤ 180: −1 = all of the last
-//!   half-year's spend was in its first half, +1 = all in the recent 90 days, missing when both
-//!   are 0;
+//!   half-year's spend was in its first half, +1 = all in the recent 90 days;
 //! - `r_score`, `f_score`, `m_score`: quintile scores 1–5, 5 = best (most recent, most orders,
 //!   most spend); see [`rfm::quintile_scores`] for ties;
 //! - `rfm_segment`: the classic segment names from R and FM = round-half-up((F + M) / 2) (F alone
@@ -57,10 +77,21 @@
 //! | 3      | About to Sleep | About to Sleep      | Need Attention      | Loyal Customers | Loyal Customers |
 //! | 2      | Hibernating    | Hibernating         | At Risk             | At Risk         | Can't Lose Them |
 //! | 1      | Lost           | Lost                | At Risk             | At Risk         | Can't Lose Them |
+//!
+//! Blanks by construction are not missing data: the table keeps them blank (so the export shows
+//! no invented value) and marks the feature with
+//! [`FeatureMeta::undefined`](crate::core::customer_table::FeatureMeta), whose model value
+//! `prep` gives them (never a median; see `prep::impute`):
+//! - `avg_days_between_orders` of a customer with at most one order → 0, with `single_order`
+//!   = 1 beside it, because 0 alone would read as "orders on the same day" (a real value);
+//! - `spend_trend` with no spend in either window → 0, "no trend": `spend_90d` = 0 beside it
+//!   already tells the rest, so no indicator;
+//! - `avg_order_value` of a customer with no order left → 0 (frequency 0 tells it apart).
 
 mod aggregate;
 mod inputs;
 mod lines;
+mod netting;
 pub mod rfm;
 
 use serde::{Deserialize, Serialize};
@@ -71,6 +102,14 @@ use crate::core::receipt::ReceiptLine;
 use crate::core::table::{Role, Table};
 
 pub use rfm::RfmSegment;
+
+/// The RFM segment of a customer with no order left (every order returned in full, or returns
+/// only): none of the buyer segments describes them.
+pub const NO_ORDER_SEGMENT: &str = "No Order Left";
+/// The 0/1 column of customers who returned more than they bought in the file.
+pub const RETURNED_MORE_COLUMN: &str = "returns_exceed_purchases";
+/// The 0/1 column of customers with at most one order.
+pub const SINGLE_ORDER_COLUMN: &str = "single_order";
 
 /// Which column plays which role (column indices into the loaded table).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -137,23 +176,70 @@ impl RoleMapping {
     }
 }
 
-/// Line-level cleaning before aggregation; each switch appears on the receipt.
+/// What happens to cancellations and returns (see the module doc, "Cancellations and returns").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cancellations {
+    /// Net them against the customer's purchases: a return reduces the spend, an order whose
+    /// every line was returned no longer counts as an order.
+    #[default]
+    Net,
+    /// Leave the return lines out, as if they were not in the file (purchases keep their full
+    /// spend).
+    Drop,
+}
+
+/// Whether lines identical in every column to an earlier line are dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExactDuplicates {
+    /// Dropped only when an order ID column is mapped: then a line repeated in every column,
+    /// order ID included, is a double entry; without one, two identical lines can be two
+    /// purchases of the same thing on the same day.
+    #[default]
+    ByMapping,
+    Drop,
+    Keep,
+}
+
+impl ExactDuplicates {
+    /// Whether exact duplicates are dropped under `mapping`.
+    pub fn drops(self, mapping: &RoleMapping) -> bool {
+        match self {
+            ExactDuplicates::ByMapping => mapping.order.is_some(),
+            ExactDuplicates::Drop => true,
+            ExactDuplicates::Keep => false,
+        }
+    }
+}
+
+/// Line-level cleaning before aggregation; each step appears on the receipt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LineCleaning {
-    /// Drop cancellations/returns: order ids starting with `C`, and lines with quantity ≤ 0 or
-    /// a negative amount. When off, they count as returns (negative spend).
-    pub drop_cancellations: bool,
+    /// Cancellations and returns: order ids written `C` + digit, lines with quantity ≤ 0 or a
+    /// negative amount.
+    #[serde(default)]
+    pub cancellations: Cancellations,
     pub drop_missing_customer: bool,
-    pub drop_exact_duplicates: bool,
+    #[serde(default)]
+    pub exact_duplicates: ExactDuplicates,
 }
 
 impl Default for LineCleaning {
     fn default() -> LineCleaning {
         LineCleaning {
-            drop_cancellations: true,
+            cancellations: Cancellations::Net,
             drop_missing_customer: true,
-            drop_exact_duplicates: true,
+            exact_duplicates: ExactDuplicates::ByMapping,
         }
+    }
+}
+
+impl LineCleaning {
+    /// Whether exact duplicate lines are dropped under `mapping` (the one rule the build, the
+    /// Explore form's switch and the CLI follow).
+    pub fn drops_duplicates(&self, mapping: &RoleMapping) -> bool {
+        self.exact_duplicates.drops(mapping)
     }
 }
 
@@ -352,7 +438,7 @@ fn build_lines(
     progress(0.0);
     let inputs = inputs::Inputs::resolve(table, &params.mapping)?;
     progress(0.15);
-    let cleaned = lines::clean(table, &inputs, &params.cleaning, days)?;
+    let cleaned = lines::clean(table, &inputs, params, days)?;
     progress(0.5);
     let build = aggregate::build(&inputs, cleaned, params, progress)?;
     progress(1.0);
@@ -368,8 +454,28 @@ pub struct PurchaseLine {
     pub order: u64,
     /// Days since 1970-01-01.
     pub day: i32,
-    /// `NaN` when the data has no spend.
+    /// `NaN` when the data has no spend. With netted cancellations (the default) this is net
+    /// spend: a purchase line's spend less what later returns took back, and for a return line
+    /// minus the part of it that matched no purchase (0 when it all did).
     pub spend: f64,
+    /// Whether the line belongs to an order that counts at the end of the file: false for a
+    /// return line and for the lines of an order returned in full. Count orders over these
+    /// lines only (or, as of an earlier day, with [`PurchaseLine::counts_as_order_on`]).
+    pub counts_as_order: bool,
+    /// A return (or cancellation) line.
+    pub is_return: bool,
+    /// The day from which the line's order no longer counts, returned in full by then; `None`
+    /// while it counts to the end of the file.
+    pub order_ends: Option<i32>,
+}
+
+impl PurchaseLine {
+    /// Whether the line belongs to an order that counts as of `day`: a purchase whose order
+    /// was not yet returned in full by then. Returns are netted in day order, so this is what
+    /// the cleaning of a file ending on `day` would say: no return after `day` is looked at.
+    pub fn counts_as_order_on(&self, day: i32) -> bool {
+        !self.is_return && self.order_ends.is_none_or(|ends| ends > day)
+    }
 }
 
 /// The lines the customer table is built from (after the same cleaning), for figures that
@@ -402,7 +508,7 @@ pub fn purchase_lines(
     params: &FeatureParams,
 ) -> Result<PurchaseLines, FeatureError> {
     let inputs = inputs::Inputs::resolve(table, &params.mapping)?;
-    let cleaned = lines::clean(table, &inputs, &params.cleaning, None)?;
+    let cleaned = lines::clean(table, &inputs, params, None)?;
     let mut ids = inputs.customer_ids.clone();
     // Lines without a customer id, when kept, belong to one more customer.
     ids.push(inputs::NO_CUSTOMER_ID.to_string());
@@ -414,7 +520,16 @@ pub fn purchase_lines(
             customer: l.customer,
             order: l.order,
             day: l.day,
-            spend: l.spend,
+            spend: if !inputs.has_spend() {
+                f64::NAN
+            } else if l.cancellation {
+                -l.left
+            } else {
+                l.left
+            },
+            counts_as_order: !l.cancellation && l.order_stands,
+            is_return: l.cancellation,
+            order_ends: l.order_ends,
         })
         .collect();
     Ok(PurchaseLines {

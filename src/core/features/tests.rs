@@ -139,27 +139,199 @@ fn switched_off_steps_keep_their_lines() {
     );
     let mut params = FeatureParams {
         cleaning: LineCleaning {
-            drop_cancellations: false,
+            cancellations: Cancellations::Drop,
             drop_missing_customer: false,
-            drop_exact_duplicates: false,
+            exact_duplicates: ExactDuplicates::Keep,
         },
         ..default_params(&table)
     };
     let built = build_with(&table, &params).unwrap();
     assert_eq!(built.customers.ids, ["a", "b", "(no customer ID)"]);
-    assert_eq!(numbers(&built, "monetary"), [15.0, 1.0, 4.0]);
-    assert_eq!(built.lines_used, 5);
-    assert!(built.receipt.iter().all(|l| l.touched == 0));
-    assert!(built.receipt[0].detail.starts_with("Switched off"));
+    // The cancellation is dropped: a keeps both (identical) lines.
+    assert_eq!(numbers(&built, "monetary"), [20.0, 1.0, 4.0]);
+    assert_eq!(built.lines_used, 4);
+    let touched: Vec<u64> = built.receipt.iter().map(|l| l.touched).collect();
+    assert_eq!(touched, [1, 0, 0]);
+    assert!(built.receipt[1].detail.starts_with("Switched off"));
+    assert!(built.receipt[2].detail.starts_with("Switched off"));
 
+    // The defaults: net the return, drop the line without a customer, and (an order ID is
+    // mapped) the repeated line.
     params.cleaning = LineCleaning::default();
     let built = build_with(&table, &params).unwrap();
     assert_eq!(built.customers.ids, ["a", "b"]);
-    assert_eq!(numbers(&built, "monetary"), [10.0, 1.0]);
+    assert_eq!(numbers(&built, "monetary"), [5.0, 1.0]);
+    assert_eq!(numbers(&built, "frequency"), [1.0, 1.0]);
     assert_eq!(numbers(&built, "return_share"), [0.5, 0.0]);
     let touched: Vec<u64> = built.receipt.iter().map(|l| l.touched).collect();
     assert_eq!(touched, [1, 1, 1]);
-    assert_eq!(built.lines_used, 2);
+    assert_eq!(built.receipt[0].step, "cancellations");
+    assert_eq!(built.receipt[0].title, "Net cancellations and returns");
+    assert!(
+        built.receipt[2]
+            .detail
+            .starts_with("On because an order ID ('InvoiceNo') is mapped"),
+        "{}",
+        built.receipt[2].detail
+    );
+    assert_eq!(built.lines_used, 3);
+}
+
+/// Online Retail's customer 12346 in small: bought once and cancelled it all; customer r only
+/// returns (a purchase made before the file starts); customer p returns part of one order.
+const NETTING: &str = "InvoiceNo,StockCode,CustomerID,InvoiceDate,Quantity,UnitPrice\n\
+                       541431,23166,12346,2011-01-18,74215,1.04\n\
+                       C541433,23166,12346,2011-01-18,-74215,1.04\n\
+                       1,A,p,2011-01-02,2,10\n\
+                       1,B,p,2011-01-02,1,5\n\
+                       2,A,p,2011-02-01,1,10\n\
+                       C3,B,p,2011-02-03,-1,5\n\
+                       C4,A,p,2011-02-03,-3,10\n\
+                       C5,Z,r,2011-01-10,-2,7.5\n\
+                       6,A,q,2011-03-01,1,10\n";
+
+#[test]
+fn cancellations_are_netted_against_the_purchases_they_take_back() {
+    let built = build_csv(NETTING);
+    assert_eq!(built.customers.ids, ["12346", "p", "q", "r"]);
+    // 12346: the cancellation takes back the whole order: no order, no spend, kept and said.
+    // p: C3 takes back B of order 1, C4 the A of order 2 (the latest) and 2 of order 1's 2 A:
+    // every line returned in full, no order left. r: only a return, bought before the file.
+    assert_eq!(numbers(&built, "frequency"), [0.0, 0.0, 1.0, 0.0]);
+    assert_eq!(numbers(&built, "monetary"), [0.0, 0.0, 10.0, 0.0]);
+    let segment = built.customers.feature("rfm_segment").unwrap();
+    assert_eq!(segment.values.text(0).as_deref(), Some(NO_ORDER_SEGMENT));
+    assert_eq!(segment.values.text(2).as_deref(), Some("Champions"));
+    assert_eq!(numbers(&built, RETURNED_MORE_COLUMN), [0.0, 0.0, 0.0, 1.0]);
+    let value = numbers(&built, "avg_order_value");
+    assert!(value[0].is_nan() && value[1].is_nan() && value[3].is_nan());
+    assert_eq!(value[2], 10.0);
+    // No order left: recency from their last line (12346 cancelled on 2011-01-18).
+    assert_eq!(numbers(&built, "recency_days")[0], 43.0);
+    let line = &built.receipt[0];
+    assert_eq!((line.step.as_str(), line.touched), ("cancellations", 4));
+    for words in [
+        "3 orders returned in full no longer count",
+        "3 customers have no order left",
+        "1 line match no purchase",
+        "1 customer returned more than they bought",
+    ] {
+        assert!(line.detail.contains(words), "{words}: {}", line.detail);
+    }
+    assert!(built.notes.iter().any(|n| n.contains(RETURNED_MORE_COLUMN)));
+
+    // A partial return: p's C3 alone leaves order 1 standing with 20 of its 25.
+    let partial = NETTING.replace("C4,A,p,2011-02-03,-3,10\n", "");
+    let built = build_csv(&partial);
+    assert_eq!(numbers(&built, "frequency")[1], 2.0);
+    assert_eq!(numbers(&built, "monetary")[1], 30.0);
+    assert_eq!(numbers(&built, "distinct_products")[1], 1.0);
+
+    // Dropped instead: 12346 keeps its 77,183.60 and one order, r is gone.
+    let table = load(NETTING);
+    let mut params = default_params(&table);
+    params.cleaning.cancellations = Cancellations::Drop;
+    let built = build_with(&table, &params).unwrap();
+    assert_eq!(built.customers.ids, ["12346", "p", "q"]);
+    assert!((numbers(&built, "monetary")[0] - 77_183.6).abs() < 1e-6);
+    assert_eq!(numbers(&built, "frequency"), [1.0, 2.0, 1.0]);
+    assert!(built.customers.feature(RETURNED_MORE_COLUMN).is_none());
+    assert_eq!(built.receipt[0].title, "Drop cancellations and returns");
+    assert_eq!(built.receipt[0].touched, 4);
+}
+
+#[test]
+fn purchase_lines_carry_net_spend_and_which_lines_count_as_orders() {
+    let table = load(NETTING);
+    let lines = purchase_lines(&table, &default_params(&table)).unwrap();
+    let of = |id: &str| {
+        let index = lines.ids.iter().position(|i| i == id).unwrap() as u32;
+        let mut rows: Vec<(f64, bool)> = lines
+            .lines
+            .iter()
+            .filter(|l| l.customer == index)
+            .map(|l| (l.spend, l.counts_as_order))
+            .collect();
+        rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+        rows
+    };
+    assert_eq!(of("12346"), [(0.0, false), (0.0, false)]);
+    assert_eq!(of("r"), [(-15.0, false)]);
+    assert_eq!(of("q"), [(10.0, true)]);
+}
+
+#[test]
+fn blanks_by_construction_are_marked_with_their_model_value() {
+    let built = build_csv(
+        "customer_id,order_date,amount\n\
+         a,2024-06-30,10\n\
+         a,2024-03-01,30\n\
+         c,2023-12-31,7\n",
+    );
+    let gaps = built.customers.feature("avg_days_between_orders").unwrap();
+    let undefined = gaps
+        .meta
+        .undefined
+        .as_ref()
+        .expect("blanks are not missing data");
+    assert_eq!(undefined.model_value, 0.0);
+    assert!(
+        undefined.reason.contains("single order"),
+        "{}",
+        undefined.reason
+    );
+    assert_eq!(numbers(&built, SINGLE_ORDER_COLUMN), [0.0, 1.0]);
+    let trend = built.customers.feature("spend_trend").unwrap();
+    assert!(trend.meta.undefined.is_some());
+    assert!(built
+        .customers
+        .feature("recency_days")
+        .unwrap()
+        .meta
+        .undefined
+        .is_none());
+    // The export keeps them blank: c's gap and trend are empty cells.
+    let csv = built.customers.to_csv();
+    let c = csv.lines().find(|l| l.starts_with("c,")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let cells: Vec<&str> = c.split(',').collect();
+    for name in ["avg_days_between_orders", "spend_trend"] {
+        let i = header.iter().position(|h| *h == name).unwrap();
+        assert_eq!(cells[i], "", "{name}");
+    }
+}
+
+#[test]
+fn exact_duplicates_are_dropped_by_default_only_with_an_order_id() {
+    // A CDs shop's lines: no order ID, so two identical lines are two purchases.
+    let csv = "customer_id,order_date,amount\n\
+               a,2024-01-01,12.5\n\
+               a,2024-01-01,12.5\n\
+               b,2024-01-02,3\n";
+    let table = load(csv);
+    let params = default_params(&table);
+    assert!(!params.cleaning.drops_duplicates(&params.mapping));
+    let built = build_with(&table, &params).unwrap();
+    assert_eq!(numbers(&built, "monetary"), [25.0, 3.0]);
+    let line = &built.receipt[2];
+    assert_eq!((line.enabled, line.touched), (false, 0));
+    assert!(
+        line.detail.starts_with("Off because there is no order ID"),
+        "{}",
+        line.detail
+    );
+    // With an order ID the same lines are a double entry.
+    let table = load(
+        "order_id,customer_id,order_date,amount\n\
+         1,a,2024-01-01,12.5\n\
+         1,a,2024-01-01,12.5\n\
+         2,b,2024-01-02,3\n",
+    );
+    let params = default_params(&table);
+    assert!(params.cleaning.drops_duplicates(&params.mapping));
+    let built = build_with(&table, &params).unwrap();
+    assert_eq!(numbers(&built, "monetary"), [12.5, 3.0]);
+    assert_eq!(built.receipt[2].touched, 1);
 }
 
 #[test]

@@ -278,19 +278,46 @@ pub struct Population {
 }
 
 impl CutoffPopulations {
-    /// Count from the orders of `purchases` ([`customer_orders`]).
+    /// Count from the orders of `purchases` ([`customer_orders`]): at each day, the customers
+    /// with at least one order (and with exactly one) that counts as of that day — an order
+    /// counts from its day until it is returned in full, so no return after a cutoff changes
+    /// the population at that cutoff.
     pub fn from_lines(purchases: &PurchaseLines) -> CutoffPopulations {
         let orders = customer_orders(purchases, DayRange::until(i32::MAX));
         // (day, change of customers, change of one-time buyers)
         let mut events: Vec<(i32, i64, i64)> = Vec::new();
+        // One customer's orders: +1 on an order's day, −1 from the day it was returned in full.
+        let mut changes: Vec<(i32, i64)> = Vec::new();
         for group in orders.chunk_by(|a, b| a.customer == b.customer) {
-            let mut days: Vec<i32> = group.iter().map(|o| o.day).collect();
-            days.sort_unstable();
-            if let Some(&first) = days.first() {
-                events.push((first, 1, 1));
+            changes.clear();
+            for order in group {
+                match (order.ends, order.counts_as_order) {
+                    // Returns only: never an order.
+                    (None, false) => {}
+                    (None, true) => changes.push((order.day, 1)),
+                    // Returned in full on or after its own day.
+                    (Some(ends), _) => {
+                        changes.push((order.day, 1));
+                        changes.push((ends, -1));
+                    }
+                }
             }
-            if let Some(&second) = days.get(1) {
-                events.push((second, 0, -1));
+            changes.sort_unstable();
+            let mut count = 0i64;
+            for same_day in changes.chunk_by(|a, b| a.0 == b.0) {
+                let before = count;
+                count += same_day.iter().map(|c| c.1).sum::<i64>();
+                let is_customer = |n: i64| i64::from(n > 0);
+                let is_one_time = |n: i64| i64::from(n == 1);
+                let (customers, one_time) = (
+                    is_customer(count) - is_customer(before),
+                    is_one_time(count) - is_one_time(before),
+                );
+                if let Some(&(day, _)) = same_day.first() {
+                    if customers != 0 || one_time != 0 {
+                        events.push((day, customers, one_time));
+                    }
+                }
             }
         }
         events.sort_unstable_by_key(|e| e.0);
@@ -554,8 +581,15 @@ pub struct CustomerOrder {
     /// Index into [`PurchaseLines::ids`].
     pub customer: u32,
     pub day: i32,
-    /// 0 when the data has no spend.
+    /// 0 when the data has no spend; net of the returns among its lines.
     pub spend: f64,
+    /// Whether it counts as an order as of the last of the days asked for: it holds a
+    /// purchase not yet taken back in full by then (an order of returns only, or one returned
+    /// in full, moves spend but is no order). Returns after that day are not looked at.
+    pub counts_as_order: bool,
+    /// The day from which it no longer counts (returned in full), `None` while it counts to
+    /// the end of the file.
+    pub ends: Option<i32>,
 }
 
 /// The orders among the lines dated within `days`, by customer (ascending customer index).
@@ -581,6 +615,13 @@ pub fn customer_orders(purchases: &PurchaseLines, days: DayRange) -> Vec<Custome
                 } else {
                     0.0
                 },
+                counts_as_order: order.iter().any(|l| l.counts_as_order_on(days.last)),
+                ends: order
+                    .iter()
+                    .filter(|l| !l.is_return)
+                    .map(|l| l.order_ends)
+                    .max()
+                    .flatten(),
             })
         })
         .collect()
@@ -601,7 +642,9 @@ fn activity_within(purchases: &PurchaseLines, days: DayRange) -> FxHashMap<&str,
             continue;
         };
         let activity = out.entry(id.as_str()).or_default();
-        activity.orders = activity.orders.saturating_add(1);
+        if order.counts_as_order {
+            activity.orders = activity.orders.saturating_add(1);
+        }
         activity.spend += order.spend;
     }
     out
@@ -672,15 +715,29 @@ pub fn derive(
         Err(other) => return Err(other.into()),
     };
     let mut customers = before.customers;
+    // Customers whose every order up to the cutoff was returned in full have no purchase to
+    // learn from (and are not counted in the cutoff's population): left out.
+    let history = activity_within(&purchases, DayRange::until(cutoff));
+    let with_orders: Vec<usize> = customers
+        .ids
+        .iter()
+        .enumerate()
+        .filter(|(_, id)| history.get(id.as_str()).is_some_and(|a| a.orders > 0))
+        .map(|(row, _)| row)
+        .collect();
+    let n_all_returned = customers.n_rows() - with_orders.len();
+    if n_all_returned > 0 {
+        customers = customers.select_rows(&with_orders);
+    }
     if customers.n_rows() < MIN_CUSTOMERS {
         return Err(too_few(customers.n_rows()));
     }
     let n_before = customers.n_rows();
     let activity = activity_within(&purchases, window);
-    let in_table: FxHashMap<&str, ()> = customers.ids.iter().map(|id| (id.as_str(), ())).collect();
+    // New in the window: no line at all up to the cutoff (kept lines of returns included).
     let n_new = activity
         .keys()
-        .filter(|id| !in_table.contains_key(*id))
+        .filter(|id| !history.contains_key(*id))
         .count();
     let activity_of = |id: &str| activity.get(id).copied().unwrap_or_default();
 
@@ -713,7 +770,6 @@ pub fn derive(
             format!("at least one order from {window_text}"),
         ),
         DerivedKind::OneTimeReturns => {
-            let history = activity_within(&purchases, DayRange::until(cutoff));
             let one_time: Vec<usize> = customers
                 .ids
                 .iter()
@@ -843,6 +899,13 @@ pub fn derive(
         iso(cutoff),
         iso(cutoff.saturating_add(1))
     ));
+    if n_all_returned > 0 {
+        notes.push(format!(
+            "{} customers whose every order up to the cutoff was returned in full are not in \
+             the table: they have no purchase to learn from.",
+            thousands(n_all_returned as u64)
+        ));
+    }
     if n_new > 0 {
         notes.push(format!(
             "{} customers whose first purchase is after the cutoff are not in the table: they \
@@ -971,6 +1034,49 @@ mod tests {
                 positive: Some("churned".into())
             }
         );
+    }
+
+    /// A return after the cutoff takes back an order before it: at the cutoff that order
+    /// still counted (a file ending on the cutoff would say so), so neither the population nor
+    /// the table may change because of it; a return before the cutoff does change them.
+    #[test]
+    fn returns_after_the_cutoff_do_not_change_the_cutoffs_population() {
+        let mut csv = lines(60, 3);
+        // C1 bought once (A1, 2020-01-02, 5) and returns it after the cutoff (2020-01-31);
+        // C2 bought once (A2, 2020-01-03, 5) and returned it before the cutoff.
+        csv.push_str("C1,CA1,2020-02-10,-5\nC2,CA2,2020-01-20,-5\n");
+        let table = load(&csv);
+        let p = params(&table);
+        let purchases = features::purchase_lines(&table, &p).unwrap();
+        let cutoff = parse_day("2020-01-31");
+        let populations = CutoffPopulations::from_lines(&purchases);
+        // 60 customers with an order on their first day; C2's only order is gone by the cutoff.
+        assert_eq!(populations.at(cutoff).customers, 59);
+        assert_eq!(populations.at(parse_day("2020-01-19")).customers, 60);
+        // At the end of the file C1's only order is gone as well, and X has bought: 60 − 2 + 1.
+        assert_eq!(populations.at(parse_day("2020-03-31")).customers, 59);
+        let target = DerivedTarget {
+            kind: DerivedKind::Churn,
+            cutoff: Some(cutoff),
+            window_days: 60,
+        };
+        let derived = derive(&table, &p, &target, &mut |_| {}).unwrap();
+        assert_eq!(derived.customers.n_rows(), 59);
+        assert!(derived.customers.ids.iter().any(|id| id == "C1"));
+        assert!(!derived.customers.ids.iter().any(|id| id == "C2"));
+        let one_time = DerivedTarget {
+            kind: DerivedKind::OneTimeReturns,
+            ..target
+        };
+        let derived = derive(&table, &p, &one_time, &mut |_| {}).unwrap();
+        assert_eq!(
+            derived.summary.n_customers,
+            populations.at(cutoff).one_time_buyers
+        );
+    }
+
+    fn parse_day(text: &str) -> i32 {
+        crate::core::format::parse_iso_date(text).unwrap()
     }
 
     #[test]

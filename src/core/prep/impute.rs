@@ -7,19 +7,34 @@
 //!
 //! The median of a 0/1 column (flag, boolean) is its more frequent value, 0 on a tie, so the
 //! column stays 0/1 (the interpolated median of an even split would be 0.5).
+//!
+//! Blanks that are not missing data — a feature not defined for a customer, marked by
+//! [`FeatureMeta::undefined`](crate::core::customer_table::FeatureMeta) (the gap between
+//! orders of a one-order customer) — are never imputed: they get the feature's defined model
+//! value (e.g. 0), always, also when filling is switched off, on a receipt line of their own
+//! (`not_defined`, before `impute`), counted apart from the imputed values. A feature so
+//! marked has no fill of its own: every blank in it is a blank by construction.
 
 use serde::{Deserialize, Serialize};
 
 use crate::core::customer_table::{CustomerTable, FeatureValues};
 use crate::core::format;
 use crate::core::prep::params::{CategoricalImpute, ImputeParams, NumericImpute};
-use crate::core::prep::{feature_mut, kind_changed, list_names, plural, stats, Step, StepOutput};
-use crate::core::receipt::ReceiptUnit;
+use crate::core::prep::{
+    feature_mut, kind_changed, list_names, numeric_mut, plural, stats, PrepError, Step, StepOutput,
+};
+use crate::core::receipt::{ReceiptLine, ReceiptUnit};
 use crate::core::table::MISSING;
 
 const STEP: Step = Step {
     key: "impute",
     title: "Fill missing values",
+    unit: ReceiptUnit::Values,
+};
+
+const NOT_DEFINED: Step = Step {
+    key: "not_defined",
+    title: "Give not-defined cells their model value",
     unit: ReceiptUnit::Values,
 };
 
@@ -46,13 +61,38 @@ pub struct FittedImpute {
     pub fills: Vec<ImputeFill>,
     /// Columns entirely missing when fitted, left as they are.
     pub all_missing: Vec<String>,
+    /// Columns whose blanks are not defined (not missing): the model value each blank gets,
+    /// whether filling is on or off.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub undefined: Vec<UndefinedFill>,
+}
+
+/// The model value of a column's not-defined cells, and why they are blank.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UndefinedFill {
+    pub name: String,
+    pub value: f64,
+    pub reason: String,
 }
 
 pub fn fit(params: &ImputeParams, table: &CustomerTable) -> FittedImpute {
     let mut fills = Vec::new();
     let mut all_missing = Vec::new();
+    let mut undefined = Vec::new();
+    for feature in &table.features {
+        if let (Some(blanks), true) = (&feature.meta.undefined, feature.values.is_numeric()) {
+            undefined.push(UndefinedFill {
+                name: feature.name.clone(),
+                value: blanks.model_value,
+                reason: blanks.reason.clone(),
+            });
+        }
+    }
     if params.enabled {
         for feature in &table.features {
+            if undefined.iter().any(|u| u.name == feature.name) {
+                continue;
+            }
             let fill = match &feature.values {
                 FeatureValues::Numeric(v) => match params.numeric {
                     NumericImpute::Median if stats::is_indicator(v) => {
@@ -80,6 +120,7 @@ pub fn fit(params: &ImputeParams, table: &CustomerTable) -> FittedImpute {
         params: params.clone(),
         fills,
         all_missing,
+        undefined,
     }
 }
 
@@ -113,6 +154,46 @@ fn mode(levels: &[String], codes: &[u32]) -> Option<String> {
 }
 
 impl FittedImpute {
+    /// Give the not-defined cells their model value. `None` when no column has such cells by
+    /// construction (a customer file), so its receipt keeps the five steps.
+    pub fn apply_undefined(
+        &self,
+        mut table: CustomerTable,
+    ) -> Result<(CustomerTable, Option<ReceiptLine>), PrepError> {
+        if self.undefined.is_empty() {
+            return Ok((table, None));
+        }
+        let mut total = 0usize;
+        let mut parts = Vec::new();
+        for fill in &self.undefined {
+            let (values, _) = numeric_mut(&mut table, &fill.name)?;
+            let mut n = 0usize;
+            for cell in values.iter_mut().filter(|c| c.is_nan()) {
+                *cell = fill.value;
+                n += 1;
+            }
+            if n > 0 {
+                parts.push(format!(
+                    "{} {} ({}) → {}",
+                    fill.name,
+                    plural(n, "cell", "cells"),
+                    fill.reason,
+                    format::number(fill.value)
+                ));
+            }
+            total += n;
+        }
+        let detail = if parts.is_empty() {
+            "no cell is blank by construction".to_string()
+        } else {
+            format!(
+                "{}. Not missing data, so not imputed; blank in the downloaded table",
+                parts.join("; ")
+            )
+        };
+        Ok((table, Some(NOT_DEFINED.done(total, detail))))
+    }
+
     pub fn apply(&self, mut table: CustomerTable) -> StepOutput {
         if !self.params.enabled {
             let missing: usize = table
@@ -333,6 +414,50 @@ mod tests {
         assert_eq!(out.feature("empty").unwrap().values.missing_count(), 2);
         assert_eq!(line.touched, 0);
         assert!(line.detail.contains("left as is: empty"), "{}", line.detail);
+    }
+
+    #[test]
+    fn not_defined_cells_get_their_model_value_not_the_median() {
+        use crate::core::customer_table::UndefinedBlanks;
+        let nan = f64::NAN;
+        let mut gaps = numeric("gap", &[nan, 80.0, 85.0, nan, nan]);
+        gaps.meta.undefined = Some(UndefinedBlanks {
+            reason: "a single order".into(),
+            model_value: 0.0,
+        });
+        let t = table(vec![gaps, numeric("income", &[1.0, nan, 3.0, 5.0, 7.0])]);
+        for enabled in [true, false] {
+            let mut p = params(NumericImpute::Median, CategoricalImpute::Mode);
+            p.enabled = enabled;
+            let fitted = fit(&p, &t);
+            assert!(fitted.fills.iter().all(|f| f.name != "gap"));
+            let (out, line) = fitted.apply_undefined(t.clone()).unwrap();
+            let line = line.expect("a receipt line of its own");
+            assert_eq!((line.step.as_str(), line.touched), ("not_defined", 3));
+            assert!(
+                line.detail.contains("gap 3 cells (a single order) → 0"),
+                "{}",
+                line.detail
+            );
+            assert_eq!(
+                out.feature("gap").unwrap().values,
+                FeatureValues::Numeric(vec![0.0, 80.0, 85.0, 0.0, 0.0])
+            );
+            // Real imputation counts only the real missing value.
+            let (out, line) = fitted.apply(out).unwrap();
+            assert_eq!(line.touched, u64::from(enabled));
+            assert_eq!(
+                out.feature("income").unwrap().values.missing_count(),
+                usize::from(!enabled)
+            );
+        }
+        // Without such features: no line, the receipt keeps its five steps.
+        let plain = table(vec![numeric("a", &[nan, 1.0])]);
+        let fitted = fit(
+            &params(NumericImpute::Median, CategoricalImpute::Mode),
+            &plain,
+        );
+        assert!(fitted.apply_undefined(plain).unwrap().1.is_none());
     }
 
     #[test]

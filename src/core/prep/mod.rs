@@ -6,7 +6,9 @@
 //! The steps run in a fixed order — [`impute`] → [`outliers`] → [`transform`] (log) →
 //! [`scale`] → [`onehot`] — and each is fitted on the output of the ones before it. Every step
 //! adds exactly one [`ReceiptLine`] (also when switched off), keyed `impute`, `outliers`, `log`,
-//! `scale`, `one_hot`.
+//! `scale`, `one_hot`; a table with features not defined for some customers (built from
+//! purchase lines) gets a `not_defined` line before `impute`: those blanks get their model
+//! value, never an imputed one (see [`impute`]).
 //!
 //! Choices, each documented in its module:
 //! - an entirely missing column cannot be imputed by median/mean/mode: it is left as is and the
@@ -31,7 +33,7 @@ pub mod transform;
 use serde::{Deserialize, Serialize};
 
 pub use error::PrepError;
-pub use impute::{FillValue, FittedImpute, ImputeFill};
+pub use impute::{FillValue, FittedImpute, ImputeFill, UndefinedFill};
 pub use onehot::{FittedOneHot, OneHotColumn};
 pub use outliers::{FittedOutliers, OutlierBounds};
 pub use params::{
@@ -71,7 +73,8 @@ pub type StepOutput = Result<(CustomerTable, ReceiptLine), PrepError>;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prepared {
     pub table: CustomerTable,
-    /// Five lines: impute, outliers, log, scale, one_hot.
+    /// Five lines: impute, outliers, log, scale, one_hot; `not_defined` first when the table
+    /// has features not defined for some customers.
     pub receipt: Vec<ReceiptLine>,
 }
 
@@ -102,6 +105,8 @@ pub fn fit_transform(
     let t = table.clone();
 
     let impute = impute::fit(&params.impute, &t);
+    let (t, line) = impute.apply_undefined(t)?;
+    receipt.extend(line);
     let (t, line) = impute.apply(t)?;
     receipt.push(line);
 
@@ -139,6 +144,14 @@ impl FittedPrep {
     pub fn describe(&self) -> Vec<String> {
         use crate::core::format::number;
         let mut lines = Vec::new();
+        for fill in &self.impute.undefined {
+            lines.push(format!(
+                "{}: not-defined cells ({}) set to {}",
+                fill.name,
+                fill.reason,
+                number(fill.value)
+            ));
+        }
         if self.params.impute.enabled {
             for fill in &self.impute.fills {
                 let value = match &fill.fill {
@@ -195,8 +208,10 @@ impl FittedPrep {
     pub fn transform(&self, table: &CustomerTable) -> Result<Prepared, PrepError> {
         table.check()?;
         self.check_columns(table)?;
-        let mut receipt = Vec::with_capacity(5);
-        let (t, line) = self.impute.apply(table.clone())?;
+        let mut receipt = Vec::with_capacity(6);
+        let (t, line) = self.impute.apply_undefined(table.clone())?;
+        receipt.extend(line);
+        let (t, line) = self.impute.apply(t)?;
         receipt.push(line);
         let (t, line) = self.outliers.apply(t)?;
         receipt.push(line);

@@ -62,6 +62,7 @@ pub fn Overview(state: AppState, view: Arc<ExploreView>) -> impl IntoView {
                         type="button"
                         class="btn btn-secondary"
                         data-testid="export-customers"
+                        title="The customer table as built, in natural units: blank cells stay blank"
                         on:click=move |_| state.export_customers()
                     >
                         "Download CSV"
@@ -103,6 +104,11 @@ pub fn Overview(state: AppState, view: Arc<ExploreView>) -> impl IntoView {
                 </div>
             </dl>
             {notes}
+            <p class="muted small" data-testid="export-note">
+                "Download CSV and the customer table at the end of this page hold the values as built, "
+                "in natural units: a missing or not-defined value stays blank. Filling, scaling and "
+                "encoding (on the receipt) prepare the charts and models, not the file."
+            </p>
         </section>
     }
 }
@@ -253,7 +259,7 @@ pub fn FeatureTable(state: AppState, view: Arc<ExploreView>) -> impl IntoView {
         <section class="card columns-card" aria-labelledby="features-title">
             <div class="card-head">
                 <h2 id="features-title">"Features"</h2>
-                <p class="muted small">"After cleaning. “Chart” adds its charts to the gallery."</p>
+                <p class="muted small">"As built, in natural units: Missing counts blank cells, missing or not defined. “Chart” adds its charts to the gallery."</p>
             </div>
             <ScrollTable
                 testid="feature-summary"

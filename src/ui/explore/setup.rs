@@ -5,7 +5,9 @@ use leptos::prelude::*;
 
 use crate::core::customer_table::CustomerSource;
 use crate::core::explore::ExploreParams;
-use crate::core::features::{FeatureParams, LineCleaning, RoleMapping};
+use crate::core::features::{
+    Cancellations, ExactDuplicates, FeatureParams, LineCleaning, RoleMapping,
+};
 use crate::core::format::days_from_civil;
 use crate::core::ingest::TableShape;
 use crate::core::prep::{
@@ -170,9 +172,14 @@ pub fn SetupCard(state: AppState, shape: TableShape) -> impl IntoView {
     let reference = RwSignal::new(String::new());
     let reference_error = RwSignal::new(None::<String>);
 
-    let drop_cancellations = RwSignal::new(true);
+    let cancellations = RwSignal::new("net");
     let drop_missing_customer = RwSignal::new(true);
-    let drop_duplicates = RwSignal::new(true);
+    // On by default only when an order ID is mapped (identical lines without one can be two
+    // purchases): set again whenever the order role comes or goes.
+    let drop_duplicates = RwSignal::new(false);
+    let duplicates_default =
+        Memo::new(move |_| mapping.with(|m| LineCleaning::default().drops_duplicates(m)));
+    Effect::new(move |_| drop_duplicates.set(duplicates_default.get()));
 
     let defaults = PrepParams::default();
     let impute_on = RwSignal::new(defaults.impute.enabled);
@@ -262,9 +269,18 @@ pub fn SetupCard(state: AppState, shape: TableShape) -> impl IntoView {
                 mapping: mapping.get_untracked(),
                 reference_date,
                 cleaning: LineCleaning {
-                    drop_cancellations: drop_cancellations.get_untracked(),
+                    cancellations: match cancellations.get_untracked() {
+                        "drop" => Cancellations::Drop,
+                        _ => Cancellations::Net,
+                    },
                     drop_missing_customer: drop_missing_customer.get_untracked(),
-                    drop_exact_duplicates: drop_duplicates.get_untracked(),
+                    exact_duplicates: match drop_duplicates.get_untracked() {
+                        on if on == duplicates_default.get_untracked() => {
+                            ExactDuplicates::ByMapping
+                        }
+                        true => ExactDuplicates::Drop,
+                        false => ExactDuplicates::Keep,
+                    },
                 },
             },
             prep: prep_params(),
@@ -385,13 +401,12 @@ pub fn SetupCard(state: AppState, shape: TableShape) -> impl IntoView {
                 <p class="section-title">"Cleaning"</p>
                 <div class="recipe-grid">
                     <div class="recipe-group" class:hidden=move || !is_transactions()>
-                        {toggle(
-                            "clean-cancellations",
-                            "Drop cancellations and returns",
-                            "Invoices starting with C, quantity ≤ 0, negative amounts",
-                            drop_cancellations,
-                            None,
-                        )}
+                        <div class="recipe-step">
+                            {choice("Cancellations and returns", "clean-cancellations", &[("net", "Net against purchases"), ("drop", "Drop them")], cancellations)}
+                            <p class="switch-hint">
+                                "Invoices starting with C, quantity ≤ 0, negative amounts. Net: a return takes back the spend of what it returns, and an order returned in full no longer counts."
+                            </p>
+                        </div>
                         {toggle(
                             "clean-missing-customer",
                             "Drop lines without a customer ID",
@@ -402,7 +417,7 @@ pub fn SetupCard(state: AppState, shape: TableShape) -> impl IntoView {
                         {toggle(
                             "clean-duplicates",
                             "Drop exact duplicate lines",
-                            "Rows identical in every column",
+                            "Rows identical in every column. On by default only with an order ID: without one, two identical lines can be two purchases",
                             drop_duplicates,
                             None,
                         )}

@@ -158,13 +158,12 @@ impl PredictForm {
         self.exclude.update(|exclude| {
             exclude.retain(|name| setup.features.iter().any(|f| f.name == *name));
         });
-        // Purchase lines without a column that means the outcome (Online Retail offers only
-        // its 1–5 RFM scores): churn is the natural first question.
+        // Purchase lines: every column was computed from the history (RFM scores, the 0/1
+        // single_order and returns_exceed_purchases), none is an outcome: churn is the natural
+        // first question.
         match (&setup.derived, self.goal.get_untracked()) {
             (None, _) => self.goal.set(Goal::Column),
-            (Some(_), Goal::Column) if kept.is_none() && default.is_none() => {
-                self.goal.set(Goal::Churn)
-            }
+            (Some(_), Goal::Column) if kept.is_none() => self.goal.set(Goal::Churn),
             _ => {}
         }
         self.error.set(None);
