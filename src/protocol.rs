@@ -18,6 +18,7 @@ use crate::core::predict::run::PredictParams;
 use crate::core::predict::view::{PredictSetup, PredictView, ScoreOrder};
 use crate::core::receipt::ReceiptLine;
 use crate::core::segment::personas::Persona;
+use crate::core::segment::profile::Statistic;
 use crate::core::segment::run::{Algorithm, SegmentParams};
 use crate::core::segment::sweep::KMetrics;
 use crate::core::summary::ColumnSummary;
@@ -306,6 +307,13 @@ pub struct SegmentView {
     /// profile table's "All customers" row, which the persona rules compare with.
     #[serde(default)]
     pub overall_means: Vec<Option<f64>>,
+    /// Median of each of `profile_features` over all segmented customers.
+    #[serde(default)]
+    pub overall_medians: Vec<Option<f64>>,
+    /// The statistic each of `profile_features` is read by — shown first in the profile table
+    /// and compared by the persona rules: the median for right-skewed features, else the mean.
+    #[serde(default)]
+    pub statistics: Vec<Statistic>,
     pub personas: Vec<Persona>,
     pub charts: Vec<Chart>,
     pub elapsed_ms: f64,
@@ -322,9 +330,15 @@ pub struct SegmentRow {
     pub revenue_share: Option<f64>,
     /// Mean of each of [`SegmentView::profile_features`], natural units.
     pub means: Vec<Option<f64>>,
-    /// (mean − all customers' mean) / all customers' sd of the same features, natural units, for
-    /// colouring the cells.
+    /// (mean − all customers' mean) / all customers' sd of the same features, natural units.
     pub z: Vec<Option<f64>>,
+    /// Median of each of [`SegmentView::profile_features`], natural units.
+    #[serde(default)]
+    pub medians: Vec<Option<f64>>,
+    /// Distance from all customers as the persona rules measure it, in their thresholds (±1 at
+    /// 1.25 × / 0.8 × or ±0.25 sd; see `personas::rule_levels`), for colouring the cells.
+    #[serde(default)]
+    pub levels: Vec<Option<f64>>,
     pub silhouette: Option<f64>,
     /// Gaussian mixture: mean probability of the customers' own segment.
     pub membership: Option<f64>,

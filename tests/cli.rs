@@ -138,6 +138,12 @@ fn segment_text_report_and_output_csv() {
         "  4*  ",
         "chosen      k = 4: your choice, also the suggestion",
         "segment 1  High-Value Loyalists, 76.5% of revenue",
+        // The table shows what the persona rules compare: skewed frequency and monetary by
+        // their medians (as the header's second line says), recency by its mean, and all
+        // customers last.
+        "                                    mean      median      median\n",
+        "    all         40  100.0%        137.12           4      412.61\n",
+        "  why       median monetary 2997.5 = 7.26 × all customers' 412.61 (≥ 1.25 ×);",
     ] {
         assert!(text.contains(needle), "{needle:?} not in:\n{text}");
     }

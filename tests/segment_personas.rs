@@ -151,14 +151,14 @@ fn planted_segments_get_the_right_personas() {
     assert!(
         personas[0]
             .rule
-            .starts_with("monetary 3408.4 = 2.58 × all customers' 1319.8 (≥ 1.25 ×); "),
+            .starts_with("mean monetary 3408.4 = 2.58 × all customers' 1319.8 (≥ 1.25 ×); "),
         "{}",
         personas[0].rule
     );
     assert!(
         personas[0]
             .rule
-            .ends_with("recency_days 12.97 = 0.08 × all customers' 166.72 (≤ 0.8 ×)"),
+            .ends_with("mean recency_days 12.97 = 0.08 × all customers' 166.72 (≤ 0.8 ×)"),
         "{}",
         personas[0].rule
     );
@@ -437,9 +437,11 @@ fn golden_text(profiles: &SegmentProfiles, personas: &[Persona]) -> String {
     for (j, f) in profiles.features.iter().enumerate() {
         writeln!(
             out,
-            "all {f}: mean {} sd {}",
+            "all {f}: mean {} median {} sd {} · read by its {}",
             opt(profiles.overall_means[j]),
-            opt(profiles.overall_sds[j])
+            opt(profiles.overall_medians[j]),
+            opt(profiles.overall_sds[j]),
+            profiles.statistic(j).label()
         )
         .unwrap();
     }
@@ -458,8 +460,9 @@ fn golden_text(profiles: &SegmentProfiles, personas: &[Persona]) -> String {
         for (j, f) in profiles.features.iter().enumerate() {
             writeln!(
                 out,
-                "  {f}: mean {} z {}",
+                "  {f}: mean {} median {} z {}",
                 opt(s.means[j]),
+                opt(s.medians[j]),
                 opt(s.standardized_means[j])
             )
             .unwrap();
@@ -535,7 +538,7 @@ fn mall_customers_get_names_from_their_distinctive_features() {
     assert!(
         personas[0]
             .rule
-            .starts_with("Annual Income (k$) 87.30 vs all customers' 60.56 (+1.0 sd,"),
+            .starts_with("mean Annual Income (k$) 87.30 vs all customers' 60.56 (+1.0 sd,"),
         "{}",
         personas[0].rule
     );

@@ -1238,6 +1238,7 @@ mod cli {
         use custos::core::segment::gmm::GmmParams;
         use custos::core::segment::kmeans::KMeansParams;
         use custos::core::segment::personas::Persona;
+        use custos::core::segment::profile::Statistic;
         use custos::core::segment::run::{
             self, Algorithm, SegmentError, SegmentParams, Segmentation,
         };
@@ -1308,6 +1309,9 @@ mod cli {
             features: Vec<String>,
             /// Features log-transformed (log(1 + x)) before standardizing.
             log_features: Vec<String>,
+            /// Per feature, the statistic the persona rules compare and the text table shows:
+            /// `median` for right-skewed features, else `mean`.
+            statistics: Vec<Statistic>,
             /// `kmeans`, `hierarchical`, `dbscan` or `gmm`.
             algo: &'static str,
             seed: u64,
@@ -1338,8 +1342,18 @@ mod cli {
             /// Where `-o` wrote the segmented customer table.
             #[serde(skip_serializing_if = "Option::is_none")]
             output: Option<String>,
+            /// All segmented customers: what the persona rules compare each segment with.
+            all_customers: AllCustomers,
             /// Largest segment first.
             segments: Vec<SegmentRow>,
+        }
+
+        #[derive(Serialize)]
+        struct AllCustomers {
+            /// Mean and median of each feature over all segmented customers, in `features`
+            /// order.
+            means: Vec<Option<f64>>,
+            medians: Vec<Option<f64>>,
         }
 
         #[derive(Serialize)]
@@ -1351,6 +1365,8 @@ mod cli {
             share: f64,
             /// Mean of each feature in the segment, natural units, in `features` order.
             means: Vec<Option<f64>>,
+            /// Median of each feature in the segment, natural units, in `features` order.
+            medians: Vec<Option<f64>>,
             /// Share of all revenue (`monetary`) when the table has it.
             revenue_share: Option<f64>,
             /// Mean silhouette of the segment's customers (of those in the sample when sampled).
@@ -1572,6 +1588,11 @@ mod cli {
                             .map(|j| j.and_then(|j| p.means.get(j).copied().flatten()))
                             .map(|m| m.map(round4))
                             .collect(),
+                        medians: columns
+                            .iter()
+                            .map(|j| j.and_then(|j| p.medians.get(j).copied().flatten()))
+                            .map(|m| m.map(round4))
+                            .collect(),
                         revenue_share: p.revenue_share.map(round4),
                         silhouette: silhouettes.get(p.segment).copied().flatten().map(round4),
                         membership: memberships
@@ -1595,6 +1616,10 @@ mod cli {
                 segmented: s.data.n_rows(),
                 features: s.data.names.clone(),
                 log_features: s.log_features.clone(),
+                statistics: columns
+                    .iter()
+                    .map(|j| j.map(|j| s.profiles.statistic(j)).unwrap_or_default())
+                    .collect(),
                 algo: algorithm_name(algorithm),
                 seed: s.params.seed,
                 n_init: match algorithm {
@@ -1636,6 +1661,20 @@ mod cli {
                 min_points: dbscan.then_some(s.params.min_points),
                 noise: dbscan.then(|| s.n_noise()),
                 output: args.output.as_ref().map(|p| p.display().to_string()),
+                all_customers: AllCustomers {
+                    means: columns
+                        .iter()
+                        .map(|j| j.and_then(|j| s.profiles.overall_means.get(j).copied().flatten()))
+                        .map(|m| m.map(round4))
+                        .collect(),
+                    medians: columns
+                        .iter()
+                        .map(|j| {
+                            j.and_then(|j| s.profiles.overall_medians.get(j).copied().flatten())
+                        })
+                        .map(|m| m.map(round4))
+                        .collect(),
+                },
                 segments,
             }
         }
@@ -1767,7 +1806,9 @@ mod cli {
             Ok(())
         }
 
-        /// Size, share, natural means, revenue share, silhouette (and GMM membership) per segment.
+        /// Size, share, each feature's median or mean (the statistic the persona rules compare,
+        /// named under its header), revenue share, silhouette (and GMM membership) per segment,
+        /// then all customers.
         fn print_segment_table(out: &mut impl Write, r: &SegmentReport) -> std::io::Result<()> {
             let widths: Vec<usize> = r
                 .features
@@ -1778,6 +1819,18 @@ mod cli {
             let membership = r.segments.iter().any(|s| s.membership.is_some());
             let percent =
                 |x: Option<f64>| x.map_or("–".to_string(), |x| format!("{:.1}%", x * 100.0));
+            let statistic = |j: usize| r.statistics.get(j).copied().unwrap_or_default();
+            let shown = |j: usize, means: &[Option<f64>], medians: &[Option<f64>]| {
+                let values = match statistic(j) {
+                    Statistic::Mean => means,
+                    Statistic::Median => medians,
+                };
+                values
+                    .get(j)
+                    .copied()
+                    .flatten()
+                    .map_or("–".to_string(), format::number)
+            };
             write!(out, "{:>7}  {:>9}  {:>6}", "segment", "customers", "share")?;
             for (name, width) in r.features.iter().zip(&widths) {
                 write!(out, "  {name:>width$}")?;
@@ -1790,6 +1843,11 @@ mod cli {
                 write!(out, "  {:>10}", "membership")?;
             }
             writeln!(out)?;
+            write!(out, "{:>7}  {:>9}  {:>6}", "", "", "")?;
+            for (j, width) in widths.iter().enumerate() {
+                write!(out, "  {:>width$}", statistic(j).label())?;
+            }
+            writeln!(out)?;
             for s in &r.segments {
                 write!(
                     out,
@@ -1798,9 +1856,8 @@ mod cli {
                     format::thousands(s.size as u64),
                     percent(Some(s.share))
                 )?;
-                for (mean, width) in s.means.iter().zip(&widths) {
-                    let text = mean.map_or("–".to_string(), format::number);
-                    write!(out, "  {text:>width$}")?;
+                for (j, width) in widths.iter().enumerate() {
+                    write!(out, "  {:>width$}", shown(j, &s.means, &s.medians))?;
                 }
                 if revenue {
                     write!(out, "  {:>7}", percent(s.revenue_share))?;
@@ -1822,6 +1879,19 @@ mod cli {
                     percent(Some(noise as f64 / r.segmented.max(1) as f64))
                 )?;
             }
+            // All segmented customers, noise included: what the persona rules compare with.
+            write!(
+                out,
+                "{:>7}  {:>9}  {:>6}",
+                "all",
+                format::thousands(r.segmented as u64),
+                percent(Some(1.0))
+            )?;
+            for (j, width) in widths.iter().enumerate() {
+                let all = &r.all_customers;
+                write!(out, "  {:>width$}", shown(j, &all.means, &all.medians))?;
+            }
+            writeln!(out)?;
             Ok(())
         }
     }

@@ -3,6 +3,7 @@
 //! a new file) stops the job. The customer table and earlier segments are never touched until
 //! the new segments are ready.
 
+use crate::core::segment::personas;
 use crate::core::segment::run::{SegmentJob, SegmentParams, Segmentation};
 use crate::protocol::{Event, SegmentRow, SegmentView};
 
@@ -143,8 +144,8 @@ pub(crate) fn segment_view(segmentation: &Segmentation, elapsed_ms: f64) -> Segm
                 .iter()
                 .map(|&j| p.means.get(j).copied().flatten())
                 .collect(),
-            // In natural units, like the means and the "All customers" row beside them (the
-            // profile chart keeps the log scale the segments were built on).
+            // In natural units, like the means beside them (the profile chart keeps the log
+            // scale the segments were built on).
             z: columns
                 .iter()
                 .map(|&j| {
@@ -158,6 +159,17 @@ pub(crate) fn segment_view(segmentation: &Segmentation, elapsed_ms: f64) -> Segm
                     })
                 })
                 .collect(),
+            medians: columns
+                .iter()
+                .map(|&j| p.medians.get(j).copied().flatten())
+                .collect(),
+            levels: {
+                let levels = personas::rule_levels(profiles, p);
+                columns
+                    .iter()
+                    .map(|&j| levels.get(j).copied().flatten())
+                    .collect()
+            },
             silhouette: silhouette_of(p.segment),
             membership: membership_of(p.segment),
         })
@@ -190,6 +202,11 @@ pub(crate) fn segment_view(segmentation: &Segmentation, elapsed_ms: f64) -> Segm
             .iter()
             .map(|&j| profiles.overall_means.get(j).copied().flatten())
             .collect(),
+        overall_medians: columns
+            .iter()
+            .map(|&j| profiles.overall_medians.get(j).copied().flatten())
+            .collect(),
+        statistics: columns.iter().map(|&j| profiles.statistic(j)).collect(),
         personas: segmentation.personas.clone(),
         charts: segmentation.charts(),
         elapsed_ms,

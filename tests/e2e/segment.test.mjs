@@ -98,26 +98,45 @@ describeApp("segment", (app) => {
     assert.equal(sizes.reduce((a, b) => a + b, 0), 4372);
     assert.ok(sizes.every((s, i) => i === 0 || s <= sizes[i - 1]), `largest first: ${sizes}`);
     // The "All customers" row the persona rules compare with, and names that agree with it
-    // (issue 12: "Recent Buyers" at a mean recency of 231 days).
+    // (issue 12: "Recent Buyers" at a mean recency of 231 days). Recency, frequency and monetary
+    // are skewed, so their columns show medians, as their headers say (a few big spenders pull
+    // the mean far above the typical customer: "Low Monetary" above the median customer).
     const all = profiles.getByTestId("profile-all-customers");
     assert.equal(firstInteger(await all.locator("td").first().innerText()), 4339);
-    const headers = await profiles.locator("thead th").allInnerTexts();
-    const recencyColumn = headers.findIndex((h) => h.trim() === "recency_days");
-    assert.ok(recencyColumn > 0, `a recency column: ${headers}`);
+    const headers = profiles.locator("thead th");
+    const features = await headers.evaluateAll((ths) => ths.map((th) => th.dataset.feature ?? ""));
+    const column = (name) => {
+      const index = features.indexOf(name);
+      assert.ok(index > 0, `a ${name} column: ${features}`);
+      return index;
+    };
     const cellNumber = (text) => Number(text.replace(/,/g, "").trim());
-    const allRecency = cellNumber(await all.locator("th, td").nth(recencyColumn).innerText());
-    const rows = await profiles.locator("tbody tr").evaluateAll((trs, column) =>
-      trs.map((tr) => [tr.cells[0].innerText.trim(), tr.cells[column].innerText]), recencyColumn);
-    for (const [name, recency] of rows) {
-      if (/Recent|New Customers|Loyalists/.test(name)) {
-        assert.ok(cellNumber(recency) < allRecency, `${name}: recency ${recency} vs ${allRecency} for all`);
-      }
-      if (/Lapsed|At Risk|Long Since/.test(name)) {
-        assert.ok(cellNumber(recency) > allRecency, `${name}: recency ${recency} vs ${allRecency} for all`);
+    const checks = [
+      ["recency_days", /Recent|New Customers|Loyalists/, /Lapsed|At Risk|Long Since/],
+      ["monetary", /High Monetary|Loyalists/, /Low Monetary/],
+      ["frequency", /High Frequency|Loyalists/, /Low Frequency/],
+    ];
+    for (const [feature, below, above] of checks) {
+      const j = column(feature);
+      assert.equal(await headers.nth(j).getAttribute("data-statistic"), "median", `${feature} is read by its median`);
+      assert.match(await headers.nth(j).innerText(), /median/);
+      const allCell = all.locator("th, td").nth(j);
+      const allValue = cellNumber(await allCell.innerText());
+      assert.match(await allCell.getAttribute("title"), /^mean [\d,.]+ · median [\d,.]+$/, "the mean is in the tooltip");
+      const rows = await profiles.locator("tbody tr").evaluateAll((trs, c) =>
+        trs.map((tr) => [tr.cells[0].innerText.trim(), tr.cells[c].innerText]), j);
+      for (const [name, cell] of rows) {
+        const value = cellNumber(cell);
+        // Recency: recent names below all customers' median; monetary and frequency: high names
+        // above it — and the other way round.
+        const [lower, higher] = feature === "recency_days" ? [below, above] : [above, below];
+        if (lower.test(name)) assert.ok(value < allValue, `${name}: ${feature} ${cell} vs ${allValue} for all`);
+        if (higher.test(name)) assert.ok(value > allValue, `${name}: ${feature} ${cell} vs ${allValue} for all`);
       }
     }
     const rules = await page.getByTestId("persona-rule").allInnerTexts();
     assert.ok(rules.every((r) => /all customers/.test(r)), `rules compare with all customers: ${rules}`);
+    assert.ok(rules.some((r) => /median (monetary|frequency|recency_days) /.test(r)), `rules name the median: ${rules}`);
 
     // Charts with real pixels.
     for (const id of [

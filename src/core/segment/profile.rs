@@ -1,12 +1,23 @@
-//! Segment profiles: size, share, the mean of every numeric feature, how far each mean lies
-//! from all customers' (in standard deviations), and the share of revenue.
+//! Segment profiles: size, share, the mean and median of every numeric feature, how far each
+//! mean lies from all customers' (in standard deviations), and the share of revenue.
 //!
 //! Profiles cover every numeric feature of the customer table, not only the ones the segments
 //! were built on, so a marketer sees e.g. the tenure of a segment clustered on spend alone.
 //! "All customers" are the customers that were segmented (noise included): the rows of the
 //! [`SegmentData`](crate::core::segment::SegmentData) behind the labels. Missing values are left
-//! out feature by feature. A mean with no value behind it (an empty segment, a feature missing
-//! for every member) is `None`.
+//! out feature by feature. A mean or median with no value behind it (an empty segment, a feature
+//! missing for every member) is `None`.
+//!
+//! # Median or mean: the [`Statistic`] each feature is read by
+//! Spend, order counts and days since the last purchase are heavily right-skewed: a few big
+//! customers pull the mean far above what the typical customer does (Online Retail: monetary
+//! mean 2,048, median 669). A segment whose typical customer spends twice the typical customer
+//! can then sit below all customers' *mean* and read "Low Monetary". So a feature that is
+//! right-skewed over all segmented customers — skewness > [`AUTO_SKEWNESS`], the test by which
+//! Segment log-transforms a feature, and not a 0/1 indicator — is read by its **median** (the
+//! typical customer); any other feature (age, income, a score) by its **mean**. The profile
+//! table shows that statistic first, and the persona rules compare it with all customers' same
+//! statistic.
 //!
 //! The profile chart is a line chart ("snake plot"): one line per segment over the features,
 //! y = standardized mean. The `Heatmap` chart kind only draws square (correlation) matrices, and
@@ -17,9 +28,42 @@ use serde::{Deserialize, Serialize};
 use crate::core::customer_table::{CustomerTable, FeatureValues};
 use crate::core::eda::{Chart, ChartKind, LineSeries, ValueFormat};
 use crate::core::format;
+use crate::core::prep::stats;
+use crate::core::prep::transform::AUTO_SKEWNESS;
 
 /// The feature whose per-segment sum is the segment's revenue.
 pub const REVENUE_FEATURE: &str = "monetary";
+
+/// The statistic a feature is read by: the profile table shows it first and the persona rules
+/// compare it (see the module doc).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Statistic {
+    #[default]
+    Mean,
+    /// For right-skewed features: the typical customer.
+    Median,
+}
+
+impl Statistic {
+    /// "mean" / "median", as headers and rule texts print it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Statistic::Mean => "mean",
+            Statistic::Median => "median",
+        }
+    }
+
+    /// The statistic for a feature with these values over all segmented customers.
+    pub fn for_values(values: &[f64]) -> Statistic {
+        let skewed = stats::skewness(values).is_some_and(|s| s > AUTO_SKEWNESS);
+        if skewed && !stats::is_indicator(values) {
+            Statistic::Median
+        } else {
+            Statistic::Mean
+        }
+    }
+}
 
 /// One segment's profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,6 +76,9 @@ pub struct SegmentProfile {
     pub share: f64,
     /// Mean of each feature of [`SegmentProfiles::features`], in its own units.
     pub means: Vec<Option<f64>>,
+    /// Median of each feature, in its own units.
+    #[serde(default)]
+    pub medians: Vec<Option<f64>>,
     /// (segment mean − mean of all customers) / sd of all customers (population sd); 0 for a
     /// feature that is constant over all customers.
     pub standardized_means: Vec<Option<f64>>,
@@ -47,6 +94,12 @@ pub struct SegmentProfiles {
     /// Mean and population sd of each feature over all segmented customers.
     pub overall_means: Vec<Option<f64>>,
     pub overall_sds: Vec<Option<f64>>,
+    /// Median of each feature over all segmented customers.
+    #[serde(default)]
+    pub overall_medians: Vec<Option<f64>>,
+    /// The statistic each feature is read by (median for right-skewed features, else mean).
+    #[serde(default)]
+    pub statistics: Vec<Statistic>,
     /// All segmented customers (noise included).
     pub n_customers: usize,
     /// Customers in no segment (DBSCAN noise).
@@ -63,6 +116,29 @@ impl SegmentProfiles {
     /// Column of `name` in [`SegmentProfiles::features`].
     pub fn feature_index(&self, name: &str) -> Option<usize> {
         self.features.iter().position(|f| f == name)
+    }
+
+    /// The statistic feature `j` is read by (the mean past the end).
+    pub fn statistic(&self, j: usize) -> Statistic {
+        self.statistics.get(j).copied().unwrap_or_default()
+    }
+
+    /// Segment `p`'s value of feature `j` in its statistic: the profile table's cell.
+    pub fn typical(&self, p: &SegmentProfile, j: usize) -> Option<f64> {
+        let values = match self.statistic(j) {
+            Statistic::Mean => &p.means,
+            Statistic::Median => &p.medians,
+        };
+        values.get(j).copied().flatten()
+    }
+
+    /// All customers' value of feature `j` in its statistic: the "All customers" row.
+    pub fn overall_typical(&self, j: usize) -> Option<f64> {
+        let values = match self.statistic(j) {
+            Statistic::Mean => &self.overall_means,
+            Statistic::Median => &self.overall_medians,
+        };
+        values.get(j).copied().flatten()
     }
 }
 
@@ -121,20 +197,32 @@ pub fn profile_segments(
     let d = numeric.len();
     let mut overall_means = Vec::with_capacity(d);
     let mut overall_sds = Vec::with_capacity(d);
+    let mut overall_medians = Vec::with_capacity(d);
+    let mut statistics = Vec::with_capacity(d);
     let mut seg_means = vec![Vec::with_capacity(d); n_segments];
+    let mut seg_medians = vec![Vec::with_capacity(d); n_segments];
     for &(_, values) in &numeric {
         let value = |r: usize| values.get(r).copied().filter(|x| x.is_finite());
         let mut all = Moments::default();
         let mut per = vec![Moments::default(); n_segments];
+        let mut all_values = Vec::with_capacity(pairs.len());
+        let mut per_values = vec![Vec::new(); n_segments];
         for &(r, l) in &pairs {
             if let Some(x) = value(r) {
                 all.n += 1;
                 all.sum += x;
+                all_values.push(x);
                 if let Some(s) = l {
                     per[s].n += 1;
                     per[s].sum += x;
+                    per_values[s].push(x);
                 }
             }
+        }
+        statistics.push(Statistic::for_values(&all_values));
+        overall_medians.push(stats::median(&all_values));
+        for (s, v) in per_values.iter().enumerate() {
+            seg_medians[s].push(stats::median(v));
         }
         let mean = all.mean();
         let sd = mean.map(|m| {
@@ -170,6 +258,7 @@ pub fn profile_segments(
     let segments = (0..n_segments)
         .map(|s| {
             let means = seg_means[s].clone();
+            let medians = seg_medians[s].clone();
             let standardized_means = means
                 .iter()
                 .enumerate()
@@ -191,6 +280,7 @@ pub fn profile_segments(
                     0.0
                 },
                 means,
+                medians,
                 standardized_means,
                 revenue_share: revenue
                     .as_ref()
@@ -203,6 +293,8 @@ pub fn profile_segments(
         features: numeric.iter().map(|(n, _)| n.to_string()).collect(),
         overall_means,
         overall_sds,
+        overall_medians,
+        statistics,
         n_customers,
         n_noise,
         log_scale: Vec::new(),
@@ -321,6 +413,33 @@ mod tests {
         assert_eq!(empty.size, 0);
         assert_eq!(empty.means, vec![None, None]);
         assert_eq!(empty.revenue_share, Some(0.0));
+    }
+
+    /// A right-skewed feature is read by its median, others by their mean; medians per segment
+    /// and for all customers, missing values left out.
+    #[test]
+    fn medians_and_the_statistic_each_feature_is_read_by() {
+        let mut t = table();
+        // One big spender: skewness 1.15 > 1.
+        t.features[0] = numeric("monetary", &[10.0, 30.0, 20.0, 400.0]);
+        let p = profile_segments(&t, &[0, 1, 2, 3], &[Some(0), Some(0), Some(1), Some(1)], 2);
+        assert_eq!(p.statistics, vec![Statistic::Median, Statistic::Mean]);
+        assert_eq!(p.overall_medians, vec![Some(25.0), Some(40.0)]);
+        assert_eq!(p.overall_means[0], Some(115.0));
+        assert_eq!(p.segments[0].medians, vec![Some(20.0), Some(20.0)]);
+        assert_eq!(p.segments[1].medians, vec![Some(210.0), Some(40.0)]);
+        assert_eq!(p.typical(&p.segments[1], 0), Some(210.0));
+        assert_eq!(p.overall_typical(0), Some(25.0));
+        assert_eq!(p.typical(&p.segments[1], 1), Some(40.0));
+        // 0/1 values are never read by their median, however skewed.
+        assert_eq!(
+            Statistic::for_values(&[0.0, 0.0, 0.0, 0.0, 0.0, 1.0]),
+            Statistic::Mean
+        );
+        assert_eq!(
+            Statistic::for_values(&[1.0, 1.0, 1.0, 1.0, 1.0, 9.0]),
+            Statistic::Median
+        );
     }
 
     #[test]

@@ -247,8 +247,8 @@ pub fn prepare(table: &CustomerTable, params: &SegmentParams) -> Result<Prepared
     if !log_features.is_empty() {
         notes.push(format!(
             "{} {} so skewed that a few extreme customers would decide the segments; {} \
-             log-transformed (log(1 + x)) before standardizing. Means in the profile are in \
-             natural units.",
+             log-transformed (log(1 + x)) before standardizing. The profile shows medians and \
+             means in natural units.",
             list(&log_features),
             if log_features.len() == 1 { "is" } else { "are" },
             if log_features.len() == 1 {

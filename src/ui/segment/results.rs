@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::charts::Theme;
 use crate::core::eda::Chart;
 use crate::core::format::number;
+use crate::core::segment::profile::Statistic;
 use crate::core::segment::run::Algorithm;
 use crate::protocol::{SegmentRow, SegmentView};
 use crate::ui::components::chart::ChartView;
@@ -310,15 +311,36 @@ fn Personas(state: AppState, view: Arc<SegmentView>) -> impl IntoView {
     }
 }
 
-/// Background of a profile cell by standardized mean: blue above average, orange below (the
-/// heatmap's colours); set through the CSSOM, as the page's CSP refuses style attributes.
-fn z_fill(z: Option<f64>) -> String {
-    match z.filter(|z| z.is_finite()) {
-        Some(z) => {
-            let t = (z / 2.0).clamp(-1.0, 1.0);
+/// Background of a profile cell by its distance from all customers as the persona rules measure
+/// it (`SegmentRow::levels`: ±1 at the naming threshold, 1.25 × / 0.8 × or ±0.25 sd): blue above,
+/// orange below (the heatmap's colours), full at 8 thresholds (2 sd, about 6 ×); set through the
+/// CSSOM, as the page's CSP refuses style attributes.
+fn level_fill(level: Option<f64>) -> String {
+    match level.filter(|l| !l.is_nan()) {
+        Some(level) => {
+            let t = (level / 8.0).clamp(-1.0, 1.0);
             Theme::current().diverging_at(t).alpha(0.55).css()
         }
         None => "transparent".to_string(),
+    }
+}
+
+/// "mean 1,265.9 · median 977.9": both statistics, for a cell's tooltip.
+fn both_statistics(mean: Option<f64>, median: Option<f64>) -> String {
+    let text = |x: Option<f64>| x.map(number).unwrap_or_else(|| "—".to_string());
+    format!("mean {} · median {}", text(mean), text(median))
+}
+
+/// The statistic a profile column is read by ("mean" past the end of the list).
+fn statistic_of(view: &SegmentView, j: usize) -> Statistic {
+    view.statistics.get(j).copied().unwrap_or_default()
+}
+
+/// The value a cell shows: the column's statistic.
+fn shown(statistic: Statistic, mean: Option<f64>, median: Option<f64>) -> Option<f64> {
+    match statistic {
+        Statistic::Mean => mean,
+        Statistic::Median => median,
     }
 }
 
@@ -333,7 +355,13 @@ fn ProfileTable(state: AppState, view: Arc<SegmentView>) -> impl IntoView {
         .enumerate()
         .map(|(j, f)| {
             let hidden = move || j >= n_focus && !show_all.get();
-            view! { <th scope="col" class="num" class:hidden=hidden>{f.clone()}</th> }
+            let statistic = statistic_of(&view, j).label();
+            view! {
+                <th scope="col" class="num" class:hidden=hidden data-feature=f.clone() data-statistic=statistic>
+                    {f.clone()}
+                    <span class="profile-statistic">{statistic}</span>
+                </th>
+            }
         })
         .collect_view();
     let has_revenue = view.segments.iter().any(|s| s.revenue_share.is_some());
@@ -354,16 +382,15 @@ fn ProfileTable(state: AppState, view: Arc<SegmentView>) -> impl IntoView {
             let cells = row
                 .means
                 .iter()
-                .zip(&row.z)
                 .enumerate()
-                .map(|(j, (mean, z))| {
+                .map(|(j, &mean)| {
                     let hidden = move || j >= n_focus && !show_all.get();
-                    let title = z
-                        .map(|z| format!("{z:+.2} sd from all customers"))
-                        .unwrap_or_default();
+                    let median = row.medians.get(j).copied().flatten();
+                    let level = row.levels.get(j).copied().flatten();
+                    let value = shown(statistic_of(&view, j), mean, median);
                     view! {
-                        <td class="num" class:hidden=hidden style:background-color=z_fill(*z) title=title>
-                            {mean.map(number).unwrap_or_else(|| "—".to_string())}
+                        <td class="num" class:hidden=hidden style:background-color=level_fill(level) title=both_statistics(mean, median)>
+                            {value.map(number).unwrap_or_else(|| "—".to_string())}
                         </td>
                     }
                 })
@@ -389,11 +416,13 @@ fn ProfileTable(state: AppState, view: Arc<SegmentView>) -> impl IntoView {
         .overall_means
         .iter()
         .enumerate()
-        .map(|(j, mean)| {
+        .map(|(j, &mean)| {
             let hidden = move || j >= n_focus && !show_all.get();
+            let median = view.overall_medians.get(j).copied().flatten();
+            let value = shown(statistic_of(&view, j), mean, median);
             view! {
-                <td class="num" class:hidden=hidden>
-                    {mean.map(number).unwrap_or_else(|| "—".to_string())}
+                <td class="num" class:hidden=hidden title=both_statistics(mean, median)>
+                    {value.map(number).unwrap_or_else(|| "—".to_string())}
                 </td>
             }
         })
@@ -433,7 +462,7 @@ fn ProfileTable(state: AppState, view: Arc<SegmentView>) -> impl IntoView {
         <section class="card profile-card" aria-labelledby="profile-title">
             <div class="card-head">
                 <h2 id="profile-title">"Segment profiles"</h2>
-                <p class="muted small">"Means in natural units, all customers in the last row (the persona rules compare with it); colour = distance from all customers (blue above average, orange below, as in the correlation heatmap)."</p>
+                <p class="muted small">"Each feature's median (skewed ones: spend, orders, days — a few big customers pull a mean up) or mean, as its header says; hover a cell for both. All customers in the last row: the persona rules compare with it. Colour = distance from all customers as the rules measure it (blue above, orange below, as in the correlation heatmap)."</p>
             </div>
             {toggle}
             <div class="table-scroll">
