@@ -16,8 +16,9 @@
 //! - At Risk: recency above, and monetary or frequency above;
 //! - New Customers: tenure (`lifetime_days`) and recency below; Newer Customers / Long-Standing:
 //!   tenure below / above;
-//! - One-Time Buyers: at most 1.5 orders on average (the mean), and fewer than all customers'
-//!   mean;
+//! - One-Time Buyers: 0.5 to 1.5 orders on average (the mean), and fewer than all customers'
+//!   mean; Returned Everything: under 0.5 orders kept on average (every order of most of them
+//!   returned in full);
 //! - Discount Seekers: deals above; "High X" / "Low X": X above / below;
 //! - Average Customers: every segmented feature within half its value or half an sd of all
 //!   customers'.
@@ -453,10 +454,20 @@ fn contradictions(check: &Check, roles: &Roles) -> Vec<String> {
                     let (ok, what) = above(role(roles.tenure, "tenure"), check);
                     claim(ok, format!("not long-standing: {what}"));
                 }
+                "Returned Everything" => {
+                    let st = check.stat(role(roles.frequency, "frequency"), s);
+                    claim(
+                        st.segment_mean < 0.5 && st.segment_mean < st.all_mean,
+                        format!(
+                            "{:.2} orders kept on average vs {:.2} for all",
+                            st.segment_mean, st.all_mean
+                        ),
+                    );
+                }
                 "One-Time Buyers" => {
                     let st = check.stat(role(roles.frequency, "frequency"), s);
                     claim(
-                        st.segment_mean <= 1.5 && st.segment_mean < st.all_mean,
+                        (0.5..=1.5).contains(&st.segment_mean) && st.segment_mean < st.all_mean,
                         format!(
                             "{:.2} orders on average vs {:.2} for all",
                             st.segment_mean, st.all_mean

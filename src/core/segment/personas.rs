@@ -44,11 +44,14 @@
 //! 2. **At Risk**: recency lapsed, and monetary or frequency above average.
 //! 3. **Discount Seekers**: deal-driven.
 //! 4. **New Customers**: tenure new, and recent (when recency exists).
-//! 5. **One-Time Buyers**: mean frequency ≤ [`ONE_TIME_MAX_ORDERS`] (1.5) orders and below all
-//!    customers' mean — the mean, whatever the feature is read by: with whole orders of at
-//!    least 1, a mean of at most 1.5 means that at least half the segment bought once.
-//! 6. **Lapsed Customers**: recency lapsed.
-//! 7. Otherwise, for any file (e.g. Mall_Customers without RFM columns), the 1–2 features furthest
+//! 5. **Returned Everything**: mean frequency under [`RETURNED_MAX_ORDERS`] (0.5) and below all
+//!    customers' mean: orders are whole numbers, 0 for a customer whose every order was
+//!    returned in full (cancellations netted), so most of the segment kept nothing.
+//! 6. **One-Time Buyers**: mean frequency ≤ [`ONE_TIME_MAX_ORDERS`] (1.5) orders and below all
+//!    customers' mean — the mean, whatever the feature is read by: a segment that bought once,
+//!    with a few second orders.
+//! 7. **Lapsed Customers**: recency lapsed.
+//! 8. Otherwise, for any file (e.g. Mall_Customers without RFM columns), the 1–2 features furthest
 //!    past their threshold — among the features the segments were built on when given — name
 //!    it, in table order: "High Annual Income, Low Spending Score". "Furthest" counts in
 //!    thresholds: ln(ratio) / ln(threshold) for features compared as multiples, |z| / 0.25 for
@@ -91,6 +94,10 @@ pub const DEALS_RATIO: f64 = 1.5;
 pub const NEW_RATIO: f64 = 0.5;
 /// Mean orders at or below which a segment is one-time buyers.
 pub const ONE_TIME_MAX_ORDERS: f64 = 1.5;
+/// Mean orders below which most of a segment kept no order (every one returned in full).
+pub const RETURNED_MAX_ORDERS: f64 = 0.5;
+/// The name of a segment that returned what it bought.
+pub const RETURNED_EVERYTHING: &str = "Returned Everything";
 /// Distance from all customers' value, in their standard deviations, at which any other feature
 /// is high or low.
 pub const DISTINCT_SD: f64 = 0.25;
@@ -601,12 +608,30 @@ fn name_segment(
         )
         .fit(-ln_ratio(tenure));
     }
-    // 5. One-Time Buyers: on the mean, whatever the statistic the feature is read by (with
-    // whole orders of at least 1, a mean of at most 1.5 means at least half bought once).
+    // 5. Returned Everything, 6. One-Time Buyers: on the mean, whatever the statistic the
+    // feature is read by. Orders are whole numbers, 0 for a customer whose every order was
+    // returned in full (netted cancellations): a mean under 0.5 means most of the segment
+    // kept nothing; up to 1.5, a segment that bought once, with a few second orders.
     if let Some(f) = frequency {
         let mean = p.means.get(f.j).copied().flatten();
         let base = profiles.overall_means.get(f.j).copied().flatten();
         if let (Some(mean), Some(base)) = (mean, base) {
+            if mean < RETURNED_MAX_ORDERS && mean < base {
+                return named(
+                    RETURNED_EVERYTHING,
+                    format!(
+                        "mean {} {} (< {RETURNED_MAX_ORDERS}: most of them returned every order \
+                         in full; all customers' mean {})",
+                        feature_name(profiles, f.j),
+                        format::number(mean),
+                        format::number(base)
+                    ),
+                    "Find out why they sent everything back (quality, fit, delivery): a service \
+                     follow-up rather than a promotion, and keep them out of sales campaigns \
+                     until they keep a purchase.",
+                )
+                .fit(-mean);
+            }
             if mean <= ONE_TIME_MAX_ORDERS && mean < base {
                 let mut rule = format!(
                     "mean {} {} (≤ {ONE_TIME_MAX_ORDERS} orders; all customers' mean {})",
@@ -631,7 +656,7 @@ fn name_segment(
             }
         }
     }
-    // 6. Lapsed Customers.
+    // 7. Lapsed Customers.
     if let Some(r) = lapsed {
         return named(
             "Lapsed Customers",
@@ -641,7 +666,7 @@ fn name_segment(
         )
         .fit(ln_ratio(recency));
     }
-    // 7. The features furthest past their thresholds.
+    // 8. The features furthest past their thresholds.
     let candidates: Vec<usize> = if focus.is_empty() {
         (0..profiles.features.len()).collect()
     } else {
