@@ -214,6 +214,25 @@ fn online_retail_blanks_by_construction_are_not_imputed() {
     };
     assert_eq!(bars[0].label, "avg_days_between_orders (n/a)");
     assert!((bars[0].value - 1_538.0 * 100.0 / 4_372.0).abs() < 1e-9);
+
+    // A chart of the gap leaves the not-defined cells out (not 1,538 zero-day gaps) and says so.
+    let charts = explore::feature_charts(&explored, &["avg_days_between_orders".to_string()]);
+    let histogram = charts
+        .iter()
+        .find(|c| c.id.starts_with("hist:"))
+        .expect("histogram");
+    assert!(
+        histogram
+            .subtitle
+            .starts_with("4,372 customers · 1,538 not defined · median 54.2"),
+        "{}",
+        histogram.subtitle
+    );
+    let ChartKind::Histogram { bins, .. } = &histogram.kind else {
+        panic!("{:?}", histogram.kind)
+    };
+    let drawn: u64 = bins.iter().map(|b| b.count).sum();
+    assert!(drawn <= 4_372 - 1_538, "{drawn} gaps drawn");
 }
 
 #[test]

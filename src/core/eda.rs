@@ -272,11 +272,18 @@ pub fn value_format_for(feature: &Feature) -> ValueFormat {
 }
 
 /// "200 customers · 0 missing · median 52".
-fn numeric_subtitle(total: usize, missing: usize, median: f64) -> String {
+/// "4,338 customers · 0 missing · median 52"; for a feature whose blanks are not defined
+/// (`meta.undefined`: the charts leave those cells out) "· 1,538 not defined".
+fn numeric_subtitle(feature: &Feature, total: usize, blank: usize, median: f64) -> String {
+    let blank_word = if feature.meta.undefined.is_some() {
+        "not defined"
+    } else {
+        "missing"
+    };
     format!(
-        "{} · {} missing · median {}",
+        "{} · {} {blank_word} · median {}",
         customers(total),
-        format::thousands(missing as u64),
+        format::thousands(blank as u64),
         format::number(median)
     )
 }
@@ -375,7 +382,7 @@ pub fn histogram(feature: &Feature) -> Option<Chart> {
         })
         .collect();
     let median = stats::quantile_sorted(&sorted, 0.5)?;
-    let mut subtitle = numeric_subtitle(values.len(), values.len() - n, median);
+    let mut subtitle = numeric_subtitle(feature, values.len(), values.len() - n, median);
     if beyond > 0 {
         let side = match (trim_low, trim_high) {
             (true, false) => "below the 1st percentile",
@@ -458,6 +465,7 @@ pub fn box_plot(feature: &Feature) -> Option<Chart> {
     };
     let stats = box_stats(&feature.name, values)?;
     let mut subtitle = numeric_subtitle(
+        feature,
         values.len(),
         values.len().saturating_sub(stats.n as usize),
         stats.median,

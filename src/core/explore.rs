@@ -107,6 +107,34 @@ pub fn build(
 }
 
 impl Explored {
+    /// A prepared feature as the charts draw it: where it is not defined for a customer
+    /// (`meta.undefined`, e.g. the gap between orders of a one-order customer) the cell is left
+    /// out, not drawn at the value the models use in its place (1,538 zero-day gaps on Online
+    /// Retail otherwise).
+    pub fn chartable<'a>(&self, prepared: &'a Feature) -> Cow<'a, Feature> {
+        if prepared.meta.undefined.is_none() {
+            return Cow::Borrowed(prepared);
+        }
+        let (FeatureValues::Numeric(values), Some(built)) = (
+            &prepared.values,
+            self.customer_facts().feature(&prepared.name).cloned(),
+        ) else {
+            return Cow::Borrowed(prepared);
+        };
+        let FeatureValues::Numeric(facts) = &built.values else {
+            return Cow::Borrowed(prepared);
+        };
+        let masked = values
+            .iter()
+            .zip(facts.iter().chain(std::iter::repeat(&f64::NAN)))
+            .map(|(&x, fact)| if fact.is_nan() { f64::NAN } else { x })
+            .collect();
+        Cow::Owned(Feature {
+            values: FeatureValues::Numeric(masked),
+            ..prepared.clone()
+        })
+    }
+
     /// The customer table to show and download: the built table's values in natural units —
     /// facts only, so a missing or not-defined cell stays blank (never an imputed or model
     /// value) — for the customers the preparation kept (outlier removal can drop some), in
@@ -302,8 +330,9 @@ pub fn default_gallery(explored: &Explored) -> Vec<Chart> {
         charts.push(heatmap);
     }
     for feature in key_features(&explored.prepared, explored.built.source) {
-        charts.extend(eda::histogram(feature));
-        charts.extend(eda::box_plot(feature));
+        let feature = explored.chartable(feature);
+        charts.extend(eda::histogram(&feature));
+        charts.extend(eda::box_plot(&feature));
     }
     let categorical = explored.prepared.feature("rfm_segment").or_else(|| {
         explored
@@ -330,11 +359,22 @@ pub fn feature_charts(explored: &Explored, names: &[String]) -> Vec<Chart> {
     let mut charts = Vec::new();
     for name in names {
         let one = std::slice::from_ref(name);
-        charts.extend(if explored.prepared.feature(name).is_some() {
-            charts_for(&explored.prepared, one)
-        } else {
-            charts_for(&facts, one)
+        charts.extend(match explored.prepared.feature(name) {
+            Some(prepared) => feature_charts_of(&explored.chartable(prepared)),
+            None => charts_for(&facts, one),
         });
+    }
+    charts
+}
+
+/// Histogram and box plot of a numeric feature, a bar chart of a categorical one.
+fn feature_charts_of(feature: &Feature) -> Vec<Chart> {
+    let mut charts = Vec::new();
+    if feature.values.is_numeric() {
+        charts.extend(eda::histogram(feature));
+        charts.extend(eda::box_plot(feature));
+    } else {
+        charts.extend(eda::bar_chart(feature));
     }
     charts
 }
