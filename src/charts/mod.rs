@@ -22,6 +22,7 @@ mod export;
 mod format;
 mod heatmap;
 mod histogram;
+mod labels;
 mod line;
 mod paint;
 mod scale;
