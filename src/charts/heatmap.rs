@@ -6,7 +6,7 @@ use std::f64::consts::{FRAC_1_SQRT_2, FRAC_PI_2, FRAC_PI_4};
 
 use super::axes::{TICK_FONT, TICK_GAP};
 use super::format;
-use super::labels::{line_height, matrix_labels, MatrixLabels, Orientation};
+use super::labels::{line_height, matrix_labels, min_matrix_width, MatrixLabels, Orientation};
 use super::paint::{Anchor, Font, Painter, Rect};
 use super::scale::{inner_ticks, widen, Linear};
 use super::theme::{Rgba, Theme};
@@ -22,6 +22,8 @@ const LEGEND_GAP: f64 = 18.0;
 /// Below this frame width (css px, a phone) the row labels and the legend take less room.
 const NARROW: f64 = 480.0;
 const LEGEND_GAP_NARROW: f64 = 10.0;
+/// Share of a narrow frame's width the row labels may take.
+const NARROW_ROW_SHARE: f64 = 0.28;
 
 #[derive(Debug, Clone)]
 pub struct Layout {
@@ -140,6 +142,14 @@ impl ColourScale {
     }
 }
 
+/// Narrowest frame (css px) in which `n` rows and columns all get a label in the smallest label
+/// font: cells of a line each, row labels at most their share of the width, the legend.
+pub fn min_frame_width(n: usize) -> f64 {
+    // Legend: gap, bar, tick gap and the widest tick label ("−0.5" ≈ 24 px).
+    let legend = LEGEND_GAP_NARROW + LEGEND_BAR + 6.0 + 24.0;
+    min_matrix_width(n, TICK_GAP + legend, NARROW_ROW_SHARE)
+}
+
 pub fn draw(
     p: &mut Painter,
     frame: Rect,
@@ -170,7 +180,7 @@ pub fn draw(
     // cell size, which depends on the room the labels take: settle it in a few rounds.
     let widest_full = p.measure_max(names.iter().map(String::as_str), TICK_FONT);
     let narrow = frame.w < NARROW;
-    let row_share = if narrow { 0.28 } else { 0.32 };
+    let row_share = if narrow { NARROW_ROW_SHARE } else { 0.32 };
     let legend_gap = if narrow {
         LEGEND_GAP_NARROW
     } else {

@@ -73,6 +73,13 @@ pub fn matrix_labels(cell: f64, full_size: f64, widest_at_full: f64) -> MatrixLa
     }
 }
 
+/// Narrowest frame (css px) in which `n` rows and columns each get a label at the smallest size:
+/// cells of a line each, `beside` css px next to them (gaps, a legend), and the row labels
+/// taking `row_share` of the frame. A narrower chart scrolls sideways instead of thinning labels.
+pub fn min_matrix_width(n: usize, beside: f64, row_share: f64) -> f64 {
+    (n as f64 * line_height(SMALLEST_LABEL) + beside) / (1.0 - row_share.clamp(0.0, 0.9))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +122,19 @@ mod tests {
         assert_eq!(plan.every, 3);
         let plan = matrix_labels(line_height(SMALLEST_LABEL), TICK, 140.0);
         assert_eq!(plan.every, 1);
+    }
+
+    /// marketing_campaign's 24 columns on a phone were labelled every other one: at the minimum
+    /// width every row and column has its label.
+    #[test]
+    fn at_the_minimum_width_every_label_fits() {
+        for n in [2, 9, 15, 24, 40] {
+            let (beside, share) = (59.0, 0.28);
+            let width = min_matrix_width(n, beside, share);
+            let cell = (width * (1.0 - share) - beside) / n as f64;
+            let plan = matrix_labels(cell, TICK, 140.0);
+            assert_eq!(plan.every, 1, "{n} columns in {width:.0} px: {plan:?}");
+        }
     }
 
     #[test]
