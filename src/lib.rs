@@ -32,5 +32,9 @@ pub mod worker;
 mod charts_format;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 #[allow(dead_code)]
+#[path = "charts/labels.rs"]
+mod charts_labels;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[allow(dead_code)]
 #[path = "charts/scale.rs"]
 mod charts_scale;

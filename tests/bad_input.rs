@@ -139,6 +139,19 @@ fn a_file_too_large_for_the_browser_is_refused_before_reading() {
     assert!(ingest::check_browser_size(50_000_000).is_ok());
 }
 
+/// The page says "up to N MB": N must be the limit applied, in the units the app prints sizes in
+/// (decimal MB, `format::bytes`). It said "up to 536 MB" for 512 MiB.
+#[test]
+fn the_browser_size_limit_is_a_round_number_of_megabytes() {
+    assert_eq!(ingest::BROWSER_MAX_BYTES, 500_000_000);
+    assert!(ingest::check_browser_size(ingest::BROWSER_MAX_BYTES).is_ok());
+    let err = ingest::check_browser_size(ingest::BROWSER_MAX_BYTES + 1).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("up to 500 MB"), "{text}");
+    // Just over the limit: the file's size must not read as the limit itself.
+    assert!(text.contains("The file is 501 MB"), "{text}");
+}
+
 #[test]
 fn damaged_gzip_is_reported() {
     let gz = [

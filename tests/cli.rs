@@ -143,7 +143,7 @@ fn segment_text_report_and_output_csv() {
         // customers last.
         "                                    mean      median      median\n",
         "    all         40  100.0%        137.12           4      412.61\n",
-        "  why       median monetary 2997.5 = 7.26 × all customers' 412.61 (≥ 1.25 ×);",
+        "  why       median monetary 2,997.5 = 7.26 × all customers' 412.61 (≥ 1.25 ×);",
     ] {
         assert!(text.contains(needle), "{needle:?} not in:\n{text}");
     }

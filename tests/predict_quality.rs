@@ -145,3 +145,45 @@ fn marketing_response_reaches_scikit_learn() {
         .any(|n| n.contains("Z_CostContact") && n.contains("Z_Revenue")));
     assert!(!report.features.iter().any(|f| f == "ID"));
 }
+
+/// Telco's `gender` is not predictable: early stopping keeps no boosting round, so gradient
+/// boosting gives everyone the base rate. Its CV AUC (0.502, the folds' own fits) beat logistic
+/// regression's (0.464), so it used to head the leaderboard and score every customer with one
+/// probability, its note reading "0 boosting rounds" as if it were a fit. It must go last, say why,
+/// and not score the customers.
+#[test]
+fn a_boosting_model_with_no_round_is_listed_last_and_says_so() {
+    let report = run(
+        "WA_Fn-UseC_-Telco-Customer-Churn.csv",
+        "gender",
+        &[Balance::None],
+    );
+    let labels: Vec<_> = report.models.iter().map(|m| m.model).collect();
+    assert_eq!(labels, vec![ModelKind::Logistic, ModelKind::Gbdt]);
+    let gbdt = &report.models[1];
+    let base_rate = report.train_positives as f64 / report.n_train as f64;
+    let same = gbdt
+        .same_for_everyone
+        .expect("one probability for everyone");
+    // The base rate of the boosting's own training share (it holds 10 % out for validation).
+    assert!(
+        (same - base_rate).abs() < 0.01,
+        "{same} vs base rate {base_rate}"
+    );
+    let note = gbdt.note.as_deref().unwrap_or_default();
+    assert!(
+        note.contains("no tree lowered the validation loss"),
+        "{note}"
+    );
+    assert!(report.models[0].same_for_everyone.is_none());
+    assert!(
+        report.notes.iter().any(|n| n.contains("ranks no one")
+            && n.contains("listed last")
+            && n.starts_with("Gradient boosting")),
+        "{:?}",
+        report.notes
+    );
+    // The customers are scored by the model that ranks them.
+    let first = report.scores.first().copied().unwrap_or_default();
+    assert!(report.scores.iter().any(|&s| s != first));
+}

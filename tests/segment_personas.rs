@@ -151,7 +151,7 @@ fn planted_segments_get_the_right_personas() {
     assert!(
         personas[0]
             .rule
-            .starts_with("mean monetary 3408.4 = 2.58 × all customers' 1319.8 (≥ 1.25 ×); "),
+            .starts_with("mean monetary 3,408.4 = 2.58 × all customers' 1,319.8 (≥ 1.25 ×); "),
         "{}",
         personas[0].rule
     );

@@ -1,10 +1,12 @@
 //! Square matrix heatmap (correlations): diverging colours around 0, values in the cells when
-//! they fit, a colour legend bar on the right.
+//! they fit, a colour legend bar on the right, and every row and column labelled (see
+//! [`super::labels`]).
 
-use std::f64::consts::{FRAC_1_SQRT_2, FRAC_PI_4};
+use std::f64::consts::{FRAC_1_SQRT_2, FRAC_PI_2, FRAC_PI_4};
 
 use super::axes::{TICK_FONT, TICK_GAP};
 use super::format;
+use super::labels::{line_height, matrix_labels, min_matrix_width, MatrixLabels, Orientation};
 use super::paint::{Anchor, Font, Painter, Rect};
 use super::scale::{inner_ticks, widen, Linear};
 use super::theme::{Rgba, Theme};
@@ -17,6 +19,11 @@ const MAX_SIDE: usize = 200;
 const MAX_SLANTED: f64 = 110.0;
 const LEGEND_BAR: f64 = 12.0;
 const LEGEND_GAP: f64 = 18.0;
+/// Below this frame width (css px, a phone) the row labels and the legend take less room.
+const NARROW: f64 = 480.0;
+const LEGEND_GAP_NARROW: f64 = 10.0;
+/// Share of a narrow frame's width the row labels may take.
+const NARROW_ROW_SHARE: f64 = 0.28;
 
 #[derive(Debug, Clone)]
 pub struct Layout {
@@ -135,6 +142,14 @@ impl ColourScale {
     }
 }
 
+/// Narrowest frame (css px) in which `n` rows and columns all get a label in the smallest label
+/// font: cells of a line each, row labels at most their share of the width, the legend.
+pub fn min_frame_width(n: usize) -> f64 {
+    // Legend: gap, bar, tick gap and the widest tick label ("−0.5" ≈ 24 px).
+    let legend = LEGEND_GAP_NARROW + LEGEND_BAR + 6.0 + 24.0;
+    min_matrix_width(n, TICK_GAP + legend, NARROW_ROW_SHARE)
+}
+
 pub fn draw(
     p: &mut Painter,
     frame: Rect,
@@ -160,21 +175,47 @@ pub fn draw(
         + 6.0
         + p.measure_max(tick_labels.iter().map(String::as_str), TICK_FONT);
 
-    // Row labels (left), column labels (bottom, slanted unless they fit flat).
-    let widest = p.measure_max(names.iter().map(String::as_str), TICK_FONT);
-    let row_w = widest.min(frame.w * 0.32).max(10.0);
-    let slant_len = widest.min(MAX_SLANTED);
-    let slanted_h = (slant_len + TICK_FONT.size) * FRAC_1_SQRT_2 + TICK_GAP;
-    let flat_h = TICK_FONT.line() + TICK_GAP;
-    let width_room = frame.w - row_w - TICK_GAP - legend_w;
-    let cell_for = |bottom: f64| {
-        ((width_room / n as f64).min((frame.h - bottom) / n as f64)).clamp(1.0, MAX_CELL)
+    // Row labels (left), column labels (bottom): flat, slanted or vertical, in a font small
+    // enough that every row and column is labelled (see `labels`). The plan depends on the
+    // cell size, which depends on the room the labels take: settle it in a few rounds.
+    let widest_full = p.measure_max(names.iter().map(String::as_str), TICK_FONT);
+    let narrow = frame.w < NARROW;
+    let row_share = if narrow { NARROW_ROW_SHARE } else { 0.32 };
+    let legend_gap = if narrow {
+        LEGEND_GAP_NARROW
+    } else {
+        LEGEND_GAP
     };
-    let mut cell = cell_for(flat_h);
-    let slanted = widest + 6.0 > cell;
-    if slanted {
-        cell = cell_for(slanted_h);
+    let legend_w = legend_w - LEGEND_GAP + legend_gap;
+    // (row label width, longest column label, cell side) for a plan.
+    let geometry = |plan: &MatrixLabels| {
+        let widest = widest_full * plan.size / TICK_FONT.size;
+        let row_w = widest.min(frame.w * row_share).max(10.0);
+        let label_len = widest.min(MAX_SLANTED);
+        let bottom = TICK_GAP
+            + match plan.columns {
+                Orientation::Flat => Font::regular(plan.size).line(),
+                Orientation::Slanted => (label_len + plan.size) * FRAC_1_SQRT_2,
+                Orientation::Vertical => label_len,
+            };
+        let width_room = frame.w - row_w - TICK_GAP - legend_w;
+        let cell =
+            ((width_room / n as f64).min((frame.h - bottom) / n as f64)).clamp(1.0, MAX_CELL);
+        (row_w, label_len, cell)
+    };
+    let mut plan = matrix_labels(MAX_CELL, TICK_FONT.size, widest_full);
+    for _ in 0..3 {
+        let (_, _, cell) = geometry(&plan);
+        plan = matrix_labels(cell, TICK_FONT.size, widest_full);
     }
+    let (row_w, label_len, cell) = geometry(&plan);
+    if line_height(plan.size) > cell {
+        // The last round's labels took more room than the plan assumed: thin them.
+        plan.every = plan
+            .every
+            .max((line_height(plan.size) / cell).ceil() as usize);
+    }
+    let label_font = Font::regular(plan.size);
     let side = cell * n as f64;
     let block = row_w + TICK_GAP + side + legend_w;
     let x0 = frame.x + ((frame.w - block) / 2.0).max(0.0) + row_w + TICK_GAP;
@@ -227,55 +268,55 @@ pub fn draw(
         }
     }
 
-    // Row labels, thinned when rows are shorter than a line.
-    let every = ((TICK_FONT.line() - 1.0) / cell).ceil().clamp(1.0, 1e6) as usize;
+    // Row labels.
+    let every = plan.every.max(1);
     for (i, name) in names.iter().enumerate() {
         if i % every != 0 {
             continue;
         }
-        let text = p.fit(name, TICK_FONT, row_w);
+        let text = p.fit(name, label_font, row_w);
         let cy = y0 + (i as f64 + 0.5) * cell;
         p.text(
             &text,
             x0 - TICK_GAP,
             cy,
-            TICK_FONT,
+            label_font,
             theme.text_2,
             Anchor::RIGHT,
         )?;
     }
-    // Column labels.
+    // Column labels (the full names are in the cells' tooltips).
     let label_y = y0 + side + TICK_GAP;
-    let every = if slanted {
-        ((TICK_FONT.line() + 1.0) / (cell * FRAC_1_SQRT_2))
-            .ceil()
-            .clamp(1.0, 1e6) as usize
-    } else {
-        1
-    };
     for (i, name) in names.iter().enumerate() {
         if i % every != 0 {
             continue;
         }
         let cx = x0 + (i as f64 + 0.5) * cell;
-        if slanted {
-            let text = p.fit(name, TICK_FONT, slant_len);
-            p.text_slanted(
-                &text,
-                cx + 3.0,
-                label_y + 2.0,
-                -FRAC_PI_4,
-                TICK_FONT,
-                theme.text_2,
-            )?;
-        } else {
-            let text = p.fit(name, TICK_FONT, cell - 4.0);
-            p.text(&text, cx, label_y, TICK_FONT, theme.text_2, Anchor::TOP)?;
+        match plan.columns {
+            Orientation::Flat => {
+                let text = p.fit(name, label_font, cell - 4.0);
+                p.text(&text, cx, label_y, label_font, theme.text_2, Anchor::TOP)?;
+            }
+            Orientation::Slanted => {
+                let text = p.fit(name, label_font, label_len);
+                p.text_slanted(
+                    &text,
+                    cx + 3.0,
+                    label_y + 2.0,
+                    -FRAC_PI_4,
+                    label_font,
+                    theme.text_2,
+                )?;
+            }
+            Orientation::Vertical => {
+                let text = p.fit(name, label_font, label_len);
+                p.text_slanted(&text, cx, label_y, -FRAC_PI_2, label_font, theme.text_2)?;
+            }
         }
     }
 
     // Legend bar: high at the top.
-    let lx = x0 + side + LEGEND_GAP;
+    let lx = x0 + side + legend_gap;
     let lh = side.max(40.0).min(frame.h);
     let steps = 64;
     let ly = Linear::new((dlo, dhi), (y0 + lh, y0));

@@ -22,6 +22,7 @@ mod export;
 mod format;
 mod heatmap;
 mod histogram;
+mod labels;
 mod line;
 mod paint;
 mod scale;
@@ -389,6 +390,18 @@ fn draw_title(p: &mut Painter, chart: &Chart, width: f64) -> Result<f64, ChartEr
 
 /// A good css height for `chart` drawn `css_width` wide (0 = not known yet): taller for many
 /// bars; a matrix as tall as the width lets its square grow, plus room for its labels.
+/// Narrowest css width at which the chart labels everything it draws, for a chart that then
+/// scrolls sideways inside its card (a heatmap of many columns on a phone); `None`: any width.
+pub fn min_width(chart: &Chart) -> Option<u32> {
+    match &chart.kind {
+        ChartKind::Heatmap { labels, .. } => {
+            let frame = heatmap::min_frame_width(labels.len().min(100));
+            Some((frame + PAD_LEFT + PAD_RIGHT).ceil() as u32)
+        }
+        _ => None,
+    }
+}
+
 pub fn preferred_height(chart: &Chart, css_width: f64) -> u32 {
     match &chart.kind {
         ChartKind::Heatmap { labels, .. } => {

@@ -577,10 +577,11 @@ pub fn feature_charts(feature: &Feature) -> Vec<Chart> {
     }
 }
 
-/// Pearson correlations between the first `max_columns` numeric features (table order), each
-/// pair over the rows where both are present. A cell is `None` when undefined (fewer than two
-/// shared rows or no spread), the diagonal `Some(1)` for a column with spread. `None` when
-/// fewer than two numeric features are taken.
+/// Pearson correlations between the numeric features with a spread (at most `max_columns`, in
+/// table order), each pair over the rows where both are present. A cell is `None` when undefined
+/// (fewer than two shared rows or no shared spread), the diagonal `Some(1)`. The subtitle names
+/// every column left out and why: a single value (nothing to correlate), or beyond
+/// `max_columns`. `None` when fewer than two columns are taken.
 pub fn correlation_heatmap(table: &CustomerTable, max_columns: usize) -> Option<Chart> {
     let numeric: Vec<(&str, &[f64])> = table
         .features
@@ -590,7 +591,11 @@ pub fn correlation_heatmap(table: &CustomerTable, max_columns: usize) -> Option<
             FeatureValues::Categorical { .. } => None,
         })
         .collect();
-    let taken = &numeric[..numeric.len().min(max_columns)];
+    let (spread, single): (Vec<_>, Vec<_>) = numeric
+        .iter()
+        .partition(|(_, x)| stats::pearson(x, x).is_some());
+    let taken = &spread[..spread.len().min(max_columns)];
+    let beyond = &spread[taken.len()..];
     if taken.len() < 2 {
         return None;
     }
@@ -615,14 +620,19 @@ pub fn correlation_heatmap(table: &CustomerTable, max_columns: usize) -> Option<
             }
         }
     }
-    let subtitle = if k < numeric.len() {
-        format!(
-            "Pearson, pairwise-complete rows · the first {k} of {} numeric columns",
-            numeric.len()
-        )
-    } else {
-        format!("Pearson, pairwise-complete rows · {k} numeric columns")
-    };
+    let mut subtitle = format!("Pearson, pairwise-complete rows · {k} numeric columns");
+    if !single.is_empty() {
+        subtitle.push_str(&format!(
+            " · left out, a single value: {}",
+            name_list(single.iter().map(|(name, _)| *name))
+        ));
+    }
+    if !beyond.is_empty() {
+        subtitle.push_str(&format!(
+            " · left out, only {max_columns} fit: {}",
+            name_list(beyond.iter().map(|(name, _)| *name))
+        ));
+    }
     Some(Chart {
         id: "corr".to_string(),
         title: "Correlation between numeric columns".to_string(),
@@ -636,6 +646,19 @@ pub fn correlation_heatmap(table: &CustomerTable, max_columns: usize) -> Option<
         },
     })
 }
+
+/// `"a, b, c"`, or `"a, b, c, d and 5 more"` beyond [`NAMES_LISTED`] names.
+fn name_list<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> String {
+    let total = names.len();
+    let mut text = names.take(NAMES_LISTED).collect::<Vec<_>>().join(", ");
+    if total > NAMES_LISTED {
+        text.push_str(&format!(" and {} more", total - NAMES_LISTED));
+    }
+    text
+}
+
+/// Most column names a chart subtitle lists.
+const NAMES_LISTED: usize = 6;
 
 /// Share of missing cells per column as horizontal bars, most missing first (ties in column
 /// order), every column included.
@@ -1092,18 +1115,59 @@ mod tests {
         let ChartKind::Heatmap { labels, cells, .. } = &chart.kind else {
             panic!()
         };
-        assert_eq!(labels, &["a", "b", "c"]);
+        // The constant column has nothing to correlate: left out, and said so.
+        assert_eq!(labels, &["a", "b", "d"]);
         for (i, row) in cells.iter().enumerate() {
             for (j, cell) in row.iter().enumerate() {
                 assert_eq!(*cell, cells[j][i]);
             }
         }
         assert_eq!(cells[0][0], Some(1.0));
-        assert_eq!(cells[2][2], None);
-        assert_eq!(cells[0][2], None);
+        assert_eq!(cells[2][2], Some(1.0));
+        assert!((cells[0][2].unwrap() + 1.0).abs() < 1e-12);
         assert!((cells[0][1].unwrap() - 0.6).abs() < 1e-12);
-        assert!(chart.subtitle.contains("first 3 of 4"));
+        assert!(
+            chart.subtitle.contains("left out, a single value: c"),
+            "{}",
+            chart.subtitle
+        );
         assert!(correlation_heatmap(&table, 1).is_none());
+    }
+
+    /// A customer table built from purchase lines has 15 numeric features: all are drawn (main
+    /// kept the first 14 and only said "the first 14 of 15"); beyond the cap, the subtitle names
+    /// the columns left out.
+    #[test]
+    fn heatmap_draws_every_numeric_column_or_names_those_left_out() {
+        let table = |n: usize| CustomerTable {
+            id_name: "id".into(),
+            ids: (0..4).map(|i| i.to_string()).collect(),
+            features: (0..n)
+                .map(|j| {
+                    let values = (0..4).map(|i| (i * (j + 1) + (i * j) % 3) as f64).collect();
+                    numeric(&format!("f{j}"), values)
+                })
+                .collect(),
+        };
+        let labels = |chart: &Chart| match &chart.kind {
+            ChartKind::Heatmap { labels, .. } => labels.clone(),
+            _ => panic!("not a heatmap"),
+        };
+        let fifteen = correlation_heatmap(&table(15), crate::core::explore::HEATMAP_COLUMNS)
+            .expect("a heatmap");
+        assert_eq!(labels(&fifteen).len(), 15);
+        assert!(
+            !fifteen.subtitle.contains("left out"),
+            "{}",
+            fifteen.subtitle
+        );
+
+        let many = crate::core::explore::HEATMAP_COLUMNS + 3;
+        let chart = correlation_heatmap(&table(many), crate::core::explore::HEATMAP_COLUMNS)
+            .expect("a heatmap");
+        assert_eq!(labels(&chart).len(), crate::core::explore::HEATMAP_COLUMNS);
+        let left_out = format!("f{}, f{}, f{}", many - 3, many - 2, many - 1);
+        assert!(chart.subtitle.contains(&left_out), "{}", chart.subtitle);
     }
 
     #[test]

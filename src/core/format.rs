@@ -99,17 +99,17 @@ pub fn iso_datetime(seconds: i64) -> String {
 }
 
 /// A number for a summary cell: integers without decimals, others with up to 4 significant
-/// decimals, large values with thousands separators.
+/// decimals, thousands separators from 1,000 on. A value that rounds to a whole number at its
+/// precision is written as one (`280,206`, not `280206.0` beside a `0`).
 pub fn number(x: f64) -> String {
     if !x.is_finite() {
         return x.to_string();
     }
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        let sign = if x < 0.0 { "-" } else { "" };
-        return format!("{sign}{}", thousands(x.abs() as u64));
-    }
     let magnitude = x.abs();
-    let decimals = if magnitude >= 1000.0 {
+    if magnitude >= 1e15 {
+        return format!("{x:.3e}");
+    }
+    let decimals = if x.fract() == 0.0 || magnitude >= 1000.0 {
         1
     } else if magnitude >= 1.0 {
         2
@@ -118,7 +118,19 @@ pub fn number(x: f64) -> String {
     } else {
         return format!("{x:.3e}");
     };
-    format!("{x:.decimals$}")
+    let text = format!("{magnitude:.decimals$}");
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let whole = thousands(whole.parse().unwrap_or(0));
+    let sign = if x < 0.0 && text.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        "-"
+    } else {
+        ""
+    };
+    if fraction.bytes().all(|b| b == b'0') {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
+    }
 }
 
 #[cfg(test)]
@@ -186,5 +198,22 @@ mod tests {
         assert_eq!(number(-5.0), "-5");
         assert_eq!(number(12.5), "12.50");
         assert_eq!(number(0.0425), "0.0425");
+    }
+
+    /// Online Retail's monetary: min "0", max "280206.0"; marketing_campaign's mean income
+    /// "52238.0" beside "1,730". The same writing for every number of a row.
+    #[test]
+    fn numbers_round_to_whole_numbers_and_group_thousands_alike() {
+        assert_eq!(number(280_206.02), "280,206");
+        assert_eq!(number(52_237.98), "52,238");
+        assert_eq!(number(1_285.97), "1,286");
+        assert_eq!(number(2_048.24), "2,048.2");
+        assert_eq!(number(-1_234.56), "-1,234.6");
+        assert_eq!(number(12.999), "13");
+        assert_eq!(number(-0.00001), "-1.000e-5");
+        assert_eq!(number(-0.4), "-0.4000");
+        assert_eq!(number(0.0), "0");
+        assert_eq!(number(-0.0), "0");
+        assert_eq!(number(2e15), "2.000e15");
     }
 }

@@ -25,6 +25,7 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     state.connect();
     prevent_drop_navigation();
+    nav::focus_heading_on_step_change(state);
 
     view! {
         <div class="app">

@@ -1,7 +1,8 @@
 //! The step navigation: Data → Explore → Segment → Predict → Value & Recommend → Dashboard →
 //! Export. Data, Explore, Segment and Predict work; Explore opens once a dataset is loaded,
 //! Segment and Predict once the customer table is built. The later steps are shown, disabled, so
-//! the user sees the whole flow.
+//! the user sees the whole flow. A step that is not open is no Tab stop; opening a step moves the
+//! keyboard focus to its heading.
 
 use leptos::prelude::*;
 
@@ -89,9 +90,11 @@ pub fn StepNav(state: AppState) -> impl IntoView {
             };
             view! {
                 <li class="nav-item">
+                    // A step that is not open yet has no href: not a Tab stop.
                     <a
                         class=class
-                        href="#main"
+                        href=move || enabled().then_some("#main")
+                        role="link"
                         data-testid="nav-step"
                         data-step=info.id
                         aria-current=move || current().then_some("step")
@@ -115,5 +118,62 @@ pub fn StepNav(state: AppState) -> impl IntoView {
         <nav class="step-nav" aria-label="Analysis steps">
             <ol class="step-list">{items}</ol>
         </nav>
+    }
+}
+
+/// `data-step-heading` of a step's `<h1>` (the nav's ids).
+fn heading_id(step: Step) -> &'static str {
+    STEPS
+        .iter()
+        .find(|info| info.step == Some(step))
+        .map_or("data", |info| info.id)
+}
+
+/// When the step on screen changes (a "Continue to …" button, the navigation, a new file), move
+/// the keyboard focus to the new step's heading (`<h1 tabindex="-1" data-step-heading=…>`), so
+/// that keyboard and screen-reader users start reading at the top of the step they opened.
+pub fn focus_heading_on_step_change(state: AppState) {
+    Effect::new(move |previous: Option<Step>| {
+        let step = state.step.get();
+        if previous.is_some_and(|previous| previous != step) {
+            // After this change is drawn: a hidden heading cannot take the focus.
+            request_animation_frame(move || focus_heading(step));
+        }
+        step
+    });
+}
+
+fn focus_heading(step: Step) {
+    use wasm_bindgen::JsCast;
+
+    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+        return;
+    };
+    let id = heading_id(step);
+    let find = |selector: String| document.query_selector(&selector).ok().flatten();
+    let heading = find(format!("[data-step-heading=\"{id}\"]"))
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(heading) = heading {
+        let _ = heading.focus();
+    }
+    // On a narrow screen the navigation scrolls sideways: bring the open step into its view.
+    if let (Some(nav), Some(item)) = (
+        find(".step-nav".to_string()),
+        find(format!("[data-testid=\"nav-step\"][data-step=\"{id}\"]")),
+    ) {
+        let (nav_box, item_box) = (
+            nav.get_bounding_client_rect(),
+            item.get_bounding_client_rect(),
+        );
+        let past_left = item_box.left() - nav_box.left();
+        let past_right = item_box.right() - nav_box.right();
+        if past_left < 0.0 || past_right > 0.0 {
+            let by = if past_left < 0.0 {
+                past_left
+            } else {
+                past_right
+            };
+            nav.set_scroll_left(nav.scroll_left() + (by + by.signum() * 16.0) as i32);
+        }
     }
 }

@@ -26,15 +26,20 @@ pub use decode::TextEncoding;
 pub use roles::{ShapeGuess, TableShape};
 pub use sniff::{Delimiter, Dialect, LineEnding};
 
-/// Largest input the browser accepts: beyond this a tab risks running out of memory.
-pub const BROWSER_MAX_BYTES: u64 = 512 * 1024 * 1024;
+/// Largest input the browser accepts, in MB (decimal, as file managers and
+/// [`crate::core::format::bytes`] count): beyond this a tab risks running out of memory.
+pub const BROWSER_MAX_MB: u64 = 500;
+/// [`BROWSER_MAX_MB`] in bytes: a round number of MB, so that the limit the page states ("up to
+/// 500 MB") is the limit it applies.
+pub const BROWSER_MAX_BYTES: u64 = BROWSER_MAX_MB * 1_000_000;
 
 /// Refuse, before reading, a file too large for a browser tab.
 pub fn check_browser_size(size: u64) -> Result<(), IngestError> {
     if size > BROWSER_MAX_BYTES {
         return Err(IngestError::TooLarge {
-            size_mb: size / 1_000_000,
-            limit_mb: BROWSER_MAX_BYTES / 1_000_000,
+            // Rounded up: a file just over the limit never reads as "500 MB; up to 500 MB".
+            size_mb: size.div_ceil(1_000_000),
+            limit_mb: BROWSER_MAX_MB,
         });
     }
     Ok(())

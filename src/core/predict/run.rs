@@ -716,12 +716,14 @@ impl PredictJob {
                     .and_then(|x| x.get(m))
                     .copied()
                     .unwrap_or((0.0, 0));
+                let same_for_everyone = same_probability(&fit.all_scores);
                 models.push(ModelReport {
                     model: kind,
                     balance: how,
                     label: format!("{} · {}", kind.label(), how.label()),
                     params: fit.spec.describe(),
                     note: fit.note,
+                    same_for_everyone,
                     candidates: candidates_report,
                     cv_auc_mean: cv_mean,
                     cv_auc_sd: cv_sd,
@@ -754,8 +756,13 @@ impl PredictJob {
                 });
             }
         }
-        // The leaderboard: best mean CV AUC first (ties: the simpler, earlier entry).
-        models.sort_by(|a, b| b.cv_auc_mean.total_cmp(&a.cv_auc_mean));
+        // The leaderboard: best mean CV AUC first (ties: the simpler, earlier entry); a model
+        // that gives everyone the same probability ranks nothing, so it goes last, with a note.
+        models.sort_by(|a, b| {
+            (a.same_for_everyone.is_some())
+                .cmp(&b.same_for_everyone.is_some())
+                .then(b.cv_auc_mean.total_cmp(&a.cv_auc_mean))
+        });
         let train_positives = self.y_train.iter().filter(|&&b| b).count();
         let chance_warning = models.first().and_then(|best| {
             chance::check(
@@ -770,6 +777,24 @@ impl PredictJob {
             .map(|m| m.all_scores.clone())
             .unwrap_or_default();
         let mut notes = self.notes;
+        let any_ranking = models.iter().any(|m| m.same_for_everyone.is_none());
+        for m in &models {
+            if let Some(p) = m.same_for_everyone {
+                notes.push(format!(
+                    "{} gives every customer the same probability ({}), so it ranks no one{}{}",
+                    m.label,
+                    format::number(p),
+                    if any_ranking {
+                        ": it is listed last and does not score the customers"
+                    } else {
+                        ""
+                    },
+                    m.note
+                        .as_deref()
+                        .map_or(String::new(), |note| format!(" ({note})")),
+                ));
+            }
+        }
         for (b, &how) in self.params.balances.iter().enumerate() {
             if how == Balance::Smote {
                 if let Some(n) = self.final_data.as_ref().map(|d| d.training.n_synthetic(b)) {
@@ -860,6 +885,12 @@ fn minority_label(target: &Target, y: &[bool]) -> String {
 }
 
 /// Mean and sample sd (0 for one value; NaN-free input expected).
+/// The one probability of `scores` when they are all the same (and there are some).
+fn same_probability(scores: &[f64]) -> Option<f64> {
+    let first = *scores.first()?;
+    scores.iter().all(|&s| s == first).then_some(first)
+}
+
 fn mean_sd(values: &[f64]) -> (f64, f64) {
     if values.is_empty() {
         return (f64::NAN, f64::NAN);
@@ -892,6 +923,11 @@ pub struct ModelReport {
     /// The chosen hyperparameters in words.
     pub params: String,
     pub note: Option<String>,
+    /// The probability the final fit gives every customer, when it gives all the same one (e.g.
+    /// gradient boosting with 0 rounds: the base rate). Such a model ranks no one: it is listed
+    /// last and never scores the customers unless every model is like it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_for_everyone: Option<f64>,
     /// Every candidate tried, in search order.
     pub candidates: Vec<CandidateScore>,
     pub cv_auc_mean: f64,

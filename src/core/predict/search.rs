@@ -201,13 +201,25 @@ impl ModelSpec {
             }
             ModelSpec::Gbdt(p) => {
                 let m = p.fit(x, y, weights).map_err(|e| fail(e.to_string()))?;
-                let note = Some(format!("{} boosting rounds", m.n_iter()));
+                let note = Some(boosting_note(m.n_iter()));
                 Ok(FittedModel {
                     model: Box::new(m),
                     note,
                 })
             }
         }
+    }
+}
+
+/// What a boosting fit did: its number of rounds, and, when early stopping kept none, what the
+/// model then is (no tree: every customer gets the training part's base rate).
+pub fn boosting_note(rounds: usize) -> String {
+    match rounds {
+        0 => "0 boosting rounds: no tree lowered the validation loss, so every customer gets \
+              the base rate"
+            .to_string(),
+        1 => "1 boosting round".to_string(),
+        n => format!("{n} boosting rounds"),
     }
 }
 

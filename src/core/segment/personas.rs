@@ -1093,7 +1093,7 @@ mod tests {
         );
         assert_eq!(
             personas[2].rule,
-            "mean monetary 7977.9 = 3.9 × all customers' 2048.2 (≥ 1.25 ×); mean frequency 13.48 = \
+            "mean monetary 7,977.9 = 3.9 × all customers' 2,048.2 (≥ 1.25 ×); mean frequency 13.48 = \
              3.13 × all customers' 4.30 (≥ 1.25 ×); mean recency_days 17.60 = 0.19 × all \
              customers' 93 (≤ 0.8 ×)"
         );

@@ -13,12 +13,15 @@ use crate::charts::{self, ChartError, ChartLayout, Highlight, Tooltip};
 use crate::core::eda::{Chart, ChartKind};
 
 /// Pointer position (css px in the canvas) and the size of the area, for placing the tooltip.
+/// `shown_x` / `shown_width`: the same across the part of a wide canvas scrolled into view.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 struct Pointer {
     x: f64,
     y: f64,
     width: f64,
     height: f64,
+    shown_x: f64,
+    shown_width: f64,
 }
 
 type ResizeWatch = (web_sys::ResizeObserver, Closure<dyn FnMut(js_sys::Array)>);
@@ -170,11 +173,24 @@ pub fn ChartView(
             })
             .flatten();
         let (width, height) = drawn_size.try_get_value().unwrap_or_default();
+        // A canvas wider than its card scrolls inside it: flip the tooltip by what is in view.
+        let body = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|canvas| canvas.parent_element());
+        let (shown_x, shown_width) = match body {
+            Some(body) if body.client_width() > 0 => {
+                (x - body.scroll_left() as f64, body.client_width() as f64)
+            }
+            _ => (x, width),
+        };
         pointer.try_set(Pointer {
             x,
             y,
             width,
             height,
+            shown_x,
+            shown_width,
         });
         if tip.try_with_untracked(|t| t != &hit) == Some(true) {
             tip.try_set(hit);
@@ -257,7 +273,7 @@ pub fn ChartView(
                     view! { <li>{mark}<span>{line}</span></li> }
                 })
                 .collect_view();
-            let flip_x = move || pointer.with(|p| p.x > p.width * 0.6);
+            let flip_x = move || pointer.with(|p| p.shown_x > p.shown_width * 0.6);
             let flip_y = move || pointer.with(|p| p.y > p.height * 0.5);
             let left = move || {
                 let x = pointer.with(|p| p.x);
@@ -322,10 +338,15 @@ pub fn ChartView(
                     "PNG"
                 </button>
             </figcaption>
-            <div class="chart-body" style:height=move || format!("{}px", css_height())>
+            <div
+                class="chart-body"
+                class:chart-body-scrolls=move || chart.with(|c| charts::min_width(c).is_some())
+                style:height=move || format!("{}px", css_height())
+            >
                 <canvas
                     class="chart-canvas"
                     node_ref=canvas_ref
+                    style:min-width=move || chart.with(|c| charts::min_width(c).map(|w| format!("{w}px")))
                     role="img"
                     aria-label=label
                     on:mousemove=on_move

@@ -47,6 +47,7 @@ pub fn ColumnTable(state: AppState, n_rows: usize) -> impl IntoView {
                     Header::num("Max"),
                     Header::num("Mean"),
                     Header::num("Median"),
+                    Header::text("Most frequent"),
                 ]
             >
                 {rows}
@@ -75,47 +76,21 @@ fn column_row(state: AppState, column: ColumnSummary, n_rows: usize) -> impl Int
         .into_iter()
         .map(|r| view! { <option value=r.label() selected=Some(r) == column.role>{r.title()}</option> })
         .collect_view();
+    // Numbers under Min…Median only for columns that have them; most frequent values in their
+    // own column (an identifier's top values used to sit under the Min/Max/Mean headings).
     let stats_cells = match &column.stats {
         Some(stats) => view! {
-            <td class="num">{stats.min_text.clone()}</td>
-            <td class="num">{stats.max_text.clone()}</td>
-            <td class="num">{stats.mean_text.clone()}</td>
-            <td class="num">{stats.median_text.clone()}</td>
+            <td class="num stat-value">{stat_text(&stats.min_text)}</td>
+            <td class="num stat-value">{stat_text(&stats.max_text)}</td>
+            <td class="num stat-value">{stat_text(&stats.mean_text)}</td>
+            <td class="num stat-value">{stat_text(&stats.median_text)}</td>
         }
         .into_any(),
         None => {
-            let chips = column
-                .top
-                .iter()
-                .take(TOP_SHOWN)
-                .map(|(value, count)| {
-                    let shown = if value.chars().count() > 28 {
-                        let short: String = value.chars().take(27).collect();
-                        format!("{short}…")
-                    } else {
-                        value.clone()
-                    };
-                    view! {
-                        <li class="chip" title=value.clone()>
-                            <span class="chip-value">{shown}</span>
-                            <span class="chip-count">{thousands(*count as u64)}</span>
-                        </li>
-                    }
-                })
-                .collect_view();
-            let empty = column
-                .top
-                .is_empty()
-                .then(|| view! { <span class="muted">"—"</span> });
-            view! {
-                <td colspan="4" class="top-values">
-                    <ul class="chips" aria-label="Most frequent values">{chips}</ul>
-                    {empty}
-                </td>
-            }
-            .into_any()
+            view! { <td class="num no-stats" colspan="4" data-testid="no-stats"></td> }.into_any()
         }
     };
+    let top_cell = top_values_cell(&column);
     let name = column.name.clone();
     let name_title = column.name.clone();
     let type_label = format!("Type of column {}", column.name);
@@ -163,6 +138,66 @@ fn column_row(state: AppState, column: ColumnSummary, n_rows: usize) -> impl Int
             </td>
             <td class="num">{thousands(column.distinct as u64)}</td>
             {stats_cells}
+            {top_cell}
         </tr>
+    }
+}
+
+/// The most frequent values with their counts; for a column whose values each occur once (an
+/// identifier of a customer file) that fact and one example, not four counts of 1.
+fn top_values_cell(column: &ColumnSummary) -> impl IntoView {
+    let every_value_once = column.top.first().is_some_and(|(_, count)| *count <= 1);
+    let content = if column.top.is_empty() {
+        view! { <span class="muted">"—"</span> }.into_any()
+    } else if every_value_once {
+        let example = column
+            .top
+            .first()
+            .map(|(value, _)| short(value))
+            .unwrap_or_default();
+        view! {
+            <span class="muted small" data-testid="every-value-once">
+                {format!("Each value once, e.g. {example}")}
+            </span>
+        }
+        .into_any()
+    } else {
+        let chips = column
+            .top
+            .iter()
+            .take(TOP_SHOWN)
+            .map(|(value, count)| {
+                view! {
+                    <li class="chip" title=value.clone()>
+                        <span class="chip-value">{short(value)}</span>
+                        <span class="chip-count">{thousands(*count as u64)}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul class="chips" aria-label="Most frequent values">{chips}</ul> }.into_any()
+    };
+    view! { <td class="top-values" data-testid="top-values">{content}</td> }
+}
+
+/// A statistic that may break only between a date and its time (`2023-01-02 12:25:30`), so that
+/// the summary fits a desktop window beside its most frequent values.
+fn stat_text(text: &str) -> impl IntoView {
+    let mut parts = text.split(' ');
+    let date = parts.next().unwrap_or_default().to_string();
+    let time = parts.collect::<Vec<_>>().join(" ");
+    view! {
+        <span class="nowrap">{date}</span>
+        {(!time.is_empty()).then(|| view! { " " <span class="nowrap">{time}</span> })}
+    }
+}
+
+/// A value cut to 28 characters for a chip.
+fn short(value: &str) -> String {
+    if value.chars().count() > 28 {
+        let cut: String = value.chars().take(27).collect();
+        format!("{cut}…")
+    } else {
+        value.to_string()
     }
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use web_sys::HtmlInputElement;
 
-use crate::core::ingest::BROWSER_MAX_BYTES;
+use crate::core::ingest::BROWSER_MAX_MB;
 use crate::protocol::SampleKind;
 use crate::ui::state::AppState;
 
@@ -16,7 +16,7 @@ pub fn LoadPanel(state: AppState) -> impl IntoView {
     // dragenter/dragleave also fire when the pointer crosses child elements: count them.
     let depth = StoredValue::new(0i32);
     let has_data = Memo::new(move |_| state.dataset.with(Option::is_some));
-    let limit_mb = BROWSER_MAX_BYTES / 1_000_000;
+    let limit_mb = BROWSER_MAX_MB;
 
     let choose = move |_| {
         if let Some(input) = input_ref.get() {

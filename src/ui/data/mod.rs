@@ -50,7 +50,7 @@ pub fn DataStep(state: AppState) -> impl IntoView {
     view! {
         <div class="step data-step" class:hidden=move || state.step.get() != Step::Data>
             <div class="step-intro">
-                <h1>"Data"</h1>
+                <h1 tabindex="-1" data-step-heading="data">"Data"</h1>
                 <p class="lead">
                     "Load a customer table (one row per customer) or a transaction table "
                     "(one row per purchase line). Custos detects the format, the column types "

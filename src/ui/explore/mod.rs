@@ -75,7 +75,7 @@ pub fn ExploreStep(state: AppState) -> impl IntoView {
     view! {
         <div class="step explore-step" class:hidden=move || state.step.get() != Step::Explore>
             <div class="step-intro">
-                <h1>"Explore"</h1>
+                <h1 tabindex="-1" data-step-heading="explore">"Explore"</h1>
                 <p class="lead">
                     "Turn the loaded data into one clean row per customer — recency, frequency, "
                     "spend, RFM segments — see exactly what cleaning did, and chart any feature."

@@ -204,22 +204,22 @@ fn feature_row(state: AppState, feature: &FeatureSummary, n: usize) -> impl Into
             <td class="num">{stats.max_text.clone()}</td>
         }
         .into_any(),
-        None => {
-            let chips = feature
-                .top
-                .iter()
-                .map(|(level, count)| {
-                    view! {
-                        <span class="chip" title=level.clone()>
-                            <span class="chip-value">{level.clone()}</span>
-                            <span class="chip-count">{thousands(*count as u64)}</span>
-                        </span>
-                    }
-                })
-                .collect_view();
-            view! { <td colspan="4"><div class="chips">{chips}</div></td> }.into_any()
-        }
+        // A category's levels go under "Most frequent", not under Min…Max.
+        None => view! { <td class="num no-stats" colspan="4"></td> }.into_any(),
     };
+    let chips = feature
+        .top
+        .iter()
+        .map(|(level, count)| {
+            view! {
+                <span class="chip" title=level.clone()>
+                    <span class="chip-value">{level.clone()}</span>
+                    <span class="chip-count">{thousands(*count as u64)}</span>
+                </span>
+            }
+        })
+        .collect_view();
+    let top = view! { <td class="top-values"><div class="chips">{chips}</div></td> };
     let name = feature.name.clone();
     view! {
         <tr>
@@ -231,6 +231,7 @@ fn feature_row(state: AppState, feature: &FeatureSummary, n: usize) -> impl Into
             <td class="num">{missing_text}</td>
             <td class="num">{thousands(feature.distinct as u64)}</td>
             {values}
+            {top}
             <td>
                 <button
                     type="button"
@@ -273,6 +274,7 @@ pub fn FeatureTable(state: AppState, view: Arc<ExploreView>) -> impl IntoView {
                     Header::num("Median"),
                     Header::num("Mean"),
                     Header::num("Max"),
+                    Header::text("Most frequent"),
                     Header::hidden("Chart"),
                 ]
             >

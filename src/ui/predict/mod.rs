@@ -339,7 +339,7 @@ pub fn PredictStep(state: AppState) -> impl IntoView {
     view! {
         <div class="step predict-step" class:hidden=move || state.step.get() != Step::Predict>
             <div class="step-intro">
-                <h1>"Predict"</h1>
+                <h1 tabindex="-1" data-step-heading="predict">"Predict"</h1>
                 <p class="lead">
                     "Train models that score every customer’s chance of an outcome — buying, "
                     "churning, responding — checked on customers they never saw, with the curves, "

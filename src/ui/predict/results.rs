@@ -197,7 +197,22 @@ fn Leaderboard(view: Arc<PredictView>, selection: Selection) -> impl IntoView {
                 .map(|a| format!("{a:.3}"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let note = m.note.clone().map(|n| view! { <span class="muted small">{n}</span> });
+            // Each on its own line: "L2 0" and "4 boosting rounds" used to run together.
+            let note = m
+                .note
+                .clone()
+                .map(|n| view! { <span class="muted small model-line" data-testid="model-note">{n}</span> });
+            let flat = m.same_for_everyone.map(|p| {
+                view! {
+                    <span
+                        class="pill pill-warn"
+                        data-testid="model-same-for-everyone"
+                        title=format!("Every customer gets {p:.4}: this model ranks no one, so it is listed last")
+                    >
+                        "same probability for everyone"
+                    </span>
+                }
+            });
             let shown = move || selection.model.get() == i;
             let pick = {
                 let view = view.clone();
@@ -217,8 +232,9 @@ fn Leaderboard(view: Arc<PredictView>, selection: Selection) -> impl IntoView {
                     <td class="num">{(i + 1).to_string()}</td>
                     <td>
                         <strong>{m.label.clone()}</strong>
-                        <br/>
-                        <span class="muted small">{m.params.clone()}</span>
+                        " "
+                        {flat}
+                        <span class="muted small model-line" data-testid="model-params">{m.params.clone()}</span>
                         {note}
                     </td>
                     <td class="num" title=format!("Per fold: {folds}")>

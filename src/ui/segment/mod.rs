@@ -152,7 +152,7 @@ pub fn SegmentStep(state: AppState) -> impl IntoView {
     view! {
         <div class="step segment-step" class:hidden=move || state.step.get() != Step::Segment>
             <div class="step-intro">
-                <h1>"Segment"</h1>
+                <h1 tabindex="-1" data-step-heading="segment">"Segment"</h1>
                 <p class="lead">
                     "Group customers who behave alike, see how well the groups separate and why "
                     "this many, and get a name, a rule and a marketing action for each."
