@@ -263,10 +263,11 @@ describeApp("layout", (app) => {
     // rounded alike (monetary read "0 … 280206.0" on Online Retail).
     assert.deepEqual(await chipsUnderOtherHeadings(page, "feature-summary"), []);
     assert.deepEqual(await ungroupedNumbers(page, "feature-summary"), []);
-    // The heatmap shows every numeric feature of the customer table (15), not the first 14.
+    // The heatmap shows every numeric feature of the customer table (16 with the 0/1
+    // single_order and returns_exceed_purchases), not the first 14.
     const heatmap = page.locator('[data-testid="chart"][data-chart-id="corr"] .chart-subtitle');
     const subtitle = await heatmap.innerText();
-    assert.match(subtitle, /15 numeric columns/, subtitle);
+    assert.match(subtitle, /16 numeric columns/, subtitle);
     assert.doesNotMatch(subtitle, /first \d+ of/, subtitle);
     await screenshots(page, "explore");
     await tabThroughAndCheckRings(page, "Explore");

@@ -102,7 +102,7 @@ describeApp("segment", (app) => {
     // are skewed, so their columns show medians, as their headers say (a few big spenders pull
     // the mean far above the typical customer: "Low Monetary" above the median customer).
     const all = profiles.getByTestId("profile-all-customers");
-    assert.equal(firstInteger(await all.locator("td").first().innerText()), 4339);
+    assert.equal(firstInteger(await all.locator("td").first().innerText()), 4372);
     const headers = profiles.locator("thead th");
     const features = await headers.evaluateAll((ths) => ths.map((th) => th.dataset.feature ?? ""));
     const column = (name) => {
