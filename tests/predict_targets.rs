@@ -9,10 +9,8 @@
 
 mod common;
 
-use custos::core::customer_table::{CustomerSource, CustomerTable};
-use custos::core::explore::{self, ExploreParams};
-use custos::core::features::{FeatureParams, RoleMapping};
-use custos::core::ingest::TableShape;
+use custos::core::customer_table::CustomerTable;
+use custos::core::explore;
 use custos::core::predict::run::{predict, PredictParams, PredictReport};
 use custos::core::predict::search::ModelKind;
 use custos::core::predict::target::{candidates, default_target, TargetSpec};
@@ -21,19 +19,7 @@ use custos::core::predict::target::{candidates, default_target, TargetSpec};
 /// customer file taken as it is).
 fn customers(file: &str) -> CustomerTable {
     let ingested = common::load_data(file);
-    let source = if ingested.shape.shape == TableShape::Transactions {
-        CustomerSource::Transactions
-    } else {
-        CustomerSource::CustomerFile
-    };
-    let params = ExploreParams {
-        source,
-        features: FeatureParams {
-            mapping: RoleMapping::from_roles(&ingested.table),
-            ..FeatureParams::default()
-        },
-        prep: Default::default(),
-    };
+    let params = common::default_explore_params(&ingested);
     explore::build(&ingested.table, &params, &mut |_| {})
         .unwrap_or_else(|e| panic!("{file}: {e}"))
         .customers

@@ -42,29 +42,14 @@
 mod common;
 
 use custos::core::customer_table::{CustomerSource, CustomerTable, FeatureValues};
-use custos::core::explore::{self, ExploreParams};
-use custos::core::features::{FeatureParams, RoleMapping};
-use custos::core::ingest::TableShape;
-use custos::core::prep::PrepParams;
+use custos::core::explore;
 use custos::core::segment::profile::Statistic;
 use custos::core::segment::run::{self, Algorithm, SegmentJob, SegmentParams, Segmentation};
 
 /// The customer table and its source, as `custos segment FILE` builds them.
 fn customers(file: &str) -> (CustomerTable, CustomerSource) {
     let ingested = common::load_data(file);
-    let source = if ingested.shape.shape == TableShape::Transactions {
-        CustomerSource::Transactions
-    } else {
-        CustomerSource::CustomerFile
-    };
-    let params = ExploreParams {
-        source,
-        features: FeatureParams {
-            mapping: RoleMapping::from_roles(&ingested.table),
-            ..FeatureParams::default()
-        },
-        prep: PrepParams::default(),
-    };
+    let params = common::default_explore_params(&ingested);
     let explored = explore::run(&ingested.table, &params, &mut |_| {})
         .unwrap_or_else(|e| panic!("{file}: {e}"));
     (explored.prepared, explored.built.source)

@@ -92,6 +92,27 @@ pub struct EncodedData {
     pub y: Vec<bool>,
 }
 
+/// The Explore step's default choices for `ingested`, as the app and the CLI make them: the
+/// detected shape (purchase lines aggregated, a customer file taken as it is) and roles.
+pub fn default_explore_params(ingested: &Ingested) -> custos::core::explore::ExploreParams {
+    use custos::core::customer_table::CustomerSource;
+    use custos::core::features::{FeatureParams, RoleMapping};
+    use custos::core::ingest::TableShape;
+    let source = if ingested.shape.shape == TableShape::Transactions {
+        CustomerSource::Transactions
+    } else {
+        CustomerSource::CustomerFile
+    };
+    custos::core::explore::ExploreParams {
+        source,
+        features: FeatureParams {
+            mapping: RoleMapping::from_roles(&ingested.table),
+            ..FeatureParams::default()
+        },
+        prep: Default::default(),
+    }
+}
+
 /// Load `file` as a customer table, take `target` out (positive = `positive`, e.g. "yes";
 /// "TRUE" names the 1 of a boolean column) and encode the rest with the Predict step's own
 /// design (median/mode fill, standardised numbers, one-hot up to 20 levels, no log). The
