@@ -67,6 +67,32 @@ fn segment(
     job.finish(table).expect("segmentation")
 }
 
+/// Segment `table` with K-means and Ward at k = 2…8 (each k started from the previous one, as
+/// the app's sweep does) and hand every segmentation to `visit`.
+fn sweep(
+    table: &CustomerTable,
+    source: CustomerSource,
+    mut visit: impl FnMut(Algorithm, usize, &Segmentation),
+) {
+    let features = run::default_features(table, source);
+    for algorithm in [Algorithm::KMeans, Algorithm::Hierarchical] {
+        let mut previous: Option<Segmentation> = None;
+        for k in 2..=8 {
+            let params = SegmentParams {
+                features: features.clone(),
+                algorithm,
+                k: Some(k),
+                k_min: 2,
+                k_max: 8,
+                ..SegmentParams::default()
+            };
+            let seg = segment(table, params, previous.as_ref());
+            visit(algorithm, k, &seg);
+            previous = Some(seg);
+        }
+    }
+}
+
 fn values<'a>(table: &'a CustomerTable, name: &str) -> &'a [f64] {
     match &table
         .feature(name)
@@ -531,40 +557,23 @@ struct Found {
 /// Segment `file` with K-means and Ward at k = 2…8 and list every contradiction.
 fn check_dataset(file: &str, roles: &Roles) -> Found {
     let (table, source) = customers(file);
-    let features = run::default_features(&table, source);
     let mut found = Found::default();
     let mut names = 0;
-    for algorithm in [Algorithm::KMeans, Algorithm::Hierarchical] {
-        let mut previous: Option<Segmentation> = None;
-        for k in 2..=8 {
-            let params = SegmentParams {
-                features: features.clone(),
-                algorithm,
-                k: Some(k),
-                k_min: 2,
-                k_max: 8,
-                ..SegmentParams::default()
-            };
-            let seg = segment(&table, params, previous.as_ref());
-            assert_eq!(seg.personas.len(), k);
-            names += seg.personas.len();
-            let check = Check {
-                table: &table,
-                seg: &seg,
-            };
-            let at = |c: String| format!("{file}, {algorithm:?} k = {k}: {c}");
-            found.contradictions.extend(
-                contradictions(&check, roles)
-                    .into_iter()
-                    .chain(profile_mismatches(&check))
-                    .map(at),
-            );
-            found
-                .skew
-                .extend(skew_contradictions(&check, roles).into_iter().map(at));
-            previous = Some(seg);
-        }
-    }
+    sweep(&table, source, |algorithm, k, seg| {
+        assert_eq!(seg.personas.len(), k);
+        names += seg.personas.len();
+        let check = Check { table: &table, seg };
+        let at = |c: String| format!("{file}, {algorithm:?} k = {k}: {c}");
+        found.contradictions.extend(
+            contradictions(&check, roles)
+                .into_iter()
+                .chain(profile_mismatches(&check))
+                .map(at),
+        );
+        found
+            .skew
+            .extend(skew_contradictions(&check, roles).into_iter().map(at));
+    });
     assert_eq!(names, 2 * (2..=8).sum::<usize>());
     found
 }
@@ -595,47 +604,30 @@ fn online_retail_names_agree_with_their_numbers() {
 #[test]
 fn online_retail_low_segments_are_below_the_median_customer() {
     let (table, source) = customers("online_retail_sparkguide.csv");
-    let features = run::default_features(&table, source);
     let mut found = Vec::new();
     let mut low = 0;
-    for algorithm in [Algorithm::KMeans, Algorithm::Hierarchical] {
-        let mut previous: Option<Segmentation> = None;
-        for k in 2..=8 {
-            let params = SegmentParams {
-                features: features.clone(),
-                algorithm,
-                k: Some(k),
-                k_min: 2,
-                k_max: 8,
-                ..SegmentParams::default()
-            };
-            let seg = segment(&table, params, previous.as_ref());
-            let check = Check {
-                table: &table,
-                seg: &seg,
-            };
-            for persona in &seg.personas {
-                for part in name_parts(&persona.name) {
-                    let Some(feature) = ["Low Monetary", "Low Frequency"]
-                        .contains(&part)
-                        .then(|| part["Low ".len()..].to_lowercase())
-                    else {
-                        continue;
-                    };
-                    low += 1;
-                    let st = check.stat(&feature, persona.segment);
-                    if st.segment_median > st.all_median {
-                        found.push(format!(
-                            "{algorithm:?} k = {k}: '{}' at a median {feature} of {:.2} against \
-                             all customers' {:.2}",
-                            persona.name, st.segment_median, st.all_median
-                        ));
-                    }
+    sweep(&table, source, |algorithm, k, seg| {
+        let check = Check { table: &table, seg };
+        for persona in &seg.personas {
+            for part in name_parts(&persona.name) {
+                let Some(feature) = ["Low Monetary", "Low Frequency"]
+                    .contains(&part)
+                    .then(|| part["Low ".len()..].to_lowercase())
+                else {
+                    continue;
+                };
+                low += 1;
+                let st = check.stat(&feature, persona.segment);
+                if st.segment_median > st.all_median {
+                    found.push(format!(
+                        "{algorithm:?} k = {k}: '{}' at a median {feature} of {:.2} against \
+                         all customers' {:.2}",
+                        persona.name, st.segment_median, st.all_median
+                    ));
                 }
             }
-            previous = Some(seg);
         }
-    }
+    });
     assert!(
         found.is_empty(),
         "{} of {low} low names sit above the median customer:\n{}",

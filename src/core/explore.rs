@@ -109,34 +109,6 @@ pub fn build(
 }
 
 impl Explored {
-    /// A prepared feature as the charts draw it: where it is not defined for a customer
-    /// (`meta.undefined`, e.g. the gap between orders of a one-order customer) the cell is left
-    /// out, not drawn at the value the models use in its place (1,538 zero-day gaps on Online
-    /// Retail otherwise).
-    pub fn chartable<'a>(&self, prepared: &'a Feature) -> Cow<'a, Feature> {
-        if prepared.meta.undefined.is_none() {
-            return Cow::Borrowed(prepared);
-        }
-        let (FeatureValues::Numeric(values), Some(built)) = (
-            &prepared.values,
-            self.customer_facts().feature(&prepared.name).cloned(),
-        ) else {
-            return Cow::Borrowed(prepared);
-        };
-        let FeatureValues::Numeric(facts) = &built.values else {
-            return Cow::Borrowed(prepared);
-        };
-        let masked = values
-            .iter()
-            .zip(facts.iter().chain(std::iter::repeat(&f64::NAN)))
-            .map(|(&x, fact)| if fact.is_nan() { f64::NAN } else { x })
-            .collect();
-        Cow::Owned(Feature {
-            values: FeatureValues::Numeric(masked),
-            ..prepared.clone()
-        })
-    }
-
     /// The customer table to show and download: the built table's values in natural units —
     /// facts only, so a missing or not-defined cell stays blank (never an imputed or model
     /// value) — for the customers the preparation kept (outlier removal can drop some), in
@@ -320,6 +292,33 @@ fn key_features(table: &CustomerTable, source: CustomerSource) -> Vec<&Feature> 
     chosen
 }
 
+/// A prepared feature as the charts draw it: where it is not defined for a customer
+/// (`meta.undefined`, e.g. the gap between orders of a one-order customer) the cell is left
+/// out, not drawn at the value the models use in its place (1,538 zero-day gaps on Online
+/// Retail otherwise). `facts`: [`Explored::customer_facts`], row for row with the prepared table.
+fn chartable<'a>(prepared: &'a Feature, facts: &CustomerTable) -> Cow<'a, Feature> {
+    if prepared.meta.undefined.is_none() {
+        return Cow::Borrowed(prepared);
+    }
+    let (FeatureValues::Numeric(values), Some(built)) =
+        (&prepared.values, facts.feature(&prepared.name))
+    else {
+        return Cow::Borrowed(prepared);
+    };
+    let FeatureValues::Numeric(facts) = &built.values else {
+        return Cow::Borrowed(prepared);
+    };
+    let masked = values
+        .iter()
+        .zip(facts.iter().chain(std::iter::repeat(&f64::NAN)))
+        .map(|(&x, fact)| if fact.is_nan() { f64::NAN } else { x })
+        .collect();
+    Cow::Owned(Feature {
+        values: FeatureValues::Numeric(masked),
+        ..prepared.clone()
+    })
+}
+
 /// The default gallery: activity over time (transactions), correlations, histogram and box plot
 /// of the key features, the main categorical, and the blank cells of the customer table (what
 /// the receipt filled, and what is not defined).
@@ -331,8 +330,9 @@ pub fn default_gallery(explored: &Explored) -> Vec<Chart> {
     if let Some(heatmap) = eda::correlation_heatmap(&explored.prepared, HEATMAP_COLUMNS) {
         charts.push(heatmap);
     }
+    let facts = explored.customer_facts();
     for feature in key_features(&explored.prepared, explored.built.source) {
-        let feature = explored.chartable(feature);
+        let feature = chartable(feature, &facts);
         charts.extend(eda::histogram(&feature));
         charts.extend(eda::box_plot(&feature));
     }
@@ -362,7 +362,7 @@ pub fn feature_charts(explored: &Explored, names: &[String]) -> Vec<Chart> {
     for name in names {
         let one = std::slice::from_ref(name);
         charts.extend(match explored.prepared.feature(name) {
-            Some(prepared) => feature_charts_of(&explored.chartable(prepared)),
+            Some(prepared) => feature_charts_of(&chartable(prepared, &facts)),
             None => charts_for(&facts, one),
         });
     }

@@ -11,6 +11,7 @@ pub mod explore;
 pub mod features;
 pub mod format;
 pub mod ingest;
+pub mod names;
 pub mod predict;
 pub mod prep;
 pub mod random;

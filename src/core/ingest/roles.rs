@@ -6,7 +6,7 @@
 //! most once.
 //!
 //! Names are read two ways: squashed (lower-case letters and digits only: "Order ID" →
-//! `orderid`), matched against known spellings, and as words ([`name_tokens`]: `price_total`,
+//! `orderid`), matched against known spellings, and as words ([`names::words`]: `price_total`,
 //! `PriceTotal` and `price-total` are all `price`, `total`). Amounts and quantities are
 //! recognised from their words: every word must belong to the role's vocabulary (`dollar_value`,
 //! `order_value`, `price_total`; `number_of_cds`, `total_items`), so `total_items` is a quantity
@@ -16,6 +16,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::format::thousands;
+use crate::core::names;
 use crate::core::table::{Column, ColumnType, Role, Table, MISSING};
 
 /// One row per customer, or one row per purchase line.
@@ -149,48 +150,6 @@ fn squash(name: &str) -> String {
         .collect()
 }
 
-/// The words of a column name, lower-case: split at anything that is not a letter or a digit,
-/// at a lower-case → upper-case step (`TotalCharges`), before the last capital of a run of
-/// capitals followed by a lower-case letter (`USDPrice` → `usd`, `price`; but `CDs` is one
-/// word) and between letters and digits (`euribor3m` → `euribor`, `3`, `m`).
-pub fn name_tokens(name: &str) -> Vec<String> {
-    let chars: Vec<char> = name.chars().collect();
-    let mut tokens = Vec::new();
-    let mut current = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_alphanumeric() {
-            if !current.is_empty() {
-                tokens.push(std::mem::take(&mut current));
-            }
-            continue;
-        }
-        let previous = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
-        let next = chars.get(i + 1).copied();
-        let boundary = previous.is_some_and(|p| {
-            p.is_alphanumeric()
-                && ((p.is_lowercase() && c.is_uppercase())
-                    || (p.is_uppercase()
-                        && c.is_uppercase()
-                        && next.is_some_and(char::is_lowercase)
-                        && !plural_s(&chars, i + 1))
-                    || (p.is_numeric() != c.is_numeric()))
-        });
-        if boundary && !current.is_empty() {
-            tokens.push(std::mem::take(&mut current));
-        }
-        current.extend(c.to_lowercase());
-    }
-    if !current.is_empty() {
-        tokens.push(current);
-    }
-    tokens
-}
-
-/// `chars[at]` is the `s` that ends a plural acronym (`CDs`, `DVDs`), not the start of a word.
-fn plural_s(chars: &[char], at: usize) -> bool {
-    chars.get(at) == Some(&'s') && !chars.get(at + 1).is_some_and(|c| c.is_lowercase())
-}
-
 /// Every word is in one of `vocabularies`.
 fn all_words_in(tokens: &[String], vocabularies: &[&[&str]]) -> bool {
     !tokens.is_empty()
@@ -207,7 +166,7 @@ fn has_word(tokens: &[String], words: &[&str]) -> bool {
 /// are money or counts, not `yyyymmdd` dates).
 pub fn names_a_measure(name: &str) -> bool {
     let squashed = squash(name);
-    let tokens = name_tokens(name);
+    let tokens = names::words(name);
     quantity_score(&squashed, &tokens) > 0
         || amount_score(&squashed, &tokens) > 0
         || unit_price_score(&squashed) > 0
@@ -247,9 +206,9 @@ fn role_score(role: Role, name: &str, column: &Column) -> u32 {
         Role::CustomerId => customer_id_score(name, column),
         Role::OrderId if is_id_type(t) => order_id_score(name),
         Role::Date if matches!(t, ColumnType::Date | ColumnType::DateTime) => date_score(name),
-        Role::Quantity if t.is_numeric() => quantity_score(name, &name_tokens(&column.name)),
+        Role::Quantity if t.is_numeric() => quantity_score(name, &names::words(&column.name)),
         Role::UnitPrice if t.is_numeric() => unit_price_score(name),
-        Role::Amount if t.is_numeric() => amount_score(name, &name_tokens(&column.name)),
+        Role::Amount if t.is_numeric() => amount_score(name, &names::words(&column.name)),
         Role::ProductId if is_id_type(t) => product_id_score(name),
         Role::Product if matches!(t, ColumnType::Categorical | ColumnType::Text) => {
             product_score(name)
@@ -958,7 +917,7 @@ mod tests {
 
     #[test]
     fn name_words() {
-        let words = |name: &str| name_tokens(name).join(" ");
+        let words = |name: &str| names::words(name).join(" ");
         assert_eq!(words("dollar_value"), "dollar value");
         assert_eq!(words("TotalCharges"), "total charges");
         assert_eq!(words("customerID"), "customer id");

@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::customer_table::{CustomerTable, Feature, FeatureValues, ValueLabels};
 use crate::core::format;
+use crate::core::names;
 use crate::core::table::MISSING;
 
 /// What the user chose to predict.
@@ -194,63 +195,9 @@ pub enum NameMeaning {
     Outcome,
 }
 
-/// The words of a column name: split at anything not a letter or digit, at a lower-case
-/// letter followed by an upper-case one (`isChurn`), before the last capital of a run followed
-/// by a lower-case letter (`HTTPResponse` → http, response) and between letters and digits
-/// (`AcceptedCmp1`); lower-cased, common accents folded.
-pub fn name_words(name: &str) -> Vec<String> {
-    let chars: Vec<char> = name.chars().collect();
-    let mut words = Vec::new();
-    let mut word = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_alphanumeric() {
-            if !word.is_empty() {
-                words.push(std::mem::take(&mut word));
-            }
-            continue;
-        }
-        if let Some(&before) = i.checked_sub(1).and_then(|j| chars.get(j)) {
-            let after = chars.get(i + 1).copied();
-            let boundary = (before.is_lowercase() && c.is_uppercase())
-                || (before.is_uppercase()
-                    && c.is_uppercase()
-                    && after.is_some_and(char::is_lowercase))
-                || (before.is_alphabetic() && c.is_numeric())
-                || (before.is_numeric() && c.is_alphabetic());
-            if boundary && !word.is_empty() {
-                words.push(std::mem::take(&mut word));
-            }
-        }
-        for lower in c.to_lowercase() {
-            match lower {
-                'ß' => word.push_str("ss"),
-                other => word.push(fold_accent(other)),
-            }
-        }
-    }
-    if !word.is_empty() {
-        words.push(word);
-    }
-    words
-}
-
-/// A lower-case letter without its accent (`é` → `e`, `ü` → `u`); other characters as they are.
-fn fold_accent(c: char) -> char {
-    match c {
-        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-        'é' | 'è' | 'ê' | 'ë' => 'e',
-        'í' | 'ì' | 'î' | 'ï' => 'i',
-        'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
-        'ú' | 'ù' | 'û' | 'ü' => 'u',
-        'ç' => 'c',
-        'ñ' => 'n',
-        other => other,
-    }
-}
-
 /// What `name` says about the column being the outcome, and the outcome word it holds.
 pub fn name_meaning(name: &str) -> (NameMeaning, Option<String>) {
-    let words = name_words(name);
+    let words = names::words(name);
     let is_outcome = |w: &String| OUTCOME_WORDS.contains(&w.as_str());
     let is_filler = |w: &String| FILLER_WORDS.contains(&w.as_str());
     let found = words.iter().find(|w| is_outcome(w) && w.as_str() != "y");
@@ -719,15 +666,15 @@ mod tests {
 
     #[test]
     fn names_split_into_words_at_case_separators_and_digits() {
-        assert_eq!(name_words("Attrition_Flag"), vec!["attrition", "flag"]);
-        assert_eq!(name_words("Churn Label"), vec!["churn", "label"]);
-        assert_eq!(name_words("isChurn"), vec!["is", "churn"]);
-        assert_eq!(name_words("AcceptedCmp1"), vec!["accepted", "cmp", "1"]);
-        assert_eq!(name_words("HTTPResponse"), vec!["http", "response"]);
-        assert_eq!(name_words("ExitRates"), vec!["exit", "rates"]);
-        assert_eq!(name_words("Réponse client"), vec!["reponse", "client"]);
-        assert_eq!(name_words("Kündigung"), vec!["kundigung"]);
-        assert_eq!(name_words("emp.var.rate"), vec!["emp", "var", "rate"]);
+        assert_eq!(names::words("Attrition_Flag"), vec!["attrition", "flag"]);
+        assert_eq!(names::words("Churn Label"), vec!["churn", "label"]);
+        assert_eq!(names::words("isChurn"), vec!["is", "churn"]);
+        assert_eq!(names::words("AcceptedCmp1"), vec!["accepted", "cmp", "1"]);
+        assert_eq!(names::words("HTTPResponse"), vec!["http", "response"]);
+        assert_eq!(names::words("ExitRates"), vec!["exit", "rates"]);
+        assert_eq!(names::words("Réponse client"), vec!["reponse", "client"]);
+        assert_eq!(names::words("Kündigung"), vec!["kundigung"]);
+        assert_eq!(names::words("emp.var.rate"), vec!["emp", "var", "rate"]);
     }
 
     #[test]
