@@ -20,3 +20,4 @@ pub mod sample;
 pub mod segment;
 pub mod summary;
 pub mod table;
+pub mod value;
