@@ -151,14 +151,26 @@ pub enum ValueRunError {
     Other(String),
 }
 
+/// One result column of the per-customer list.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ValueColumn {
+    /// Title as shown and exported, e.g. `clv_90d`.
+    pub title: String,
+    /// Decimals shown on screen (the CSV writes full precision).
+    pub decimals: usize,
+    /// One value per customer; `None` = not defined for this customer.
+    pub values: Vec<Option<f64>>,
+}
+
 /// Per-customer results: one row per customer of the explored table (same ids as the segments
 /// and the purchase probabilities), columns as [`crate::core::value::view::ValueView::header`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValueCustomers {
     pub id_name: String,
     pub ids: Vec<String>,
-    /// Column title and one value per customer (`None` = not defined for this customer).
-    pub columns: Vec<(String, Vec<Option<f64>>)>,
+    pub columns: Vec<ValueColumn>,
+    /// Column the list and the CSV are sorted by at first (highest first): the CLV.
+    pub default_sort: Option<usize>,
 }
 
 /// A finished run: the report and the per-customer results kept by the worker.

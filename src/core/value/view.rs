@@ -6,9 +6,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::cmp::Ordering;
+
+use crate::core::csv_out::CsvWriter;
+use crate::core::customer_table::{CustomerTable, FeatureValues};
 use crate::core::eda::Chart;
+use crate::core::features::{self, FeatureParams};
 use crate::core::predict::view::FeatureOption;
 use crate::core::receipt::ReceiptLine;
+use crate::core::table::Table;
+use crate::core::value::run::{ValueCustomers, ValueParams, ValueRun};
 
 /// The choices the Value form offers for the loaded data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,6 +36,11 @@ pub struct ValueSetup {
     /// Numeric columns of a customer file a supervised model can learn to predict (empty for
     /// purchase lines, whose target is the spend in the horizon).
     pub numeric_targets: Vec<String>,
+    /// The column preselected as the target of a customer file: the only numeric column whose
+    /// name says it is the customer's value (CLV, LTV, lifetime value); `None` = the user
+    /// chooses.
+    #[serde(default)]
+    pub default_target: Option<String>,
     /// Feature columns of the supervised models.
     pub features: Vec<FeatureOption>,
     /// The Segment step has run: the segment label is offered as a feature.
@@ -213,36 +225,108 @@ pub struct ValueOrder {
     pub descending: bool,
 }
 
+/// Words of a column name that say it holds a customer's value (`CLV`, `ltv`,
+/// `lifetime_value`, `customer value`): such a column is the default target of a customer file
+/// when it is the only one.
+const VALUE_WORDS: [&str; 4] = ["clv", "ltv", "cltv", "lifetime"];
+
+fn reads_as_value(name: &str) -> bool {
+    let words = crate::core::names::words(name);
+    words.iter().any(|w| VALUE_WORDS.contains(&w.as_str()))
+        || words
+            .windows(2)
+            .any(|pair| pair[0] == "customer" && pair[1] == "value")
+}
+
 /// The form's choices for the loaded data (`lines` = the Explore step's roles and cleaning when
 /// the file holds purchase lines).
 pub fn setup(
-    table: &crate::core::table::Table,
-    lines: Option<&crate::core::features::FeatureParams>,
-    customers: &crate::core::customer_table::CustomerTable,
+    table: &Table,
+    lines: Option<&FeatureParams>,
+    customers: &CustomerTable,
     segmented: bool,
 ) -> ValueSetup {
-    let _ = (table, lines);
+    let horizon = ValueParams::DEFAULT_HORIZON_DAYS;
+    let mut notes = Vec::new();
+    let purchases = lines.map(|params| features::purchase_lines(table, params));
+    let (span, has_spend) = match &purchases {
+        Some(Ok(p)) => (p.span(), p.has_spend),
+        Some(Err(e)) => {
+            notes.push(format!("The purchase lines cannot be read for BG/NBD: {e}"));
+            (None, false)
+        }
+        None => {
+            notes.push(
+                "This is a customer file (one row per customer, no purchase dates): BG/NBD and \
+                 Gamma-Gamma need the day of every purchase, so only the supervised models run, \
+                 on a numeric column you choose."
+                    .to_string(),
+            );
+            (None, false)
+        }
+    };
+    if span.is_some() && !has_spend {
+        notes.push(
+            "The lines carry no amount or price: BG/NBD forecasts purchases and P(alive), but \
+             spend (Gamma-Gamma, CLV) and the supervised spend models need an amount column."
+                .to_string(),
+        );
+    }
+    let default_cutoff = span
+        .map(|s| s.last - horizon as i32)
+        .filter(|&c| span.is_some_and(|s| c > s.first));
+    if let (Some(s), None) = (span, default_cutoff) {
+        notes.push(format!(
+            "The purchases span {} days only, less than the {horizon}-day horizon: choose a \
+             shorter horizon so that a calibration period remains.",
+            s.last - s.first + 1
+        ));
+    }
+    let is_line_file = lines.is_some();
+    let numeric_targets: Vec<String> = if is_line_file {
+        Vec::new()
+    } else {
+        customers
+            .features
+            .iter()
+            .filter(|f| matches!(f.values, FeatureValues::Numeric(_)))
+            .map(|f| f.name.clone())
+            .collect()
+    };
+    let value_named: Vec<&String> = numeric_targets
+        .iter()
+        .filter(|name| reads_as_value(name))
+        .collect();
+    let default_target = match value_named.as_slice() {
+        [only] => Some((*only).clone()),
+        _ => None,
+    };
     ValueSetup {
         n_customers: customers.n_rows(),
-        has_purchase_dates: false,
-        has_spend: false,
-        first_day: None,
-        last_day: None,
-        default_cutoff: None,
-        default_horizon_days: crate::core::value::run::ValueParams::DEFAULT_HORIZON_DAYS,
-        numeric_targets: Vec::new(),
-        features: Vec::new(),
+        has_purchase_dates: span.is_some(),
+        has_spend,
+        first_day: span.map(|s| s.first),
+        last_day: span.map(|s| s.last),
+        default_cutoff,
+        default_horizon_days: horizon,
+        numeric_targets,
+        default_target,
+        features: customers
+            .features
+            .iter()
+            .map(|f| FeatureOption {
+                name: f.name.clone(),
+                description: f.description.clone(),
+                numeric: matches!(f.values, FeatureValues::Numeric(_)),
+            })
+            .collect(),
         segmented,
-        notes: Vec::new(),
+        notes,
     }
 }
 
 /// The view of a finished run.
-pub fn view(
-    run: &crate::core::value::run::ValueRun,
-    elapsed_ms: f64,
-    worker_memory_bytes: u64,
-) -> ValueView {
+pub fn view(run: &ValueRun, elapsed_ms: f64, worker_memory_bytes: u64) -> ValueView {
     ValueView {
         report: run.report.clone(),
         charts: Vec::new(),
@@ -256,27 +340,127 @@ pub fn view(
 }
 
 /// Column titles of the per-customer list: the id, then each result column.
-pub fn header(run: &crate::core::value::run::ValueRun) -> Vec<String> {
+pub fn header(run: &ValueRun) -> Vec<String> {
     std::iter::once(run.customers.id_name.clone())
-        .chain(run.customers.columns.iter().map(|(name, _)| name.clone()))
+        .chain(run.customers.columns.iter().map(|c| c.title.clone()))
         .collect()
 }
 
-/// One page of the per-customer list, sorted by `order` (ties: table order; undefined values
-/// last).
+/// Row order of the per-customer list: by `order.column` of the header (0 = the id), undefined
+/// values last, ties in table order.
+fn ordered_rows(customers: &ValueCustomers, order: ValueOrder) -> Vec<usize> {
+    let mut rows: Vec<usize> = (0..customers.ids.len()).collect();
+    match order.column.checked_sub(1) {
+        None => {
+            rows.sort_by(|&a, &b| {
+                let (x, y) = (customers.ids.get(a), customers.ids.get(b));
+                let ord = compare_ids(x.map(String::as_str), y.map(String::as_str));
+                if order.descending {
+                    ord.reverse()
+                } else {
+                    ord
+                }
+            });
+        }
+        Some(c) => {
+            let Some(column) = customers.columns.get(c) else {
+                return rows;
+            };
+            let value = |row: usize| {
+                column
+                    .values
+                    .get(row)
+                    .copied()
+                    .flatten()
+                    .filter(|v| !v.is_nan())
+            };
+            rows.sort_by(|&a, &b| match (value(a), value(b)) {
+                (Some(x), Some(y)) => {
+                    let ord = x.total_cmp(&y);
+                    if order.descending {
+                        ord.reverse()
+                    } else {
+                        ord
+                    }
+                }
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            });
+        }
+    }
+    rows
+}
+
+/// Ids compare as numbers when both are numbers (customer 9 before 10), else as text.
+fn compare_ids(a: Option<&str>, b: Option<&str>) -> Ordering {
+    let number = |s: Option<&str>| s.and_then(|s| s.trim().parse::<f64>().ok());
+    match (number(a), number(b)) {
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        _ => a.cmp(&b),
+    }
+}
+
+/// The list's first order: the CLV column, highest first (table order without one).
+pub fn default_order(run: &ValueRun) -> ValueOrder {
+    match run.customers.default_sort {
+        Some(c) => ValueOrder {
+            column: c + 1,
+            descending: true,
+        },
+        None => ValueOrder {
+            column: 0,
+            descending: false,
+        },
+    }
+}
+
+/// One page of the per-customer list, sorted by `order`.
 pub fn page(
-    run: &crate::core::value::run::ValueRun,
+    run: &ValueRun,
     order: ValueOrder,
     offset: usize,
     limit: usize,
 ) -> Vec<Vec<Option<String>>> {
-    let _ = (run, order, offset, limit);
-    Vec::new()
+    let customers = &run.customers;
+    ordered_rows(customers, order)
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|row| {
+            std::iter::once(customers.ids.get(row).cloned())
+                .chain(customers.columns.iter().map(|c| {
+                    c.values
+                        .get(row)
+                        .copied()
+                        .flatten()
+                        .filter(|v| v.is_finite())
+                        .map(|v| format!("{v:.*}", c.decimals))
+                }))
+                .collect()
+        })
+        .collect()
 }
 
 /// Every customer's results as CSV (formula-safe), in the list's default order (CLV, highest
-/// first).
-pub fn csv(run: &crate::core::value::run::ValueRun) -> String {
-    let _ = run;
-    String::new()
+/// first); undefined cells are empty.
+pub fn csv(run: &ValueRun) -> String {
+    let customers = &run.customers;
+    let mut csv = CsvWriter::new();
+    csv.text(&customers.id_name);
+    for column in &customers.columns {
+        csv.text(&column.title);
+    }
+    csv.end_row();
+    for row in ordered_rows(customers, default_order(run)) {
+        csv.text_or_empty(customers.ids.get(row).map(String::as_str));
+        for column in &customers.columns {
+            match column.values.get(row).copied().flatten() {
+                Some(v) if v.is_finite() => csv.number(v),
+                _ => csv.empty(),
+            };
+        }
+        csv.end_row();
+    }
+    csv.finish()
 }
