@@ -11,7 +11,7 @@
 //! - `ui` (wasm32 only): the Leptos app. Sends commands, renders view-models. Never does
 //!   numeric work and never holds the full table.
 //!
-//! The native `custos` CLI (`src/bin/custos.rs`) sits beside the worker: same core, same
+//! The native `custos` CLI (`src/bin/custos/`) sits beside the worker: same core, same
 //! parameters, so CLI numbers and browser numbers agree.
 
 pub mod core;
