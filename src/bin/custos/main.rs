@@ -71,5 +71,6 @@ subcommands! {
     Customers(customers::CustomersArgs),
     Segment(segment::SegmentArgs),
     Predict(predict::PredictArgs),
+    Value(value::ValueArgs),
     Sample(sample::SampleArgs),
 }

@@ -8,3 +8,4 @@ pub mod inspect;
 pub mod predict;
 pub mod sample;
 pub mod segment;
+pub mod value;
