@@ -5,10 +5,12 @@
 
 Each line: {"bench"?, "file", "bytes", "rows", "tool", "time_s", "peak_bytes", "note", "error"?,
 "customers"?, ...}, or {"meta": {...}} lines with versions and the machine description. "bench" is
-"ingest" (the default), "customers", "segment" or "predict"; each benchmark gets its own table
-(segment: one per dataset, "dataset" in each line, plus the metrics of every k side by side;
-predict: one row per dataset and model with every tool's fit / predict time and test AUC, then
-one row per dataset and tool with the whole run's time and memory).
+"ingest" (the default), "customers", "segment", "predict" or "value"; each benchmark gets its
+own table (segment: one per dataset, "dataset" in each line, plus the metrics of every k side by
+side; predict: one row per dataset and model with every tool's fit / predict time and test AUC,
+then one row per dataset and tool with the whole run's time and memory; value: one row per
+dataset, tool and configuration with the BG/NBD + Gamma-Gamma fit, then one row per supervised
+model, then the issue-13 targets).
 """
 import json
 import sys
@@ -21,6 +23,11 @@ PREDICT_MODELS = [("lr", "logistic regression"), ("tree", "decision tree"),
                   ("rf", "random forest"), ("gbdt", "gradient boosting")]
 # Issue 5: the browser's gradient boosting fits bank-full in under a second, test AUC >= 0.93.
 TARGET_DATASET, TARGET_FIT_S, TARGET_AUC = "bank-full", 1.0, 0.93
+VALUE_TOOLS = ["custos CLI native", "custos browser worker", "lifetimes", "scikit-learn, 1 thread"]
+VALUE_MODELS = [("ridge", "ridge"), ("tree", "decision tree"), ("rf", "random forest"),
+                ("gbdt", "gradient boosting"), ("mlp", "neural network (MLP)")]
+# Issue 13: the whole Value step on Online Retail in the browser under 5 s.
+VALUE_STEP_TARGET_S = 5.0
 
 
 def fmt(x, digits):
@@ -44,6 +51,7 @@ def main() -> int:
     customers = [r for r in rows if r.get("bench") == "customers"]
     segment = [r for r in rows if r.get("bench") == "segment"]
     predict = [r for r in rows if r.get("bench") == "predict"]
+    value = [r for r in rows if r.get("bench") == "value"]
     printed = False
     if ingest:
         if customers or segment:
@@ -65,10 +73,15 @@ def main() -> int:
         if printed:
             print()
         predict_tables(predict, meta)
+        printed = True
+    if value:
+        if printed:
+            print()
+        value_tables(value)
     if meta:
         print()
-        for key in ["machine", "custos", "cli", "rustc", "app", "chromium", "pandas", "sklearn", "runs",
-                    "predict_folds"]:
+        for key in ["machine", "custos", "cli", "rustc", "app", "chromium", "pandas", "sklearn", "lifetimes",
+                    "runs", "predict_folds"]:
             if key in meta:
                 print(f"- {key}: {meta[key]}")
         for key, label in [("load_start", "load average at the start"), ("load_end", "at the end")]:
@@ -434,6 +447,134 @@ def predict_tables(rows, meta):
         "XGBoost threads on every core; the forest's n_jobs=None is one core). Whole run = wall "
         "time and max RSS of the process (imports, read_csv, preparation, five fits and "
         "predictions; no cross-validation, no importance)."
+    )
+
+
+def value_tables(rows):
+    order = lambda r: (0 if r.get("dataset") == "Online Retail" else 1,
+                       VALUE_TOOLS.index(r["tool"]) if r["tool"] in VALUE_TOOLS else 99,
+                       r.get("config") or "")
+    rows = sorted(rows, key=order)
+    print("### value: BG/NBD + Gamma-Gamma and supervised CLV (Online Retail; CDNOW_master)")
+    print()
+    print(
+        "| dataset | tool | models | customers | whole s | BG/NBD + GG fit s | peak memory MB | r | "
+        "alpha /day | p | q | v | Σ predicted holdout purchases | notes |"
+    )
+    print("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+    for r in rows:
+        if r["tool"] == "scikit-learn, 1 thread":
+            continue  # supervised only: the next table
+        err = r.get("error")
+        bg = r.get("bgnbd") or {}
+        gg = r.get("gamma_gamma") or {}
+        g = lambda d, k, n: fmt(None if err else d.get(k), n)
+        peak = r["peak_bytes"] / 1e6 if (r.get("peak_bytes") is not None and not err) else None
+        n = f"{r['rows']:,}" if isinstance(r.get("rows"), int) and not err else "n/a"
+        note = err and f"**not measured**: {err}" or r.get("note", "")
+        if not err and r.get("prob_fit_source"):
+            note += f"; BG/NBD + GG fit: {r['prob_fit_source']}"
+        for f in r.get("bgnbd_fits") or []:
+            if not err:
+                state = "converged" if f.get("converged") else f"**{f.get('error')}**"
+                note += f"; BetaGeoFitter(penalizer {f['penalizer']:g}): {fmt(f.get('fit_s'), 3)} s, {state}"
+        if not err and bg.get("boundary"):
+            note += f"; boundary: {bg['boundary']}"
+        print(
+            f"| {r.get('dataset', r['file'])} | {r['tool']} | {r.get('config', '')} | {n} | "
+            f"{fmt(None if err else r.get('time_s'), 3)} | {fmt(None if err else r.get('prob_fit_s'), 3)} | "
+            f"{fmt(peak, 1)} | {g(bg, 'r', 4)} | {g(bg, 'alpha', 3)} | {g(gg, 'p', 4)} | {g(gg, 'q', 4)} | "
+            f"{g(gg, 'v', 2)} | {fmt(None if err else r.get('holdout_predicted_purchases'), 1)} | {note} |"
+        )
+    print()
+
+    # Supervised models on Online Retail: every tool's fit time and test R².
+    def model(tool, key):
+        r = next((r for r in rows if r["tool"] == tool and r.get("dataset") == "Online Retail"
+                  and r.get("config") == "every model" and not r.get("error")), None)
+        m = ((r or {}).get("models") or {}).get(key)
+        if not m or m.get("error"):
+            return "n/a", "n/a"
+        return fmt(m.get("fit_s"), 3), fmt(m.get("test_r2"), 4)
+
+    print("| model | native fit s | browser fit s | scikit-learn fit s (1 thread) | native test R² | "
+          "browser test R² | scikit-learn test R² |")
+    print("|---|--:|--:|--:|--:|--:|--:|")
+    for key, name in VALUE_MODELS:
+        (nf, nr), (bf, br), (sf, sr) = (model(t, key) for t in
+                                        ("custos CLI native", "custos browser worker", "scikit-learn, 1 thread"))
+        print(f"| {name} | {nf} | {bf} | {sf} | {nr} | {br} | {sr} |")
+    sk = next((r for r in rows if r["tool"] == "scikit-learn, 1 thread"), None)
+    if sk and sk.get("error"):
+        print()
+        print(f"scikit-learn: **not measured**: {sk['error']}")
+    print()
+
+    # The issue-13 targets.
+    def find(tool, dataset, config=None):
+        return next((r for r in rows if r["tool"] == tool and r.get("dataset") == dataset
+                     and (config is None or r.get("config") == config) and not r.get("error")), None)
+
+    browser_bg = find("custos browser worker", "Online Retail", "BG/NBD alone")
+    lt_cdnow = find("lifetimes", "CDNOW_master")
+    lt_retail = find("lifetimes", "Online Retail")
+    if not browser_bg or browser_bg.get("prob_fit_s") is None:
+        verdict = "**not measured** (no browser run with BG/NBD alone)"
+    elif not lt_cdnow or lt_cdnow.get("prob_fit_s") is None:
+        verdict = f"browser {browser_bg['prob_fit_s']:.3f} s; **lifetimes on CDNOW_master not measured**"
+    else:
+        b, l = browser_bg["prob_fit_s"], lt_cdnow["prob_fit_s"]
+        verdict = (f"**{'met' if b < l else 'NOT met'}**: browser {b:.3f} s on Online Retail "
+                   f"({browser_bg['prob_fit_source']}) {'<' if b < l else '≥'} lifetimes {l:.3f} s on "
+                   f"CDNOW_master ({lt_cdnow.get('rows') or '?'} customers)")
+        if lt_retail and lt_retail.get("prob_fit_s") is not None:
+            verdict += f"; lifetimes on Online Retail {lt_retail['prob_fit_s']:.3f} s ({lt_retail['prob_fit_source']})"
+    print(f"Target (issue 13): BG/NBD + Gamma-Gamma fit in the browser faster than lifetimes' fit: {verdict}.")
+    browser_all = find("custos browser worker", "Online Retail", "every model")
+    if not browser_all or browser_all.get("time_s") is None:
+        verdict = "**not measured**"
+    else:
+        t = browser_all["time_s"]
+        met = t < VALUE_STEP_TARGET_S
+        verdict = f"**{'met' if met else 'NOT met'}**: {t:.3f} s ({'<' if met else '≥'} {VALUE_STEP_TARGET_S:g} s)"
+    print(f"Target (issue 13): the whole Value step on Online Retail in the browser under "
+          f"{VALUE_STEP_TARGET_S:g} s: {verdict}.")
+    print()
+    print(
+        "Times in seconds, best over the runs. Online Retail: cutoff 2011-09-10 (the last purchase "
+        "day − 90), horizon 90 days; CDNOW_master: cutoff 1997-09-30, horizon 273 days. "
+        "Customers = those with a purchase up to the cutoff (the ones BG/NBD models). Custos "
+        "(CLI and browser) runs with the app's defaults (returns netted, every model, seed 42); "
+        "lifetimes and scikit-learn with the anchors' cleaning (ANCHORS-VALUE.md §4), so their "
+        "customers can differ by a few."
+    )
+    print(
+        "- native: `custos value FILE --seed 42 --json` (and `--models bgnbd`); whole = wall time "
+        "and max RSS of the process (read, customer table, the whole Value step, JSON). BG/NBD + GG "
+        "fit: the report's fit times, or the CLI's own wall time of the stages the core names "
+        "BG/NBD or Gamma-Gamma (the notes say which). Model fit s: the leaderboard's fit_seconds "
+        "(the final fit on the training part)."
+    )
+    print(
+        "- browser: the app's Value step in headless Chromium with its defaults, and with BG/NBD "
+        "alone; whole = data-elapsed-ms of [data-testid=value-summary] (file already parsed and "
+        "explored; wasm, one thread); BG/NBD + GG fit: data-bgnbd-fit-seconds + "
+        "data-gg-fit-seconds when the app sets them, else the whole step with BG/NBD alone (an "
+        "upper bound). Model fit s: the leaderboard rows' data-fit-seconds."
+    )
+    print(
+        "- lifetimes 0.11.3 (scripts/bench.d/lifetimes_value.py, one thread): fit times in one "
+        "process, best of the runs after a warm-up; BetaGeoFitter includes the Hessian it computes "
+        "after converging. On Online Retail it raises ConvergenceError with penalizer 0 (the "
+        "maximum likelihood is on the boundary a → 0, b → ∞; its time up to the error is shown) "
+        "and converges with penalizer 0.1, which shrinks r and alpha (shown). Whole = the process "
+        "incl. imports, read_csv and `calibration_and_holdout_data`."
+    )
+    print(
+        "- scikit-learn (scripts/bench.d/sklearn_value.py, one thread): Ridge(alpha=1) and the "
+        "MLP standardized (log1p target for the MLP), trees on raw features, the anchors' 8 "
+        "features and `train_test_split(test_size=0.2, random_state=42)`; fit s = median of the "
+        "runs; no cross-validation."
     )
 
 
