@@ -198,6 +198,11 @@ fn bad_value_choices_fail_with_one_line() {
     let target = run(&["--target", "column_4"]);
     assert!(target.contains("purchase lines"), "{target}");
 
+    // Without the role flags, the headerless file has no customer column: say which flags.
+    let roles = one_line_error(&[OsStr::new("value"), file.as_os_str()]);
+    assert!(roles.contains("no customer ID column"), "{roles}");
+    assert!(roles.contains("--customer"), "{roles}");
+
     // A customer file has no dates to cut.
     let customers = common::fixture("segment_customers.csv");
     let message = one_line_error(&[

@@ -202,7 +202,18 @@ pub fn run(args: &ValueArgs) -> Result<(), String> {
     let (mut ingested, features) = args.table.read(&args.file, &args.bad_rows)?;
     set_roles(&mut ingested.table, &features.mapping)?;
     let table = &ingested.table;
-    let transactions = guess_shape(table).shape == TableShape::Transactions;
+    let shape = guess_shape(table);
+    let transactions = match shape.shape {
+        TableShape::Transactions => true,
+        TableShape::Customers => false,
+        TableShape::Unknown => {
+            return Err(format!(
+                "{} Name the columns with --customer, --date and --amount (custos inspect lists \
+                 them).",
+                shape.reason
+            ))
+        }
+    };
     add_stage(
         &mut stages,
         "Reading the file".to_string(),
