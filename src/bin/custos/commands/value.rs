@@ -421,7 +421,7 @@ fn print_report(out: &mut Vec<u8>, json: &ValueJson<'_>, run: &ValueRun) -> std:
     }
     writeln!(
         out,
-        "discount   {:>5} a month (12-month CLV); seed {}",
+        "discount    {} a month (12-month CLV); seed {}",
         share(r.discount_monthly),
         r.seed
     )?;
@@ -507,11 +507,12 @@ fn print_report(out: &mut Vec<u8>, json: &ValueJson<'_>, run: &ValueRun) -> std:
         writeln!(out, "target      {}", s.target)?;
         writeln!(
             out,
-            "split       {} train, {} test; {}-fold CV on the train part; {} features",
+            "split       {} train, {} test; {}-fold CV on the train part; {} feature{}",
             format::thousands(s.train_rows as u64),
             format::thousands(s.test_rows as u64),
             s.folds,
-            s.features.len()
+            s.features.len(),
+            if s.features.len() == 1 { "" } else { "s" }
         )?;
         writeln!(
             out,
@@ -593,4 +594,172 @@ fn print_report(out: &mut Vec<u8>, json: &ValueJson<'_>, run: &ValueRun) -> std:
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use custos::core::receipt::{ReceiptLine, ReceiptUnit};
+    use custos::core::value::run::{ValueColumn, ValueCustomers};
+    use custos::core::value::view::{
+        HoldoutReport, HoldoutRow, LeaderboardRow, SupervisedReport, TopShareRow,
+    };
+
+    /// A finished run as the core reports it: Online Retail's anchors (a boundary BG/NBD fit).
+    fn run() -> ValueRun {
+        let bgnbd = BgNbdFit {
+            r: 0.7224,
+            alpha: 65.873,
+            a: 2.345e-6,
+            b: 46_616.17,
+            log_likelihood: -37_395.84,
+            time_unit_days: 1,
+            boundary: Some("Nobody seems to drop out (a → 0, b → ∞).".to_string()),
+            customers: 3_370,
+        };
+        let row = |key: &str, baseline: bool| LeaderboardRow {
+            key: key.to_string(),
+            label: key.to_string(),
+            baseline,
+            cv_rmse: (!baseline).then_some(7_100.0),
+            cv_rmse_sd: (!baseline).then_some(900.0),
+            cv_r2: (!baseline).then_some(0.3),
+            cv_r2_sd: (!baseline).then_some(0.2),
+            test_mae: 1_065.0,
+            test_rmse: 7_199.6,
+            test_r2: 0.2036,
+            test_spearman: 0.31,
+            fit_seconds: 0.012,
+            settings: "alpha 1".to_string(),
+        };
+        let report = ValueReport {
+            cutoff: Some("2011-09-10".to_string()),
+            horizon_days: 90,
+            holdout_end: Some("2011-12-09".to_string()),
+            holdout_complete: true,
+            discount_monthly: 0.01,
+            seed: 42,
+            receipt: vec![ReceiptLine {
+                step: "purchase_days".to_string(),
+                title: "Purchase days".to_string(),
+                enabled: true,
+                touched: 397_884,
+                unit: ReceiptUnit::Lines,
+                detail: "returns are not purchase days".to_string(),
+            }],
+            bgnbd: Some(bgnbd.clone()),
+            gamma_gamma: Some(GammaGammaFit {
+                p: 2.3287,
+                q: 3.3454,
+                v: 413.78,
+                log_likelihood: -13_367.0,
+                customers: 1_956,
+                population_mean: 410.83,
+                frequency_spend_correlation: 0.1054,
+            }),
+            holdout: Some(HoldoutReport {
+                customers: 3_370,
+                predicted_purchases: 3_326.1,
+                actual_purchases: 4_482.0,
+                predicted_spend: Some(1_574_288.0),
+                actual_spend: Some(2_851_873.0),
+                new_customers: 968,
+                new_customers_spend: Some(604_129.41),
+                rows: vec![HoldoutRow {
+                    predictor: "BG/NBD".to_string(),
+                    quantity: "purchases".to_string(),
+                    predicted_total: 3_326.1,
+                    actual_total: 4_482.0,
+                    mae: 0.9414,
+                    rmse: 1.525,
+                    r2: 0.6,
+                    spearman: 0.4974,
+                }],
+            }),
+            top_share: vec![TopShareRow {
+                ranking: "Predicted CLV".to_string(),
+                top10: 0.5249,
+                top20: 0.6517,
+            }],
+            supervised: Some(SupervisedReport {
+                target: "Spend in the 90 days after 2011-09-10".to_string(),
+                train_rows: 2_696,
+                test_rows: 674,
+                folds: 5,
+                features: vec!["monetary".to_string()],
+                leaderboard: vec![row("ridge", false), row("mean", true)],
+                best: Some("ridge".to_string()),
+                importance: vec![("monetary".to_string(), 812.5, 40.0)],
+            }),
+            forecast_bgnbd: Some(bgnbd),
+            forecast_gamma_gamma: None,
+            notes: vec!["968 customers first bought after the cutoff.".to_string()],
+        };
+        ValueRun {
+            report,
+            customers: ValueCustomers {
+                id_name: "CustomerID".to_string(),
+                ids: vec!["12346".to_string(), "12347".to_string()],
+                columns: vec![ValueColumn {
+                    title: "clv_90d".to_string(),
+                    decimals: 2,
+                    values: vec![Some(10.0), None],
+                }],
+                default_sort: Some(0),
+            },
+        }
+    }
+
+    #[test]
+    fn the_text_report_says_the_fits_the_holdout_and_the_leaderboard() {
+        let run = run();
+        let json = ValueJson {
+            file: "online_retail.csv".to_string(),
+            customers: 2,
+            report: &run.report,
+            stage_seconds: Vec::new(),
+            output: Some("value.csv".to_string()),
+        };
+        let mut out = Vec::new();
+        print_report(&mut out, &json, &run).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        for needle in [
+            "cutoff      2011-09-10",
+            "discount    1.0 % a month (12-month CLV); seed 42",
+            "5-fold CV on the train part; 1 feature\n",
+            "horizon     90 days, to 2011-12-09",
+            "BG/NBD      r 0.7224  alpha 65.8730 per day  a 2.3450e-6  b 46616.1700",
+            "Nobody seems to drop out",
+            "Gamma-Gamma p 2.3287  q 3.3454  v 413.7800  log-likelihood -13367.00  (1,956 repeat buyers)",
+            "purchases predicted 3,326.1, actual 4,482",
+            "968 customers first bought in the holdout window",
+            "Predicted CLV",
+            "52.5 %",
+            "ridge",
+            "mean (baseline)",
+            "best        ridge (alpha 1), chosen by CV",
+            "importance  monetary (+812.5 RMSE)",
+            "output      value.csv: 2 customers, columns CustomerID, clv_90d",
+        ] {
+            assert!(text.contains(needle), "{needle:?} not in\n{text}");
+        }
+        // The JSON keeps the report's keys at the top, beside the CLI's own.
+        let value = serde_json::to_value(&json).unwrap();
+        assert_eq!(value["bgnbd"]["time_unit_days"], 1);
+        assert_eq!(value["holdout"]["customers"], 3_370);
+        assert_eq!(value["customers"], 2);
+        let back: ValueReport = serde_json::from_value(value).unwrap();
+        assert_eq!(back, run.report);
+    }
+
+    #[test]
+    fn models_parse_with_the_valid_keys_named() {
+        assert_eq!(
+            parse_models("bgnbd, RF,bgnbd").unwrap(),
+            [ValueModel::Bgnbd, ValueModel::Rf]
+        );
+        let err = parse_models("bgnbd,xgb").unwrap_err();
+        assert!(err.contains("'xgb' is unknown: use bgnbd, ridge, tree, rf, gbdt, mlp"));
+        assert!(parse_models(" , ").unwrap_err().contains("empty"));
+    }
 }
