@@ -458,6 +458,11 @@ pub struct PurchaseLine {
     /// spend: a purchase line's spend less what later returns took back, and for a return line
     /// minus the part of it that matched no purchase (0 when it all did).
     pub spend: f64,
+    /// The line's own spend as the file gives it, before any netting (a return's is negative):
+    /// what a purchase cost on its day, whatever later returns took back. `NaN` when the data
+    /// has no spend. The Value step's calibration period uses it, so that returns after the
+    /// cutoff date do not reach back into it.
+    pub gross_spend: f64,
     /// Whether the line belongs to an order that counts at the end of the file: false for a
     /// return line and for the lines of an order returned in full. Count orders over these
     /// lines only (or, as of an earlier day, with [`PurchaseLine::counts_as_order_on`]).
@@ -526,6 +531,11 @@ pub fn purchase_lines(
                 -l.left
             } else {
                 l.left
+            },
+            gross_spend: if inputs.has_spend() {
+                l.spend
+            } else {
+                f64::NAN
             },
             counts_as_order: !l.cancellation && l.order_stands,
             is_return: l.cancellation,

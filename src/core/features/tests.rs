@@ -261,6 +261,37 @@ fn purchase_lines_carry_net_spend_and_which_lines_count_as_orders() {
 }
 
 #[test]
+fn purchase_lines_keep_each_line_gross_spend_beside_the_netted_one() {
+    let table = load(NETTING);
+    let lines = purchase_lines(&table, &default_params(&table)).unwrap();
+    let p = lines.ids.iter().position(|i| i == "p").unwrap() as u32;
+    let mut rows: Vec<(i32, f64, f64, bool)> = lines
+        .lines
+        .iter()
+        .filter(|l| l.customer == p)
+        .map(|l| (l.day, l.gross_spend, l.spend, l.is_return))
+        .collect();
+    rows.sort_by(|a, b| (a.0, a.1).partial_cmp(&(b.0, b.1)).unwrap());
+    // Order 1 (20 + 5) and order 2 (10) were all taken back on 2011-02-03: net 0, gross as
+    // bought; the two returns keep their own (negative) spend.
+    let gross: Vec<(f64, f64, bool)> = rows.iter().map(|r| (r.1, r.2, r.3)).collect();
+    assert_eq!(
+        gross,
+        [
+            (5.0, 0.0, false),
+            (20.0, 0.0, false),
+            (10.0, 0.0, false),
+            (-30.0, -0.0, true),
+            (-5.0, -0.0, true),
+        ]
+    );
+    // Without a spend column there is no gross spend either.
+    let table = load("customer_id,order_date\na,2024-01-01\nb,2024-01-02\n");
+    let lines = purchase_lines(&table, &default_params(&table)).unwrap();
+    assert!(lines.lines.iter().all(|l| l.gross_spend.is_nan()));
+}
+
+#[test]
 fn blanks_by_construction_are_marked_with_their_model_value() {
     let built = build_csv(
         "customer_id,order_date,amount\n\
