@@ -1,12 +1,14 @@
-//! Permutation feature importance: how much a fitted model's ROC-AUC drops when one feature's
-//! values are shuffled between customers (breaking its link to the outcome while keeping its
-//! distribution). Works the same for every model.
+//! Permutation feature importance: how much a fitted model's ROC-AUC (or, for a model that
+//! predicts numbers, its R²: [`permutation_importance_r2`], scikit-learn's default score for a
+//! regressor) drops when one feature's values are shuffled between customers (breaking its link
+//! to the outcome while keeping its distribution). Works the same for every model.
 //!
 //! A feature is a *group* of matrix columns: a category one-hot encoded into several columns is
 //! shuffled as one (the same row permutation for all its columns), so it reads as one feature.
 //! Each group is shuffled `repeats` times; the mean and standard deviation (population, as
 //! scikit-learn's `permutation_importance`) of the drops are reported, largest mean first.
-//! Above `max_rows` customers, a seeded sample stratified by outcome is used to bound the cost
+//! Above `max_rows` customers, a seeded sample (stratified by outcome for a class, uniform for a
+//! number) is used to bound the cost
 //! (each repeat is one prediction on the sample). Seeded: same data and seed, same numbers.
 //! Each group draws from its own stream of the generator, so its numbers do not depend on the
 //! other groups listed.
@@ -16,6 +18,7 @@ use rand::seq::{index, SliceRandom};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
 
+use super::regression::{check, r2};
 use super::{roc::roc_auc, EvalError};
 use crate::core::predict::Classifier;
 
@@ -77,8 +80,8 @@ impl Default for PermutationParams {
 #[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
 pub struct Importance {
     pub name: String,
-    /// Mean drop of ROC-AUC when the feature is shuffled (≈ 0: the model does not use it;
-    /// negative: noise).
+    /// Mean drop of ROC-AUC (R² for a model that predicts numbers) when the feature is shuffled
+    /// (≈ 0: the model does not use it; negative: noise).
     pub mean_drop: f64,
     /// Standard deviation of the drop over the repeats.
     pub std_drop: f64,
@@ -96,12 +99,78 @@ pub fn permutation_importance(
     params: &PermutationParams,
     progress: &mut dyn FnMut(f64),
 ) -> Result<Vec<Importance>, EvalError> {
+    check_inputs(x, y.len(), groups, params)?;
+    let (mut stream, mut sampler) = streams(params);
+    let rows = stratified_rows(y, params.max_rows, &mut sampler)?;
+    let ys: Vec<bool> = rows.iter().map(|&r| y[r]).collect();
+    let m = rows.len();
+    let mut auc = |x: ArrayView2<'_, f64>| -> Result<f64, EvalError> {
+        let p = model.predict_proba(x);
+        if p.len() != m {
+            return Err(EvalError::ModelOutput {
+                rows: m,
+                got: p.len(),
+            });
+        }
+        roc_auc(&ys, &p)
+    };
+    drops(x, &rows, groups, params, &mut stream, &mut auc, progress)
+}
+
+/// Permutation importance for a model that predicts numbers (`predict` gives one number per
+/// row of the matrix it is handed), measured as the drop of R² on (`x`, `y`) — usually the test
+/// rows. Above `max_rows` rows a seeded uniform sample is used. Otherwise as
+/// [`permutation_importance`] (same seeding, sorting and progress).
+pub fn permutation_importance_r2(
+    predict: &dyn Fn(ArrayView2<'_, f64>) -> Vec<f64>,
+    x: ArrayView2<'_, f64>,
+    y: &[f64],
+    groups: &[FeatureGroup],
+    params: &PermutationParams,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Vec<Importance>, EvalError> {
+    check_inputs(x, y.len(), groups, params)?;
+    if let Some(row) = y.iter().position(|v| !v.is_finite()) {
+        return Err(EvalError::NonFiniteActual { row });
+    }
+    let (mut stream, mut sampler) = streams(params);
+    let n = y.len();
+    let rows: Vec<usize> = if n <= params.max_rows {
+        (0..n).collect()
+    } else {
+        let mut sample = index::sample(&mut sampler, n, params.max_rows).into_vec();
+        sample.sort_unstable();
+        sample
+    };
+    let ys: Vec<f64> = rows.iter().map(|&r| y[r]).collect();
+    let m = rows.len();
+    let mut score = |x: ArrayView2<'_, f64>| -> Result<f64, EvalError> {
+        let p = predict(x);
+        if p.len() != m {
+            return Err(EvalError::ModelOutput {
+                rows: m,
+                got: p.len(),
+            });
+        }
+        check(&ys, &p)?;
+        Ok(r2(&ys, &p))
+    };
+    drops(x, &rows, groups, params, &mut stream, &mut score, progress)
+}
+
+/// The checks both measures make before any work.
+fn check_inputs(
+    x: ArrayView2<'_, f64>,
+    n_targets: usize,
+    groups: &[FeatureGroup],
+    params: &PermutationParams,
+) -> Result<(), EvalError> {
     params.check()?;
     let (n, d) = x.dim();
-    if n != y.len() {
+    if n != n_targets {
         return Err(EvalError::FeatureRows {
             rows: n,
-            labels: y.len(),
+            labels: n_targets,
         });
     }
     if n == 0 {
@@ -121,12 +190,29 @@ pub fn permutation_importance(
             });
         }
     }
+    Ok(())
+}
+
+/// The shuffling stream (each group jumps to its own) and the sampling stream.
+fn streams(params: &PermutationParams) -> (Xoshiro256Plus, Xoshiro256Plus) {
     let mut stream = Xoshiro256Plus::seed_from_u64(params.seed);
-    let mut sampler = stream.clone();
+    let sampler = stream.clone();
     stream.jump();
-    let rows = stratified_rows(y, params.max_rows, &mut sampler)?;
-    let base: Array2<f64> = x.select(Axis(0), &rows);
-    let ys: Vec<bool> = rows.iter().map(|&r| y[r]).collect();
+    (stream, sampler)
+}
+
+/// Shuffle each group of `x`'s `rows` `params.repeats` times, the drop of `score` each time,
+/// as [`Importance`]s sorted by mean drop.
+fn drops(
+    x: ArrayView2<'_, f64>,
+    rows: &[usize],
+    groups: &[FeatureGroup],
+    params: &PermutationParams,
+    stream: &mut Xoshiro256Plus,
+    score: &mut dyn FnMut(ArrayView2<'_, f64>) -> Result<f64, EvalError>,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Vec<Importance>, EvalError> {
+    let base: Array2<f64> = x.select(Axis(0), rows);
     if let Some(((i, column), _)) = base.indexed_iter().find(|(_, v)| !v.is_finite()) {
         return Err(EvalError::NonFiniteFeature {
             row: rows.get(i).copied().unwrap_or(i),
@@ -134,17 +220,7 @@ pub fn permutation_importance(
         });
     }
     let m = rows.len();
-    let auc = |x: ArrayView2<'_, f64>| -> Result<f64, EvalError> {
-        let p = model.predict_proba(x);
-        if p.len() != m {
-            return Err(EvalError::ModelOutput {
-                rows: m,
-                got: p.len(),
-            });
-        }
-        roc_auc(&ys, &p)
-    };
-    let baseline = auc(base.view())?;
+    let baseline = score(base.view())?;
 
     let total = (groups.len() * params.repeats) as f64;
     let mut done = 0usize;
@@ -164,7 +240,7 @@ pub fn permutation_importance(
                     *value = source[from];
                 }
             }
-            let shuffled = auc(work.view());
+            let shuffled = score(work.view());
             for &c in &g.columns {
                 work.column_mut(c).assign(&base.column(c));
             }
@@ -290,6 +366,43 @@ mod tests {
         assert!(result[0].mean_drop > 0.3);
         assert_eq!(result[1].name, "noise");
         assert_eq!((result[1].mean_drop, result[1].std_drop), (0.0, 0.0));
+    }
+
+    #[test]
+    fn r2_drops_for_the_used_column_only_and_samples_above_max_rows() {
+        // y = 100 · column 0 exactly: R² 1; shuffled, R² ≈ 1 − 2 (two independent copies of the
+        // same distribution: E(a − b)² = 2 var), a drop of about 2.
+        let (x, _) = data(1000);
+        let y: Vec<f64> = x.column(0).iter().map(|v| 100.0 * v).collect();
+        let predict = |x: ArrayView2<'_, f64>| x.column(0).iter().map(|v| 100.0 * v).collect();
+        let result = permutation_importance_r2(
+            &predict,
+            x.view(),
+            &y,
+            &groups(),
+            &PermutationParams::new(),
+            &mut |_| {},
+        )
+        .unwrap();
+        assert_eq!(result[0].name, "signal");
+        assert!((result[0].mean_drop - 2.0).abs() < 0.2, "{result:?}");
+        assert_eq!((result[1].mean_drop, result[1].std_drop), (0.0, 0.0));
+        let sampled = PermutationParams {
+            max_rows: 200,
+            ..PermutationParams::new()
+        };
+        let a = permutation_importance_r2(&predict, x.view(), &y, &groups(), &sampled, &mut |_| {})
+            .unwrap();
+        let b = permutation_importance_r2(&predict, x.view(), &y, &groups(), &sampled, &mut |_| {})
+            .unwrap();
+        assert_eq!(a, b);
+        assert_ne!(a[0].mean_drop, result[0].mean_drop);
+        let mut bad = y.clone();
+        bad[3] = f64::NAN;
+        assert_eq!(
+            permutation_importance_r2(&predict, x.view(), &bad, &groups(), &sampled, &mut |_| {}),
+            Err(EvalError::NonFiniteActual { row: 3 })
+        );
     }
 
     /// Scores by column 2, minus a penalty whenever columns 0 and 1 differ.

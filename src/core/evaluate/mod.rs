@@ -10,11 +10,15 @@
 //! arithmetic. The definitions are scikit-learn's (`roc_auc_score`, `average_precision_score`,
 //! `precision_recall_curve`, `matthews_corrcoef`, `zero_division = 0`), so the numbers shown
 //! are the ones a data scientist gets from scikit-learn on the same scores.
+//!
+//! For predicted numbers (the Value step's spend forecasts), [`regression`] holds MAE, RMSE, R²
+//! and Spearman, and [`importance`] measures permutation importance as the drop of R² too.
 
 pub mod confusion;
 pub mod importance;
 pub mod lift;
 pub mod pr;
+pub mod regression;
 pub mod roc;
 
 use std::cmp::Ordering;
@@ -34,6 +38,11 @@ pub enum EvalError {
          check the features of that customer for extreme values."
     )]
     NonFiniteScore { row: usize },
+    #[error(
+        "The actual value of customer {row} is missing or infinite, so the prediction cannot be \
+         compared with it: leave customers without a value out of the evaluation."
+    )]
+    NonFiniteActual { row: usize },
     #[error(
         "None of the {rows} customers evaluated is positive, so this measure cannot be computed: \
          use a larger or stratified test set, or check which value of the target is positive."

@@ -17,7 +17,9 @@ use rand_xoshiro::Xoshiro256Plus;
 
 use crate::core::random::index_in;
 
-use super::hist::{add_predictions, row_major, BinMapper, Grower, Tree, TreeError, MAX_BINS};
+use super::hist::{
+    add_predictions, row_major, BinMapper, GrowParams, Grower, LeafRule, Tree, TreeError, MAX_BINS,
+};
 use super::inputs::{check_training_data, FeatureColumns};
 use super::tree::{check_tree_settings, class_grow_params, class_stats, normalised};
 use super::Classifier;
@@ -108,6 +110,21 @@ impl RandomForestParams {
     ) -> Result<RandomForest, TreeError> {
         self.check()?;
         check_training_data(x, y, weights, FeatureColumns::Required)?;
+        Ok(self.grow(x, LeafRule::Mean, |draws| class_stats(y, weights, draws)))
+    }
+
+    /// Grow the forest on `x` (checked: finite, at least one row and column). `stats(draws)`
+    /// gives the per-row statistics of one tree (see [`target_stats`]) with the bootstrap
+    /// `draws` per row (`None` without bootstrap): Gini trees with [`LeafRule::Mean`],
+    /// squared-error trees with [`LeafRule::MeanOfReal`] (the Value step's regression forest).
+    ///
+    /// [`target_stats`]: super::tree::target_stats
+    pub(crate) fn grow(
+        &self,
+        x: ArrayView2<'_, f64>,
+        leaf: LeafRule,
+        stats: impl Fn(Option<&[u32]>) -> (Vec<[f64; 2]>, Vec<u32>),
+    ) -> RandomForest {
         let (n, d) = x.dim();
         let mapper = BinMapper::fit_finite(x, self.max_bins);
         let binned = mapper.transform_finite(x);
@@ -115,7 +132,10 @@ impl RandomForestParams {
         let mut grower = Grower::new(
             &binned,
             &mapper,
-            class_grow_params(self.max_depth, self.min_samples_leaf, None, Some(m)),
+            GrowParams {
+                leaf,
+                ..class_grow_params(self.max_depth, self.min_samples_leaf, None, Some(m))
+            },
         );
         let mut stream = Xoshiro256Plus::seed_from_u64(self.seed);
         let mut counts = vec![0u32; n];
@@ -135,7 +155,7 @@ impl RandomForestParams {
             } else {
                 None
             };
-            let (gh, mut rows) = class_stats(y, weights, draws);
+            let (gh, mut rows) = stats(draws);
             if rows.is_empty() {
                 continue;
             }
@@ -145,11 +165,11 @@ impl RandomForestParams {
             }
             trees.push(grown.tree);
         }
-        Ok(RandomForest {
+        RandomForest {
             trees,
             n_features: d,
             importance: normalised(gains),
-        })
+        }
     }
 }
 
@@ -171,16 +191,16 @@ impl RandomForest {
         self.n_features
     }
 
-    /// Share of the total Gini decrease (over all trees) brought by each feature (sums to 1).
+    /// Share of the total Gini decrease (squared-error decrease in a regression forest; over
+    /// all trees) brought by each feature (sums to 1).
     pub fn feature_importance(&self) -> &[f64] {
         &self.importance
     }
-}
 
-impl Classifier for RandomForest {
-    /// Mean over the trees of the weighted share of positives in each row's leaf. `x` must have
-    /// the fitted columns (a missing column reads as NaN, which goes left at every split).
-    fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Vec<f64> {
+    /// Mean over the trees of each row's leaf value: the weighted share of positives (Gini
+    /// trees) or the weighted mean target (regression trees). `x` must have the fitted columns
+    /// (a missing column reads as NaN, which goes left at every split).
+    pub fn mean_leaf_values(&self, x: ArrayView2<'_, f64>) -> Vec<f64> {
         let mut out = vec![0.0; x.nrows()];
         if self.trees.is_empty() {
             return out;
@@ -188,6 +208,14 @@ impl Classifier for RandomForest {
         let scale = 1.0 / self.trees.len() as f64;
         add_predictions(&self.trees, &row_major(&x), x.ncols(), scale, &mut out);
         out
+    }
+}
+
+impl Classifier for RandomForest {
+    /// Mean over the trees of the weighted share of positives in each row's leaf. `x` must have
+    /// the fitted columns (a missing column reads as NaN, which goes left at every split).
+    fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Vec<f64> {
+        self.mean_leaf_values(x)
     }
 }
 

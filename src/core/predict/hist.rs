@@ -15,11 +15,16 @@
 //!   at opt-level "z", this made the boosting fit about twice as fast as filling the histogram
 //!   column by column (a 0/1 column sends nearly every row to the same bin, so each addition
 //!   waited for the previous one).
-//! - The same engine serves two kinds of tree:
-//!   - Newton boosting on log loss (`g` = gradient, `h` = hessian, leaf value `−G/(H+λ)`);
+//! - The same engine serves three kinds of tree:
+//!   - Newton boosting (`g` = gradient, `h` = hessian, leaf value `−G/(H+λ)`): on log loss for
+//!     classification, on squared error for regression (`g = w·(ŷ − y)`, `h = w`);
 //!   - Gini classification trees: with `g = w·y`, `h = w` and `λ = 0` the gain above is exactly
 //!     half the weighted Gini decrease, and the leaf value `G/H` is the weighted share of
-//!     positives in the leaf.
+//!     positives in the leaf;
+//!   - squared-error regression trees: the same `g = w·y`, `h = w`, `λ = 0` with a real `y` make
+//!     the gain exactly the decrease of the weighted sum of squared errors (`Σw(y − ȳ)²` =
+//!     `Σwy² − G²/H`, and `Σwy²` cancels between a node and its children), and `G/H` the
+//!     weighted mean of `y` in the leaf ([`LeafRule::MeanOfReal`]).
 //! - A fitted [`Tree`] stores each split as a feature and a threshold *value* (`x ≤ threshold`
 //!   goes left, and so does NaN), so it predicts on raw numbers without binning; rows are walked
 //!   through the trees eight at a time.
@@ -298,9 +303,13 @@ impl Stats {
 pub(crate) enum LeafRule {
     /// `−shrinkage · G / (H + λ)`: a Newton step on the loss (gradient boosting).
     Newton { shrinkage: f64 },
-    /// `G / H`: the weighted mean of the target (classification trees, `g = w·y`, `h = w`).
-    /// Pure nodes are not split.
+    /// `G / H`: the weighted mean of a 0/1 target (classification trees, `g = w·y`, `h = w`).
+    /// Pure nodes (one class: `G = 0` or `G = H`) are not split.
     Mean,
+    /// `G / H`: the weighted mean of a real target (regression trees, `g = w·y`, `h = w`). A
+    /// node whose rows all hold the same `y` is not split; that is checked on the rows, since
+    /// `G` and `H` cannot tell (scikit-learn: a node with zero impurity is a leaf).
+    MeanOfReal,
 }
 
 /// Settings of one tree's growth.
@@ -629,7 +638,7 @@ impl<'a> Grower<'a> {
         let mut ranges = vec![(0usize, rows.len())];
         let mut feature_gain = vec![0.0; d];
         let mut frontier: Vec<Candidate> = Vec::new();
-        if self.splittable(&total, 0) {
+        if self.splittable(&total, 0) && !self.same_target(rows, gh) {
             let (hist, split) = match subset {
                 Some(m) => (None, self.best_split_subset(rows, gh, &total, m, rng)),
                 None => {
@@ -704,8 +713,8 @@ impl<'a> Grower<'a> {
                 (left + 1, mid, c.end, right_total),
             ];
             let can = [
-                self.splittable(&left_total, depth),
-                self.splittable(&right_total, depth),
+                self.splittable(&left_total, depth) && !self.same_target(&rows[c.start..mid], gh),
+                self.splittable(&right_total, depth) && !self.same_target(&rows[mid..c.end], gh),
             ];
             let mut hists: [Option<Vec<Stats>>; 2] = [None, None];
             if subset.is_none() && (can[0] || can[1]) {
@@ -780,7 +789,7 @@ impl<'a> Grower<'a> {
                     0.0
                 }
             }
-            LeafRule::Mean => {
+            LeafRule::Mean | LeafRule::MeanOfReal => {
                 if s.h > 0.0 {
                     s.g / s.h
                 } else {
@@ -804,6 +813,30 @@ impl<'a> Grower<'a> {
             let tiny = 1e-12 * s.h;
             if s.g <= tiny || s.h - s.g <= tiny {
                 return false;
+            }
+        }
+        true
+    }
+
+    /// With [`LeafRule::MeanOfReal`]: do all `rows` hold the same target `y = g / h` (to 12
+    /// significant digits)? Always `false` for the other rules, whose sums say it.
+    fn same_target(&self, rows: &[u32], gh: &[[f64; 2]]) -> bool {
+        if self.params.leaf != LeafRule::MeanOfReal {
+            return false;
+        }
+        let mut first: Option<f64> = None;
+        for &r in rows {
+            let Some(&[g, h]) = gh.get(r as usize) else {
+                continue;
+            };
+            if h <= 0.0 {
+                continue;
+            }
+            let y = g / h;
+            match first {
+                None => first = Some(y),
+                Some(f) if (y - f).abs() > 1e-12 * f.abs().max(y.abs()) => return false,
+                _ => {}
             }
         }
         true
@@ -1243,6 +1276,60 @@ mod tests {
             .map(|r| grown.tree.predict_row(&r.to_vec()))
             .collect();
         assert_eq!(p, vec![0.25, 0.25, 0.25, 1.0, 1.0]);
+    }
+
+    #[test]
+    fn real_target_gain_is_the_squared_error_decrease_and_equal_targets_stay_one_leaf() {
+        // Spend-like y far above 1 (the 0/1 purity rule would call every node pure).
+        let x = array![[0.0], [0.0], [1.0], [1.0], [2.0], [2.0]];
+        let y = [100.0, 300.0, 1000.0, 1000.0, 5000.0, 7000.0];
+        let gh: Vec<[f64; 2]> = y.iter().map(|&y| [y, 1.0]).collect();
+        let mapper = BinMapper::fit(x.view(), 255).unwrap();
+        let binned = mapper.transform(x.view()).unwrap();
+        let params = GrowParams {
+            max_depth: Some(1),
+            max_leaf_nodes: None,
+            min_samples_leaf: 1,
+            min_hessian_leaf: 0.0,
+            l2: 0.0,
+            min_gain: f64::NEG_INFINITY,
+            max_features: None,
+            leaf: LeafRule::MeanOfReal,
+        };
+        let sse = |v: &[f64]| {
+            let m = v.iter().sum::<f64>() / v.len() as f64;
+            v.iter().map(|y| (y - m) * (y - m)).sum::<f64>()
+        };
+        let mut grower = Grower::new(&binned, &mapper, params.clone());
+        let mut rows: Vec<u32> = (0..6).collect();
+        let grown = grower.grow(&gh, &mut rows, &mut Xoshiro256Plus::seed_from_u64(0));
+        // The best first split: {0, 1, 1, 1} | {2, 2}.
+        let decrease = sse(&y) - sse(&y[..4]) - sse(&y[4..]);
+        assert!((grown.tree.feature_gain()[0] - decrease).abs() < 1e-6 * decrease);
+        assert_eq!(grown.tree.predict_row(&[0.0]), 600.0);
+        assert_eq!(grown.tree.predict_row(&[2.0]), 6000.0);
+        // Rows 0..3 hold one value: that node is pure and stays a leaf at any depth, although
+        // its x still varies; rows 3..6 split down to one row each.
+        let x = array![[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]];
+        let y = [1000.0, 1000.0, 1000.0, 5000.0, 6000.0, 7000.0];
+        let gh: Vec<[f64; 2]> = y.iter().map(|&y| [y, 1.0]).collect();
+        let mapper = BinMapper::fit(x.view(), 255).unwrap();
+        let binned = mapper.transform(x.view()).unwrap();
+        let mut deeper = params;
+        deeper.max_depth = None;
+        let mut grower = Grower::new(&binned, &mapper, deeper);
+        let mut rows: Vec<u32> = (0..6).collect();
+        let tree = grower
+            .grow(&gh, &mut rows, &mut Xoshiro256Plus::seed_from_u64(0))
+            .tree;
+        assert_eq!(tree.n_leaves(), 4, "{:?}", tree.nodes());
+        for (row, &yi) in y.iter().enumerate() {
+            assert_eq!(tree.predict_row(&[row as f64]), yi);
+        }
+        let same: Vec<[f64; 2]> = vec![[250.0, 1.0]; 6];
+        let mut rows: Vec<u32> = (0..6).collect();
+        let one = grower.grow(&same, &mut rows, &mut Xoshiro256Plus::seed_from_u64(0));
+        assert_eq!(one.tree.n_leaves(), 1);
     }
 
     #[test]

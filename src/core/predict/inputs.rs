@@ -3,7 +3,8 @@
 //! and at least 0 (not all 0, with a finite sum), and both classes among the rows that count.
 //!
 //! Logistic regression, SMOTE and the tree engine (decision tree, random forest, gradient
-//! boosting) call [`check_training_data`] first and wrap a refusal in their own error type
+//! boosting) call [`check_training_data`] first (the Value step's regressors call
+//! [`check_regression_data`]: the same checks, with a finite target instead of two classes) and wrap a refusal in their own error type
 //! (`#[error(transparent)] Data(#[from] DataError)`), so the same bad data gets the same message
 //! whichever model meets it. The checks run in a fixed order, cheapest and most basic first:
 //! target length, rows, feature columns (when the model needs them), finite cells, weights,
@@ -23,6 +24,13 @@ pub enum DataError {
     TargetLength { rows: usize, labels: usize },
     #[error("there are no rows to train on: choose data with customers of both classes")]
     Empty,
+    /// `row` counts from 0; the message counts from 1 (regression only).
+    #[error(
+        "the target of row {} is {value}, not a finite number: leave customers without a \
+         value out of training",
+        .row + 1
+    )]
+    NonFiniteTarget { row: usize, value: f64 },
     #[error("there are no feature columns to train on: choose at least one feature")]
     NoFeatures,
     /// `row` and `column` count from 0; the message counts from 1.
@@ -110,11 +118,47 @@ pub fn check_training_data(
     weights: Option<&[f64]>,
     columns: FeatureColumns,
 ) -> Result<(), DataError> {
+    check_rows(x, y.len(), weights, columns)?;
+    let counts = |i: usize| weights.and_then(|w| w.get(i)).is_none_or(|&v| v > 0.0);
+    let mut seen = [false; 2];
+    for (i, &label) in y.iter().enumerate() {
+        if counts(i) {
+            seen[usize::from(label)] = true;
+        }
+    }
+    if !(seen[0] && seen[1]) {
+        return Err(DataError::one_class(seen[1], weights.is_some()));
+    }
+    Ok(())
+}
+
+/// [`check_training_data`] for a real-valued target (the Value step's regressors): the same
+/// checks in the same order, then every target value finite (instead of both classes).
+pub fn check_regression_data(
+    x: ArrayView2<'_, f64>,
+    y: &[f64],
+    weights: Option<&[f64]>,
+    columns: FeatureColumns,
+) -> Result<(), DataError> {
+    check_rows(x, y.len(), weights, columns)?;
+    if let Some((row, &value)) = y.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        return Err(DataError::NonFiniteTarget { row, value });
+    }
+    Ok(())
+}
+
+/// The checks before the target's own: lengths, rows, columns, finite cells, weights.
+fn check_rows(
+    x: ArrayView2<'_, f64>,
+    n_targets: usize,
+    weights: Option<&[f64]>,
+    columns: FeatureColumns,
+) -> Result<(), DataError> {
     let (n, d) = x.dim();
-    if y.len() != n {
+    if n_targets != n {
         return Err(DataError::TargetLength {
             rows: n,
-            labels: y.len(),
+            labels: n_targets,
         });
     }
     if n == 0 {
@@ -126,16 +170,6 @@ pub fn check_training_data(
     check_finite(x)?;
     if let Some(w) = weights {
         check_weights(w, n)?;
-    }
-    let counts = |i: usize| weights.and_then(|w| w.get(i)).is_none_or(|&v| v > 0.0);
-    let mut seen = [false; 2];
-    for (i, &label) in y.iter().enumerate() {
-        if counts(i) {
-            seen[usize::from(label)] = true;
-        }
-    }
-    if !(seen[0] && seen[1]) {
-        return Err(DataError::one_class(seen[1], weights.is_some()));
     }
     Ok(())
 }
@@ -258,6 +292,30 @@ mod tests {
             check(&x, &y, Some(&[1.0, 0.0, 1.0])),
             Err(DataError::one_class(true, true))
         );
+    }
+
+    #[test]
+    fn a_real_target_must_be_finite_after_the_shared_checks() {
+        let x = array![[1.0], [2.0], [3.0]];
+        let check = |y: &[f64]| check_regression_data(x.view(), y, None, FeatureColumns::Required);
+        assert_eq!(check(&[0.0, 0.0, 0.0]), Ok(()));
+        assert_eq!(
+            check(&[1.0, 2.0]),
+            Err(DataError::TargetLength { rows: 3, labels: 2 })
+        );
+        assert_eq!(
+            check(&[1.0, f64::INFINITY, f64::NAN]),
+            Err(DataError::NonFiniteTarget {
+                row: 1,
+                value: f64::INFINITY
+            })
+        );
+        assert!(DataError::NonFiniteTarget {
+            row: 1,
+            value: f64::INFINITY
+        }
+        .to_string()
+        .starts_with("the target of row 2 is inf, not a finite number"));
     }
 
     #[test]

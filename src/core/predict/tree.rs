@@ -69,25 +69,41 @@ impl DecisionTreeParams {
     ) -> Result<DecisionTree, TreeError> {
         self.check()?;
         check_training_data(x, y, weights, FeatureColumns::Required)?;
+        let (gh, rows) = class_stats(y, weights, None);
+        Ok(self.grow(x, LeafRule::Mean, &gh, rows))
+    }
+
+    /// Grow the tree on `x` (checked: finite, at least one row and column) over the per-row
+    /// statistics `gh` of `rows` (see [`target_stats`]): Gini with [`LeafRule::Mean`], squared
+    /// error with [`LeafRule::MeanOfReal`] (the Value step's regression tree).
+    pub(crate) fn grow(
+        &self,
+        x: ArrayView2<'_, f64>,
+        leaf: LeafRule,
+        gh: &[[f64; 2]],
+        mut rows: Vec<u32>,
+    ) -> DecisionTree {
         let mapper = BinMapper::fit_finite(x, self.max_bins);
         let binned = mapper.transform_finite(x);
-        let (gh, mut rows) = class_stats(y, weights, None);
         let mut grower = Grower::new(
             &binned,
             &mapper,
-            class_grow_params(
-                self.max_depth,
-                self.min_samples_leaf,
-                self.max_leaf_nodes,
-                None,
-            ),
+            GrowParams {
+                leaf,
+                ..class_grow_params(
+                    self.max_depth,
+                    self.min_samples_leaf,
+                    self.max_leaf_nodes,
+                    None,
+                )
+            },
         );
         let mut rng = Xoshiro256Plus::seed_from_u64(0);
-        let grown = grower.grow(&gh, &mut rows, &mut rng);
-        Ok(DecisionTree {
+        let grown = grower.grow(gh, &mut rows, &mut rng);
+        DecisionTree {
             tree: grown.tree,
             n_features: x.ncols(),
-        })
+        }
     }
 }
 
@@ -141,14 +157,32 @@ pub(crate) fn class_stats(
     weights: Option<&[f64]>,
     counts: Option<&[u32]>,
 ) -> (Vec<[f64; 2]>, Vec<u32>) {
-    let mut gh = vec![[0.0; 2]; y.len()];
-    let mut rows = Vec::with_capacity(y.len());
-    for (i, (&label, slot)) in y.iter().zip(gh.iter_mut()).enumerate() {
+    // w · 1 = w and w · 0 = 0 exactly: the same sums as adding w to the positives.
+    target_stats(
+        y.len(),
+        |i| if y.get(i) == Some(&true) { 1.0 } else { 0.0 },
+        weights,
+        counts,
+    )
+}
+
+/// Per-row statistics `(g, h) = (w·y, w)` of a tree whose leaves hold the weighted mean of the
+/// target (`n` rows; `y(i)` is row `i`'s target: 0 or 1 for a Gini tree, a real number for a
+/// regression tree), with `w` = weight × `counts`, and the rows with a positive `w`.
+pub(crate) fn target_stats(
+    n: usize,
+    y: impl Fn(usize) -> f64,
+    weights: Option<&[f64]>,
+    counts: Option<&[u32]>,
+) -> (Vec<[f64; 2]>, Vec<u32>) {
+    let mut gh = vec![[0.0; 2]; n];
+    let mut rows = Vec::with_capacity(n);
+    for (i, slot) in gh.iter_mut().enumerate() {
         let weight = weights.and_then(|w| w.get(i)).copied().unwrap_or(1.0);
         let count = counts.and_then(|c| c.get(i)).copied().unwrap_or(1);
         let w = weight * f64::from(count);
         if w > 0.0 {
-            *slot = [if label { w } else { 0.0 }, w];
+            *slot = [w * y(i), w];
             rows.push(i as u32);
         }
     }
@@ -187,9 +221,20 @@ impl DecisionTree {
         self.n_features
     }
 
-    /// Share of the total Gini decrease brought by each feature's splits (sums to 1).
+    /// Share of the total Gini decrease (squared-error decrease in a regression tree) brought
+    /// by each feature's splits (sums to 1).
     pub fn feature_importance(&self) -> Vec<f64> {
         normalised(self.tree.feature_gain().to_vec())
+    }
+
+    /// The value of each row's leaf: the weighted share of positives (a Gini tree) or the
+    /// weighted mean target (a regression tree). `x` must have the fitted columns (a missing
+    /// column reads as NaN, which goes left at every split).
+    pub fn leaf_values(&self, x: ArrayView2<'_, f64>) -> Vec<f64> {
+        let mut out = vec![0.0; x.nrows()];
+        self.tree
+            .add_predictions(&row_major(&x), x.ncols(), 1.0, &mut out);
+        out
     }
 }
 
@@ -197,10 +242,7 @@ impl Classifier for DecisionTree {
     /// Weighted share of positives in each row's leaf. `x` must have the fitted columns (a
     /// missing column reads as NaN, which goes left at every split).
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Vec<f64> {
-        let mut out = vec![0.0; x.nrows()];
-        self.tree
-            .add_predictions(&row_major(&x), x.ncols(), 1.0, &mut out);
-        out
+        self.leaf_values(x)
     }
 }
 
