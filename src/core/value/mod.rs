@@ -9,3 +9,13 @@
 //!   against baselines on a held-out test part.
 //!
 //! Time is counted in days throughout (BG/NBD's `alpha` is per day).
+
+pub mod bgnbd;
+pub mod calibration;
+pub mod clv;
+pub mod error;
+pub mod gamma_gamma;
+mod optimize;
+pub mod special;
+
+pub use error::ValueError;
