@@ -10,5 +10,14 @@
 //!
 //! Time is counted in days throughout (BG/NBD's `alpha` is per day).
 
+pub mod bgnbd;
+pub mod calibration;
+pub mod clv;
+pub mod error;
+pub mod gamma_gamma;
+mod optimize;
 pub mod run;
+pub mod special;
 pub mod view;
+
+pub use error::ValueError;
