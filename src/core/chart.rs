@@ -26,6 +26,48 @@ pub enum ValueFormat {
     Correlation,
 }
 
+/// How an axis places values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AxisScale {
+    #[default]
+    Linear,
+    /// `sign(v) · ln(1 + |v|)` ("symlog"): linear near zero, logarithmic beyond, so that the
+    /// many zeros of spend (customers who bought nothing) and the 10,000s share one axis; ticks
+    /// at 0, 1, 10, 100, 1k … written in natural units. Negative values mirror positive ones.
+    Log1p,
+}
+
+impl AxisScale {
+    pub fn is_linear(&self) -> bool {
+        *self == AxisScale::Linear
+    }
+}
+
+/// How a heatmap colours its cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ColorScale {
+    /// Diverging around 0 for correlations and for values of both signs, else sequential.
+    #[default]
+    Auto,
+    /// Low to high over `min…max` (a probability 0…100 %): viridis, colour-blind safe, the same
+    /// in light and dark mode.
+    Sequential,
+    /// Blue–red around 0 over ±max(|min|, |max|).
+    Diverging,
+}
+
+impl ColorScale {
+    pub fn is_auto(&self) -> bool {
+        *self == ColorScale::Auto
+    }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 /// A drawable chart with its titles.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Chart {
@@ -45,6 +87,10 @@ pub enum ChartKind {
         x_label: String,
         x_format: ValueFormat,
         bins: Vec<HistogramBin>,
+        /// [`AxisScale::Log1p`] for bins spaced evenly in log1p (skewed money: see
+        /// `log1p_histogram`): each bin then keeps its width on screen.
+        #[serde(default, skip_serializing_if = "AxisScale::is_linear")]
+        x_scale: AxisScale,
     },
     /// One or several boxes side by side (Tukey whiskers at 1.5 × IQR).
     BoxPlot {
@@ -60,28 +106,62 @@ pub enum ChartKind {
         /// Draw bars horizontally (long labels, e.g. missing share per column).
         horizontal: bool,
     },
-    /// Square matrix; `cells[row][col]`, `None` where undefined (constant column).
+    /// A matrix of coloured cells, `cells[row][col]`, `None` where undefined (a constant
+    /// column, a combination no customer has). Square with `labels` naming both rows and columns
+    /// (correlations), or rows × columns with `column_labels` (e.g. P(alive) over frequency ×
+    /// recency, see `probability_matrix`).
     Heatmap {
+        /// Row labels (top to bottom); also the column labels when `column_labels` is `None`.
         labels: Vec<String>,
         cells: Vec<Vec<Option<f64>>>,
         min: f64,
         max: f64,
         value_format: ValueFormat,
+        /// Column labels (left to right) of a rows × columns matrix.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        column_labels: Option<Vec<String>>,
+        /// Axis titles: along the bottom (columns) and up the side (rows).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        x_label: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        y_label: String,
+        /// What the cells hold, for the tooltip and the colour legend, e.g. "P(alive)".
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        value_label: String,
+        #[serde(default, skip_serializing_if = "ColorScale::is_auto")]
+        color_scale: ColorScale,
+        /// A line per cell for its tooltip (`[row][col]`), e.g. "132 customers".
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cell_notes: Option<Vec<Vec<String>>>,
     },
-    /// Series over categorical x positions (e.g. months "2011-01").
+    /// Series over categorical x positions (e.g. months "2011-01"), optionally with a note per
+    /// position and a dashed vertical marker (a cutoff date).
     Line {
         x_label: String,
         y_label: String,
         y_format: ValueFormat,
         x: Vec<String>,
         series: Vec<LineSeries>,
+        /// One line per x position for its tooltip, e.g. "412 customers" (`""`: none).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        x_notes: Option<Vec<String>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        x_marker: Option<XMarker>,
     },
+    /// Points on two value axes, one colour per group; optionally log1p axes, a dashed
+    /// reference line (y = x, y = 0) and a label per point for the tooltip.
     Scatter {
         x_label: String,
         y_label: String,
         x_format: ValueFormat,
         y_format: ValueFormat,
         groups: Vec<ScatterGroup>,
+        #[serde(default, skip_serializing_if = "AxisScale::is_linear")]
+        x_scale: AxisScale,
+        #[serde(default, skip_serializing_if = "AxisScale::is_linear")]
+        y_scale: AxisScale,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reference: Option<ReferenceLine>,
     },
     /// Per-customer silhouette: one block per segment (segment 0 on top), each a horizontal
     /// "knife" of its values sorted descending, and the overall mean marked.
@@ -158,12 +238,28 @@ pub struct LineSeries {
     pub name: String,
     /// One value per x position; `None` = no data there.
     pub values: Vec<Option<f64>>,
+    /// Drawn dashed (a model's expectation against the solid actual values).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub dashed: bool,
+}
+
+/// A dashed vertical line across a [`ChartKind::Line`] chart with its label at the top, e.g.
+/// "cutoff 2011-09-10".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct XMarker {
+    /// In x positions: 3.0 is at `x[3]`, 3.5 half-way between `x[3]` and `x[4]`.
+    pub position: f64,
+    pub label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScatterGroup {
     pub name: String,
     pub points: Vec<(f64, f64)>,
+    /// One per point, the tooltip's title (e.g. the customer id); shorter lists label the
+    /// first points only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
 }
 
 /// One segment of a silhouette chart.
@@ -186,13 +282,14 @@ pub struct CurveSeries {
     pub points: Vec<[f64; 2]>,
 }
 
-/// The dashed grey line a [`ChartKind::Curves`] chart is read against.
+/// The dashed grey line a [`ChartKind::Curves`] or [`ChartKind::Scatter`] chart is read
+/// against.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ReferenceLine {
-    /// y = x (chance on a ROC curve, random targeting on a gain curve).
+    /// y = x (chance on a ROC curve, random targeting on a gain curve, a perfect prediction).
     Diagonal { label: String },
-    /// y = constant (the base rate on a precision–recall curve).
+    /// y = constant (the base rate on a precision–recall curve, zero residual).
     Horizontal { y: f64, label: String },
 }
 

@@ -199,6 +199,7 @@ pub fn histogram(feature: &Feature) -> Option<Chart> {
             x_label: feature.name.clone(),
             x_format: value_format_for(feature),
             bins,
+            x_scale: AxisScale::Linear,
         },
     })
 }
@@ -436,6 +437,12 @@ pub fn correlation_heatmap(table: &CustomerTable, max_columns: usize) -> Option<
             min: -1.0,
             max: 1.0,
             value_format: ValueFormat::Correlation,
+            column_labels: None,
+            x_label: String::new(),
+            y_label: String::new(),
+            value_label: String::new(),
+            color_scale: ColorScale::Auto,
+            cell_notes: None,
         },
     })
 }
@@ -675,7 +682,10 @@ pub fn monthly_charts(monthly: &MonthlyActivity) -> Vec<Chart> {
                     series: vec![LineSeries {
                         name: series.to_string(),
                         values,
+                        dashed: false,
                     }],
+                    x_notes: None,
+                    x_marker: None,
                 },
             }
         };
