@@ -32,6 +32,10 @@ pub mod worker;
 mod charts_format;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 #[allow(dead_code)]
+#[path = "charts/geometry.rs"]
+mod charts_geometry;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[allow(dead_code)]
 #[path = "charts/labels.rs"]
 mod charts_labels;
 #[cfg(all(test, not(target_arch = "wasm32")))]

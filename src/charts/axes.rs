@@ -8,7 +8,10 @@ use std::f64::consts::FRAC_1_SQRT_2;
 
 use super::format;
 use super::paint::{Anchor, Drawn, Font, Painter, Rect};
-use super::scale::{inner_ticks, nice_domain, tick_target, widen, Band, Linear, Ticks};
+use super::scale::{
+    inner_ticks, log1p_signed, log1p_ticks, nice_domain, spaced_out, tick_target, widen, Band,
+    Linear, Mapping, Ticks,
+};
 use super::theme::Rgba;
 use crate::core::eda::ValueFormat;
 
@@ -24,6 +27,8 @@ const MAX_SLANTED: f64 = 100.0;
 /// Vertical px per y tick, horizontal px per x tick (before measuring labels).
 const Y_TICK_SPACING: f64 = 46.0;
 const X_TICK_SPACING: f64 = 80.0;
+/// Share of those spacings a log1p axis asks for (its crowded ticks are dropped afterwards).
+const LOG1P_SPACING: f64 = 0.6;
 
 /// What a value axis shows.
 #[derive(Debug, Clone, Copy)]
@@ -36,6 +41,8 @@ pub struct ValueSpec<'a> {
     pub integer: bool,
     /// Extend the domain to round ticks (value axes); else keep `lo…hi` (histogram bins).
     pub extend: bool,
+    /// A log1p axis (see `scale::log1p_signed`): `lo…hi` kept, ticks at 0 and powers of ten.
+    pub log1p: bool,
 }
 
 impl<'a> ValueSpec<'a> {
@@ -48,16 +55,40 @@ impl<'a> ValueSpec<'a> {
             hi,
             integer: format == ValueFormat::Count,
             extend: true,
+            log1p: false,
         }
     }
 
     fn ticks(&self, length: f64, spacing: f64) -> (f64, f64, Ticks) {
         let target = tick_target(length, spacing);
-        if self.extend {
+        if self.log1p {
+            // Uneven ticks: ask for more, and let `keep_spaced` drop those that collide.
+            let target = tick_target(length, spacing * LOG1P_SPACING);
+            let (lo, hi) = widen(self.lo, self.hi);
+            (lo, hi, log1p_ticks(lo, hi, target))
+        } else if self.extend {
             nice_domain(self.lo, self.hi, target, self.integer)
         } else {
             let (lo, hi) = widen(self.lo, self.hi);
             (lo, hi, inner_ticks(lo, hi, target, self.integer))
+        }
+    }
+
+    /// The tick labels of `ticks`.
+    fn labels(&self, ticks: &Ticks) -> Vec<String> {
+        if self.log1p {
+            format::log1p_tick_labels(&ticks.values, ticks.step, self.format)
+        } else {
+            format::tick_labels(&ticks.values, ticks.step, self.format)
+        }
+    }
+
+    /// The scale from data `lo…hi` to the pixel `range` (log1p-transformed when `log1p`).
+    fn scale(&self, (lo, hi): (f64, f64), range: (f64, f64)) -> Linear {
+        if self.log1p {
+            Linear::new((log1p_signed(lo), log1p_signed(hi)), range)
+        } else {
+            Linear::new((lo, hi), range)
         }
     }
 }
@@ -65,9 +96,26 @@ impl<'a> ValueSpec<'a> {
 /// A laid-out value axis.
 #[derive(Debug, Clone)]
 pub struct ValueAxis {
+    /// In transformed units on a log1p axis: map data with [`ValueAxis::map`].
     pub scale: Linear,
+    /// Tick positions in data units.
     pub ticks: Vec<f64>,
     pub labels: Vec<String>,
+    pub log1p: bool,
+}
+
+impl ValueAxis {
+    /// Data → css px.
+    pub fn mapping(&self) -> Mapping {
+        Mapping {
+            linear: self.scale,
+            log1p: self.log1p,
+        }
+    }
+
+    pub fn map(&self, v: f64) -> f64 {
+        self.mapping().map(v)
+    }
 }
 
 /// The horizontal axis: values, or categories in bands.
@@ -121,6 +169,14 @@ impl Axes {
             XAxis::Categories { .. } => Linear::new(domain, (self.plot.x, self.plot.right())),
         }
     }
+
+    /// Data → css px along the bottom (a linear `domain` over the plot width for categories).
+    pub fn x_mapping(&self, domain: (f64, f64)) -> Mapping {
+        match &self.x {
+            XAxis::Value(axis) => axis.mapping(),
+            XAxis::Categories { .. } => Mapping::linear(self.x_scale(domain)),
+        }
+    }
 }
 
 fn title_height(title: &str) -> f64 {
@@ -150,14 +206,22 @@ pub fn layout(p: &Painter, frame: Rect, x: &XSpec, y: &ValueSpec) -> Axes {
     for _pass in 0..3 {
         let plot_h = (frame.h - bottom).max(1.0);
         let (ylo, yhi, yticks) = y.ticks(plot_h, Y_TICK_SPACING);
-        let ylabels = format::tick_labels(&yticks.values, yticks.step, y.format);
+        let yticks = if y.log1p {
+            let scale = y.scale((ylo, yhi), (plot_h, 0.0));
+            let extent = TICK_FONT.line() / 2.0;
+            keep_spaced(yticks, scale, |_| extent, 2.0)
+        } else {
+            yticks
+        };
+        let ylabels = y.labels(&yticks);
         let ylab_w = p.measure_max(ylabels.iter().map(String::as_str), TICK_FONT);
         let left = (y_title_w + ylab_w + TICK_GAP).max(min_left);
         let plot = Rect::new(frame.x + left, frame.y, frame.w - left, plot_h);
         let y_axis = ValueAxis {
-            scale: Linear::new((ylo, yhi), (plot.bottom(), plot.y)),
+            scale: y.scale((ylo, yhi), (plot.bottom(), plot.y)),
             ticks: yticks.values,
             labels: ylabels,
+            log1p: y.log1p,
         };
         let x_axis = match x {
             XSpec::Value(spec) => XAxis::Value(value_axis_x(p, plot, spec)),
@@ -188,11 +252,13 @@ pub fn layout(p: &Painter, frame: Rect, x: &XSpec, y: &ValueSpec) -> Axes {
                 scale: Linear::new((0.0, 1.0), (plot.bottom(), plot.y)),
                 ticks: Vec::new(),
                 labels: Vec::new(),
+                log1p: false,
             },
             XAxis::Value(ValueAxis {
                 scale: Linear::new((0.0, 1.0), (plot.x, plot.right())),
                 ticks: Vec::new(),
                 labels: Vec::new(),
+                log1p: false,
             }),
         )
     });
@@ -207,19 +273,56 @@ pub fn layout(p: &Painter, frame: Rect, x: &XSpec, y: &ValueSpec) -> Axes {
     }
 }
 
+/// `ticks` of a log1p axis (data units, mapped by `scale` after the transform) without those
+/// whose labels (reaching `extent(i)` either side) would collide: see `scale::spaced_out`.
+fn keep_spaced(ticks: Ticks, scale: Linear, extent: impl Fn(usize) -> f64, gap: f64) -> Ticks {
+    let positions: Vec<f64> = ticks
+        .values
+        .iter()
+        .map(|&v| scale.map(log1p_signed(v)))
+        .collect();
+    let extents: Vec<f64> = (0..ticks.values.len()).map(extent).collect();
+    let kept = spaced_out(&ticks.values, &positions, &extents, gap);
+    Ticks {
+        values: kept
+            .iter()
+            .filter_map(|&i| ticks.values.get(i).copied())
+            .collect(),
+        step: ticks.step,
+    }
+}
+
 /// A horizontal value axis along `plot`, with as many ticks as their labels allow.
 pub fn value_axis_x(p: &Painter, plot: Rect, spec: &ValueSpec) -> ValueAxis {
+    if spec.log1p {
+        let (lo, hi, ticks) = spec.ticks(plot.w, X_TICK_SPACING);
+        let scale = spec.scale((lo, hi), (plot.x, plot.right()));
+        let widths: Vec<f64> = spec
+            .labels(&ticks)
+            .iter()
+            .map(|l| p.measure(l, TICK_FONT))
+            .collect();
+        let extent = |i: usize| widths.get(i).copied().unwrap_or(0.0) / 2.0;
+        let ticks = keep_spaced(ticks, scale, extent, 10.0);
+        return ValueAxis {
+            scale,
+            labels: spec.labels(&ticks),
+            ticks: ticks.values,
+            log1p: true,
+        };
+    }
     let mut spacing = X_TICK_SPACING;
     let mut last = None;
     for _ in 0..4 {
         let (lo, hi, ticks) = spec.ticks(plot.w, spacing);
-        let labels = format::tick_labels(&ticks.values, ticks.step, spec.format);
+        let labels = spec.labels(&ticks);
         let widest = p.measure_max(labels.iter().map(String::as_str), TICK_FONT);
         let per_tick = plot.w / ticks.values.len().max(1) as f64;
         let axis = ValueAxis {
-            scale: Linear::new((lo, hi), (plot.x, plot.right())),
+            scale: spec.scale((lo, hi), (plot.x, plot.right())),
             ticks: ticks.values,
             labels,
+            log1p: spec.log1p,
         };
         if widest + 14.0 <= per_tick || spacing > plot.w {
             return axis;
@@ -228,9 +331,10 @@ pub fn value_axis_x(p: &Painter, plot: Rect, spec: &ValueSpec) -> ValueAxis {
         last = Some(axis);
     }
     last.unwrap_or(ValueAxis {
-        scale: Linear::new(widen(spec.lo, spec.hi), (plot.x, plot.right())),
+        scale: spec.scale(widen(spec.lo, spec.hi), (plot.x, plot.right())),
         ticks: Vec::new(),
         labels: Vec::new(),
+        log1p: spec.log1p,
     })
 }
 
@@ -326,7 +430,7 @@ pub fn draw(p: &mut Painter, axes: &Axes) -> Drawn {
     let plot = axes.plot;
     let (grid, muted) = (p.theme.grid, p.theme.muted);
     for (t, label) in axes.y.ticks.iter().zip(&axes.y.labels) {
-        let y = axes.y.scale.map(*t);
+        let y = axes.y.map(*t);
         p.hline(plot.x, plot.right(), y, 1.0, grid)?;
         p.text(label, plot.x - TICK_GAP, y, TICK_FONT, muted, Anchor::RIGHT)?;
     }
@@ -363,7 +467,7 @@ pub fn draw(p: &mut Painter, axes: &Axes) -> Drawn {
 pub fn draw_value_ticks_x(p: &mut Painter, axis: &ValueAxis, plot: Rect, grid: bool) -> Drawn {
     let (grid_colour, muted) = (p.theme.grid, p.theme.muted);
     for (t, label) in axis.ticks.iter().zip(&axis.labels) {
-        let x = axis.scale.map(*t);
+        let x = axis.map(*t);
         if grid {
             p.vline(x, plot.y, plot.bottom(), 1.0, grid_colour)?;
         }
@@ -429,6 +533,8 @@ pub fn draw_baseline(p: &mut Painter, axes: &Axes) -> Drawn {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mark {
     Line,
+    /// A dashed series (a model's expectation).
+    Dashed,
     Dot,
     Diamond,
     Ring,
@@ -510,6 +616,12 @@ impl Legend {
                 Mark::Line => {
                     p.hline(cx - 7.0, cx + 7.0, cy, 2.0, c)?;
                     p.circle(cx, cy, 3.0, Some(c), Some((bg, 1.0)))?;
+                }
+                // Three dashes, no dot: told apart from a solid line with its dot at a glance.
+                Mark::Dashed => {
+                    for x in [cx - 9.0, cx - 2.0, cx + 5.0] {
+                        p.hline(x, x + 4.0, cy, 2.0, c)?;
+                    }
                 }
                 Mark::Dot => p.circle(cx, cy, 4.0, Some(c), None)?,
                 Mark::Ring => p.circle(cx, cy, 3.5, None, Some((c, 1.25)))?,

@@ -136,6 +136,7 @@ pub fn draw(
             hi,
             integer: false,
             extend: true,
+            log1p: false,
         },
     );
     axes::draw(p, &axes)?;

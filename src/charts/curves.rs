@@ -25,8 +25,6 @@ const MAX_POINTS_MARKED: usize = 30;
 const MERGE_DISTANCE: f64 = 0.5;
 /// Radius of the marker's dot, css px.
 const MARKER_RADIUS: f64 = 5.0;
-/// Most dashes of a dashed diagonal.
-const MAX_DASHES: usize = 2_000;
 const LABEL_FONT: Font = Font::regular(11.5);
 const MARKER_FONT: Font = Font::bold(11.5);
 
@@ -230,6 +228,7 @@ fn axis_spec(title: &str, format: ValueFormat, (lo, hi, fixed): (f64, f64, bool)
             hi: u,
             integer: false,
             extend: false,
+            log1p: false,
         }
     } else {
         ValueSpec {
@@ -277,40 +276,13 @@ fn runs(s: &CurveSeries, xs: &Linear, ys: &Linear) -> Vec<Vec<(f64, f64)>> {
 
 /// A dashed straight line from `a` to `b`.
 fn dashed_line(p: &mut Painter, a: (f64, f64), b: (f64, f64), width: f64, c: Rgba) -> Drawn {
-    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-    let length = dx.hypot(dy);
-    if !(length.is_finite() && length > 0.0) {
-        return Ok(());
-    }
-    let (ux, uy) = (dx / length, dy / length);
-    for i in 0..MAX_DASHES {
-        let start = i as f64 * (DASH + DASH_GAP);
-        if start >= length {
-            break;
-        }
-        let end = (start + DASH).min(length);
-        p.polyline(
-            &[
-                (a.0 + ux * start, a.1 + uy * start),
-                (a.0 + ux * end, a.1 + uy * end),
-            ],
-            width,
-            c,
-        )?;
-    }
-    Ok(())
+    p.dashed_polyline(&[a, b], width, c, (DASH, DASH_GAP))
 }
 
 /// `text` with its top-left corner at (x, y) on a light halo of the background (stays readable
 /// over lines and grid).
 fn label(p: &mut Painter, text: &str, x: f64, y: f64, font: Font, c: Rgba) -> Drawn {
-    let w = p.measure(text, font);
-    let halo = p.theme.background.alpha(0.85);
-    p.fill_rect(
-        Rect::new(x - 2.0, y - 1.0, w + 4.0, font.line() + 1.0),
-        halo,
-    )?;
-    p.text(text, x, y, font, c, Anchor::TOP_LEFT)
+    p.text_on_halo(text, x, y, font, c)
 }
 
 /// The reference line in `plot` (dashed grey) and where its label goes.

@@ -142,6 +142,34 @@ pub fn tick_labels(ticks: &[f64], step: f64, format: ValueFormat) -> Vec<String>
     }
 }
 
+/// Labels for the ticks of a log1p axis (see `scale::log1p_ticks`): each in its own unit
+/// (`0`, `1`, `10`, `100`, `1k`, `10k`, `2.5M`), or as [`tick_labels`] when the ticks are evenly
+/// spaced (`step` finite).
+pub fn log1p_tick_labels(ticks: &[f64], step: f64, format: ValueFormat) -> Vec<String> {
+    if step.is_finite() {
+        return tick_labels(ticks, step, format);
+    }
+    ticks
+        .iter()
+        .map(|&v| {
+            let a = v.abs();
+            let text = if v == 0.0 {
+                "0".to_string()
+            } else if a >= 1e3 {
+                let (unit, suffix) = if a < 1e4 { (1e3, "k") } else { compact_unit(a) };
+                format!("{}{suffix}", trimmed(v / unit, 2))
+            } else {
+                trimmed(v, 2)
+            };
+            if format == ValueFormat::Percent {
+                format!("{text}%")
+            } else {
+                text
+            }
+        })
+        .collect()
+}
+
 /// A value written in full for a tooltip or a data label.
 pub fn value(v: f64, format: ValueFormat) -> String {
     if !v.is_finite() {
@@ -198,6 +226,21 @@ pub fn edge(v: f64, width: f64, format: ValueFormat) -> String {
     match format {
         ValueFormat::Percent => format!("{}%", fixed(v, d)),
         _ => fixed(v, d),
+    }
+}
+
+/// An edge of an uneven (log-spaced) histogram bin: no decimals from 1,000 on, at most two
+/// below, trailing zeros dropped (`0`, `2.5`, `12.59`, `1,000`, `25,119`).
+pub fn uneven_edge(v: f64, format: ValueFormat) -> String {
+    let text = if v.abs() >= 1e3 {
+        fixed(v, 0)
+    } else {
+        trimmed(v, 2)
+    };
+    if format == ValueFormat::Percent {
+        format!("{text}%")
+    } else {
+        text
     }
 }
 
@@ -282,5 +325,27 @@ mod tests {
         assert_eq!(value(-0.214, ValueFormat::Correlation), "\u{2212}0.21");
         assert_eq!(value(3.14259, ValueFormat::Number), "3.14");
         assert_eq!(share(412, 4338), "9.5%");
+    }
+
+    #[test]
+    fn log1p_ticks_in_natural_units() {
+        let ticks = [-100.0, 0.0, 1.0, 10.0, 100.0, 1e3, 1e4, 2.5e6];
+        let labels = log1p_tick_labels(&ticks, f64::NAN, ValueFormat::Money);
+        assert_eq!(
+            labels,
+            ["\u{2212}100", "0", "1", "10", "100", "1k", "10k", "2.5M"]
+        );
+        let labels = log1p_tick_labels(&[0.0, 2.0, 4.0], 2.0, ValueFormat::Money);
+        assert_eq!(labels, ["0", "2", "4"]);
+        let labels = log1p_tick_labels(&[0.0, 10.0, 100.0], f64::NAN, ValueFormat::Percent);
+        assert_eq!(labels, ["0%", "10%", "100%"]);
+    }
+    #[test]
+    fn uneven_bin_edges() {
+        assert_eq!(uneven_edge(0.0, ValueFormat::Money), "0");
+        assert_eq!(uneven_edge(2.5, ValueFormat::Money), "2.5");
+        assert_eq!(uneven_edge(12.5893, ValueFormat::Money), "12.59");
+        assert_eq!(uneven_edge(25_118.86, ValueFormat::Money), "25,119");
+        assert_eq!(uneven_edge(-1_000.0, ValueFormat::Money), "\u{2212}1,000");
     }
 }

@@ -1,11 +1,12 @@
-//! Histogram: contiguous bars over a numeric axis, counts up the side.
+//! Histogram: contiguous bars over a numeric axis, counts up the side. Bins spaced evenly in
+//! log1p (skewed money) are drawn on a log1p axis, where each keeps its width.
 
 use super::axes::{self, Axes, ValueSpec, XSpec};
 use super::format;
 use super::paint::{Painter, Rect};
 use super::scale::{finite_extent, widen};
 use super::{ChartError, Highlight, Tooltip};
-use crate::core::eda::{HistogramBin, ValueFormat};
+use crate::core::eda::{AxisScale, HistogramBin, ValueFormat};
 
 #[derive(Debug, Clone)]
 pub struct Layout {
@@ -13,6 +14,8 @@ pub struct Layout {
     /// Pixel span of each bin as drawn (zero-width bins get a visible width).
     spans: Vec<(f64, f64)>,
     total: u64,
+    /// A log1p axis: bins of uneven widths, their edges written as such.
+    log1p: bool,
 }
 
 impl Layout {
@@ -34,6 +37,12 @@ impl Layout {
         let bin = bins.get(i)?;
         let title = if bin.lo == bin.hi {
             format::value(bin.lo, x_format)
+        } else if self.log1p {
+            format!(
+                "{} – {}",
+                format::uneven_edge(bin.lo, x_format),
+                format::uneven_edge(bin.hi, x_format)
+            )
         } else {
             let width = bin.hi - bin.lo;
             format!(
@@ -68,7 +77,9 @@ pub fn draw(
     x_label: &str,
     x_format: ValueFormat,
     bins: &[HistogramBin],
+    x_scale: AxisScale,
 ) -> Result<Option<Layout>, ChartError> {
+    let log1p = x_scale == AxisScale::Log1p;
     let Some((lo, hi)) = finite_extent(bins.iter().flat_map(|b| [b.lo, b.hi])) else {
         return Ok(None);
     };
@@ -86,12 +97,13 @@ pub fn draw(
             hi,
             integer: x_format == ValueFormat::Count,
             extend: false,
+            log1p,
         }),
         &ValueSpec::extended("Count", ValueFormat::Count, 0.0, max_count as f64),
     );
     axes::draw(p, &axes)?;
     let plot = axes.plot;
-    let xs = axes.x_scale((lo, hi));
+    let xs = axes.x_mapping((lo, hi));
     let ys = axes.y.scale;
 
     // Equal-width bins are the rule; a zero-width bin (all values equal) still gets a bar.
@@ -128,5 +140,10 @@ pub fn draw(
         p.fill_rect(Rect::new(left, top, width, base - top), fill)?;
     }
     axes::draw_baseline(p, &axes)?;
-    Ok(Some(Layout { plot, spans, total }))
+    Ok(Some(Layout {
+        plot,
+        spans,
+        total,
+        log1p,
+    }))
 }

@@ -20,6 +20,7 @@ mod curves;
 mod dendrogram;
 mod export;
 mod format;
+mod geometry;
 mod heatmap;
 mod histogram;
 mod labels;
@@ -159,24 +160,19 @@ impl ChartLayout {
             (Detail::Bar(l), ChartKind::Bar { bars, y_format, .. }) => {
                 l.hit(bars, *y_format, css_x, css_y)
             }
-            (
-                Detail::Heatmap(l),
-                ChartKind::Heatmap {
-                    labels,
-                    cells,
-                    value_format,
-                    ..
-                },
-            ) => l.hit(labels, cells, *value_format, css_x, css_y),
+            (Detail::Heatmap(l), kind @ ChartKind::Heatmap { .. }) => {
+                l.hit(&heatmap::Grid::of(kind)?, css_x, css_y)
+            }
             (
                 Detail::Line(l),
                 ChartKind::Line {
                     x,
                     series,
                     y_format,
+                    x_notes,
                     ..
                 },
-            ) => l.hit(x, series, *y_format, css_x, css_y),
+            ) => l.hit((x, x_notes.as_deref()), series, *y_format, css_x, css_y),
             (Detail::Scatter(l), ChartKind::Scatter { groups, .. }) => l.hit(groups, css_x, css_y),
             (Detail::Silhouette(l), ChartKind::Silhouette { segments, .. }) => {
                 l.hit(segments, css_x, css_y)
@@ -265,7 +261,9 @@ pub fn draw_with(
             x_label,
             x_format,
             bins,
-        } => histogram::draw(&mut p, frame, x_label, *x_format, bins)?.map(Detail::Histogram),
+            x_scale,
+        } => histogram::draw(&mut p, frame, x_label, *x_format, bins, *x_scale)?
+            .map(Detail::Histogram),
         ChartKind::BoxPlot {
             y_label,
             y_format,
@@ -286,25 +284,24 @@ pub fn draw_with(
             };
             bar::draw(&mut p, frame, &spec, bars)?.map(Detail::Bar)
         }
-        ChartKind::Heatmap {
-            labels,
-            cells,
-            min,
-            max,
-            value_format,
-        } => heatmap::draw(&mut p, frame, labels, cells, (*min, *max), *value_format)?
-            .map(Detail::Heatmap),
+        ChartKind::Heatmap { .. } => match heatmap::Grid::of(&chart.kind) {
+            Some(grid) => heatmap::draw(&mut p, frame, &grid)?.map(Detail::Heatmap),
+            None => None,
+        },
         ChartKind::Line {
             x_label,
             y_label,
             y_format,
             x,
             series,
+            x_notes: _,
+            x_marker,
         } => {
             let spec = line::Spec {
                 x_label,
                 y_label,
                 y_format: *y_format,
+                x_marker: x_marker.as_ref(),
             };
             line::draw(&mut p, frame, &spec, x, series)?.map(Detail::Line)
         }
@@ -394,6 +391,14 @@ fn draw_title(p: &mut Painter, chart: &Chart, width: f64) -> Result<f64, ChartEr
 /// scrolls sideways inside its card (a heatmap of many columns on a phone); `None`: any width.
 pub fn min_width(chart: &Chart) -> Option<u32> {
     match &chart.kind {
+        ChartKind::Heatmap {
+            column_labels: Some(_),
+            ..
+        } => {
+            let columns = heatmap::Grid::of(&chart.kind).map_or(0, |g| heatmap::column_count(&g));
+            let frame = heatmap::min_grid_width(columns.min(100));
+            Some((frame + PAD_LEFT + PAD_RIGHT).ceil() as u32)
+        }
         ChartKind::Heatmap { labels, .. } => {
             let frame = heatmap::min_frame_width(labels.len().min(100));
             Some((frame + PAD_LEFT + PAD_RIGHT).ceil() as u32)
@@ -404,6 +409,12 @@ pub fn min_width(chart: &Chart) -> Option<u32> {
 
 pub fn preferred_height(chart: &Chart, css_width: f64) -> u32 {
     match &chart.kind {
+        // Rows of about 24 px, plus the column labels and the axis title.
+        ChartKind::Heatmap {
+            labels,
+            column_labels: Some(_),
+            ..
+        } => (labels.len().min(100) as u32 * 24 + 110).clamp(240, 620),
         ChartKind::Heatmap { labels, .. } => {
             let by_count = labels.len().min(100) as f64 * 36.0 + 140.0;
             let by_width = if css_width.is_finite() && css_width > 0.0 {

@@ -13,6 +13,7 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+use super::geometry::dashes_along;
 use super::theme::{Rgba, Theme, FONT_STACK};
 use super::ChartError;
 
@@ -84,6 +85,7 @@ impl Anchor {
     pub const BOTTOM: Anchor = Anchor(HPos::Center, VPos::Bottom);
     pub const TOP_LEFT: Anchor = Anchor(HPos::Left, VPos::Top);
     pub const BOTTOM_RIGHT: Anchor = Anchor(HPos::Right, VPos::Bottom);
+    pub const BOTTOM_LEFT: Anchor = Anchor(HPos::Left, VPos::Bottom);
 }
 
 /// Length of a dash of a dashed line and of the gap after it, css px.
@@ -271,6 +273,33 @@ impl Painter {
         };
         let path = self.device_path(points);
         self.backend.draw_path(path, &style).map_err(draw_error)
+    }
+
+    /// A dashed open polyline: dashes of `dash` css px, gaps of `gap`, the pattern running on
+    /// across corners (see `geometry::dashes_along`).
+    pub fn dashed_polyline(
+        &mut self,
+        points: &[(f64, f64)],
+        width: f64,
+        c: Rgba,
+        (dash, gap): (f64, f64),
+    ) -> Drawn {
+        for piece in dashes_along(points, dash, gap) {
+            self.polyline(&piece, width, c)?;
+        }
+        Ok(())
+    }
+
+    /// `text` with its top-left corner at (x, y) on a halo of the background, so that it stays
+    /// readable over lines and grid.
+    pub fn text_on_halo(&mut self, text: &str, x: f64, y: f64, font: Font, c: Rgba) -> Drawn {
+        let w = self.measure(text, font);
+        let halo = self.theme.background.alpha(0.85);
+        self.fill_rect(
+            Rect::new(x - 2.0, y - 1.0, w + 4.0, font.line() + 1.0),
+            halo,
+        )?;
+        self.text(text, x, y, font, c, Anchor::TOP_LEFT)
     }
 
     /// A filled polygon.

@@ -207,6 +207,144 @@ pub fn tick_target(length: f64, spacing: f64) -> usize {
     ((length / spacing).floor() as usize).clamp(2, 10)
 }
 
+/// The log1p transform of a log1p axis: `sign(v) · ln(1 + |v|)`. Linear near zero and
+/// logarithmic beyond, so zeros (customers who spent nothing) and 10,000s share one axis; odd in
+/// `v`, so negative values (residuals) mirror positive ones.
+pub fn log1p_signed(v: f64) -> f64 {
+    let v = v.clamp(-LIMIT, LIMIT);
+    if v < 0.0 {
+        -(-v).ln_1p()
+    } else {
+        v.ln_1p()
+    }
+}
+
+/// The inverse of [`log1p_signed`].
+pub fn exp_m1_signed(t: f64) -> f64 {
+    // ln(1 + 1e300) ≈ 690.8: beyond it the value is past LIMIT anyway.
+    let t = t.clamp(-700.0, 700.0);
+    if t < 0.0 {
+        -(-t).exp_m1()
+    } else {
+        t.exp_m1()
+    }
+}
+
+/// A value axis's map from data to css px: the log1p transform (when `log1p`), then `linear`,
+/// whose domain is in transformed units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Mapping {
+    pub linear: Linear,
+    pub log1p: bool,
+}
+
+impl Mapping {
+    /// A linear axis.
+    pub fn linear(linear: Linear) -> Self {
+        Self {
+            linear,
+            log1p: false,
+        }
+    }
+
+    /// `v` in the units of `linear`'s domain.
+    pub fn transform(&self, v: f64) -> f64 {
+        if self.log1p {
+            log1p_signed(v)
+        } else {
+            v
+        }
+    }
+
+    pub fn map(&self, v: f64) -> f64 {
+        self.linear.map(self.transform(v))
+    }
+}
+
+/// Ticks of a log1p axis over `lo…hi` (data units), at most `target + 1`: zero, and powers of
+/// ten on either side of it (1, 10, 100, 1k …), with 2 and 5 × between them while they fit,
+/// every second or third power when even the powers do not. Where fewer than two such ticks
+/// fall inside (all values below 10, or within one decade), evenly spaced ticks as on a linear
+/// axis, with their step.
+pub fn log1p_ticks(lo: f64, hi: f64, target: usize) -> Ticks {
+    let (lo, hi) = widen(lo, hi);
+    let linear = || inner_ticks(lo, hi, target, false);
+    if lo.abs().max(hi.abs()) < 10.0 {
+        return linear();
+    }
+    let inside = |v: f64| v >= lo - 1e-9 * v.abs().max(1.0) && v <= hi + 1e-9 * v.abs().max(1.0);
+    // (value, power of ten, multiplier) on both sides of zero, up to 1e300.
+    let mut candidates: Vec<(f64, i32, u8)> = Vec::new();
+    for k in 0..=300 {
+        let d = 10f64.powi(k);
+        if d > hi.abs().max(lo.abs()) * 1.0000001 {
+            break;
+        }
+        for m in [1u8, 2, 5] {
+            for v in [d * m as f64, -d * m as f64] {
+                if inside(v) {
+                    candidates.push((v, k, m));
+                }
+            }
+        }
+    }
+    let zero = inside(0.0);
+    let limit = target.max(1) + 1;
+    // Finest level first: 1-2-5 in every decade, then every decade, every 2nd, 3rd … decade.
+    let levels = std::iter::once((1usize, true)).chain((1..=300).map(|every| (every, false)));
+    for (every, with_2_5) in levels {
+        let mut values: Vec<f64> = candidates
+            .iter()
+            .filter(|&&(_, k, m)| (m == 1 || with_2_5) && (k as usize).is_multiple_of(every))
+            .map(|&(v, _, _)| v)
+            .collect();
+        if zero {
+            values.push(0.0);
+        }
+        if values.len() < 2 {
+            return linear();
+        }
+        if values.len() <= limit {
+            values.sort_by(f64::total_cmp);
+            return Ticks {
+                values,
+                step: f64::NAN,
+            };
+        }
+    }
+    linear()
+}
+
+/// Which ticks to keep so that no two labels collide on an axis whose ticks are not evenly
+/// spaced (log1p): walking outwards from the tick nearest zero, a tick is kept when its label
+/// (centred at `positions[i]` css px, reaching `extents[i]` either side) stays `gap` px clear of
+/// the last one kept. Indices, ascending; `values`, `positions` and `extents` run in parallel.
+pub fn spaced_out(values: &[f64], positions: &[f64], extents: &[f64], gap: f64) -> Vec<usize> {
+    let n = values.len().min(positions.len()).min(extents.len());
+    let Some(start) = (0..n).min_by(|&a, &b| values[a].abs().total_cmp(&values[b].abs())) else {
+        return Vec::new();
+    };
+    let clear =
+        |a: usize, b: usize| (positions[a] - positions[b]).abs() - extents[a] - extents[b] >= gap;
+    let mut kept = vec![start];
+    let mut last = start;
+    for i in start + 1..n {
+        if clear(i, last) {
+            kept.push(i);
+            last = i;
+        }
+    }
+    last = start;
+    for i in (0..start).rev() {
+        if clear(i, last) {
+            kept.push(i);
+            last = i;
+        }
+    }
+    kept.sort_unstable();
+    kept
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,5 +387,90 @@ mod tests {
         assert_eq!(band.index_at(109.9), Some(3));
         assert_eq!(band.index_at(110.0), None);
         assert_eq!(band.center(1), 47.5);
+    }
+    #[test]
+    fn log1p_transform_round_trips_and_mirrors() {
+        for v in [0.0, 0.5, 1.0, 99.0, 12_345.678, 1e12] {
+            assert!(
+                (exp_m1_signed(log1p_signed(v)) - v).abs() <= 1e-9 * v.max(1.0),
+                "{v}"
+            );
+            assert_eq!(log1p_signed(-v), -log1p_signed(v));
+        }
+        assert_eq!(log1p_signed(0.0), 0.0);
+        assert!((log1p_signed(9.0) - 10f64.ln()).abs() < 1e-12);
+        assert!(log1p_signed(f64::INFINITY).is_finite());
+        let m = Mapping {
+            linear: Linear::new((0.0, log1p_signed(9_999.0)), (0.0, 400.0)),
+            log1p: true,
+        };
+        assert_eq!(m.map(0.0), 0.0);
+        assert!((m.map(9_999.0) - 400.0).abs() < 1e-9);
+        // 99 sits half-way between 0 and 9,999 in log1p units.
+        assert!((m.map(99.0) - 200.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn log1p_ticks_are_zero_and_powers_of_ten() {
+        // Spend with many zeros and a tail to 50k: 0, 1, 10, 100, 1k, 10k.
+        let t = log1p_ticks(0.0, 52_000.0, 7);
+        assert_eq!(t.values, vec![0.0, 1.0, 10.0, 100.0, 1e3, 1e4]);
+        assert!(t.step.is_nan());
+        // Little room: every second power.
+        let t = log1p_ticks(0.0, 52_000.0, 3);
+        assert_eq!(t.values, vec![0.0, 1.0, 100.0, 1e4]);
+        // Room for 2 and 5 between the powers.
+        let t = log1p_ticks(0.0, 600.0, 10);
+        assert_eq!(
+            t.values,
+            vec![0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0]
+        );
+        // Residuals: both signs mirrored around zero.
+        let t = log1p_ticks(-2_000.0, 30_000.0, 8);
+        assert_eq!(t.values, vec![-100.0, -1.0, 0.0, 1.0, 100.0, 1e4]);
+    }
+
+    #[test]
+    fn log1p_ticks_fall_back_to_even_steps() {
+        // All below 10: linear ticks.
+        let t = log1p_ticks(0.0, 6.0, 6);
+        assert_eq!(t.values, vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+        assert_eq!(t.step, 1.0);
+        // Inside one decade, no round power: linear ticks.
+        let t = log1p_ticks(120.0, 180.0, 4);
+        assert!(t.step.is_finite() && t.values.len() >= 2, "{t:?}");
+        // Odd inputs never loop or blow up.
+        for (lo, hi) in [
+            (f64::NAN, 1.0),
+            (5.0, 5.0),
+            (-1e308, 1e308),
+            (0.0, f64::INFINITY),
+        ] {
+            let t = log1p_ticks(lo, hi, 6);
+            assert!(t.values.len() <= MAX_TICKS, "{lo} {hi}: {t:?}");
+        }
+    }
+    #[test]
+    fn crowded_ticks_near_zero_are_dropped() {
+        // 0, 1, 10, 100 on a short log1p axis: "1" is too close to "0".
+        let values = [0.0, 1.0, 10.0, 100.0];
+        let m = Linear::new((0.0, log1p_signed(100.0)), (0.0, 100.0));
+        let positions: Vec<f64> = values.iter().map(|&v| m.map(log1p_signed(v))).collect();
+        assert_eq!(
+            spaced_out(&values, &positions, &[5.0; 4], 8.0),
+            vec![0, 2, 3]
+        );
+        assert_eq!(
+            spaced_out(&values, &positions, &[2.0; 4], 2.0),
+            vec![0, 1, 2, 3]
+        );
+        // Both sides of zero.
+        let values = [-10.0, -1.0, 0.0, 1.0, 10.0];
+        let positions = [-40.0, -12.0, 0.0, 12.0, 40.0];
+        assert_eq!(
+            spaced_out(&values, &positions, &[5.0; 5], 8.0),
+            vec![0, 2, 4]
+        );
+        assert!(spaced_out(&[], &[], &[], 1.0).is_empty());
     }
 }

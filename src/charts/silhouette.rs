@@ -148,6 +148,7 @@ pub fn draw(
         hi: 1.0,
         integer: false,
         extend: true,
+        log1p: false,
     };
 
     // Left: segment names (at most 30 % of the width). Top: the mean's label. Bottom: ticks and

@@ -2,7 +2,8 @@
 //!
 //! Categorical colours are Okabe–Ito (colour-blind safe, the app's accents come from it);
 //! correlations use a diverging blue–red scale (ColorBrewer RdBu, also colour-blind safe), other
-//! matrices a sequential blue scale.
+//! matrices a sequential blue scale, and matrices that ask for a sequential scale (probabilities)
+//! viridis (perceptually uniform, colour-blind safe, readable on light and dark).
 
 /// The app's system font stack (`--font-sans` in style/app.css). No web fonts: the CSP forbids
 /// external resources, and canvas text must match the HTML around it.
@@ -97,7 +98,22 @@ pub struct Theme {
     pub diverging: [Rgba; 9],
     /// Sequential scale from low to high.
     pub sequential: [Rgba; 2],
+    /// Many-stop sequential ramp from low to high (viridis).
+    pub ramp: [Rgba; 9],
 }
+
+/// Viridis at nine evenly spaced stops (matplotlib's `viridis`).
+const VIRIDIS: [Rgba; 9] = [
+    Rgba::hex(0x440154),
+    Rgba::hex(0x472d7b),
+    Rgba::hex(0x3b528b),
+    Rgba::hex(0x2c728e),
+    Rgba::hex(0x21918c),
+    Rgba::hex(0x28ae80),
+    Rgba::hex(0x5ec962),
+    Rgba::hex(0xaddc30),
+    Rgba::hex(0xfde725),
+];
 
 impl Theme {
     pub fn light() -> Self {
@@ -133,6 +149,7 @@ impl Theme {
                 Rgba::hex(0x2166ac),
             ],
             sequential: [Rgba::hex(0xeef4fa), Rgba::hex(0x08519c)],
+            ramp: VIRIDIS,
         }
     }
 
@@ -169,6 +186,7 @@ impl Theme {
                 Rgba::hex(0x6cb4ea),
             ],
             sequential: [Rgba::hex(0x1e2a36), Rgba::hex(0x56b4e9)],
+            ramp: VIRIDIS,
         }
     }
 
@@ -210,6 +228,19 @@ impl Theme {
     /// Sequential colour for `t` in 0…1.
     pub fn sequential_at(&self, t: f64) -> Rgba {
         self.sequential[0].mix(self.sequential[1], t)
+    }
+
+    /// Colour of the many-stop ramp for `t` in 0…1 (clamped; NaN → low end).
+    pub fn ramp_at(&self, t: f64) -> Rgba {
+        let t = if t.is_finite() {
+            t.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let stops = &self.ramp;
+        let pos = t * (stops.len() - 1) as f64;
+        let i = (pos.floor() as usize).min(stops.len() - 2);
+        stops[i].mix(stops[i + 1], pos - i as f64)
     }
 
     /// Text colour readable on `fill`.

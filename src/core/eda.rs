@@ -3,224 +3,17 @@
 //! The worker computes a [`Chart`] from the customer table (or the transactions) and sends it
 //! to the UI, whose `charts` module draws it on a canvas. No drawing here, no web-sys.
 //! A chart never carries more than a few thousand numbers, whatever the table size.
+//! The chart model itself lives in [`crate::core::chart`] and is re-exported here.
 
-use serde::{Deserialize, Serialize};
-
+pub use crate::core::chart::*;
 use crate::core::customer_table::{CustomerTable, Feature, FeatureValues};
 use crate::core::features::MonthlyActivity;
 use crate::core::format;
 use crate::core::prep::{stats, FittedImpute};
 use crate::core::table::Table;
 
-/// How values on the value axis (and in tooltips) are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum ValueFormat {
-    #[default]
-    Number,
-    /// Whole counts with thousands separators.
-    Count,
-    /// Money amounts (no currency symbol: the file does not say which).
-    Money,
-    /// Percentages, values already ×100.
-    Percent,
-    /// Correlation coefficients in −1…1.
-    Correlation,
-}
-
-/// A drawable chart with its titles.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Chart {
-    /// Stable key, unique within a gallery, e.g. `hist:recency_days`; also the PNG file name.
-    pub id: String,
-    pub title: String,
-    /// One line under the title, e.g. "4,338 customers · 0 missing".
-    pub subtitle: String,
-    pub kind: ChartKind,
-}
-
-/// The chart types the app draws. Later steps (segment, predict) reuse these.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum ChartKind {
-    Histogram {
-        x_label: String,
-        x_format: ValueFormat,
-        bins: Vec<HistogramBin>,
-    },
-    /// One or several boxes side by side (Tukey whiskers at 1.5 × IQR).
-    BoxPlot {
-        y_label: String,
-        y_format: ValueFormat,
-        boxes: Vec<BoxStats>,
-    },
-    Bar {
-        x_label: String,
-        y_label: String,
-        y_format: ValueFormat,
-        bars: Vec<BarValue>,
-        /// Draw bars horizontally (long labels, e.g. missing share per column).
-        horizontal: bool,
-    },
-    /// Square matrix; `cells[row][col]`, `None` where undefined (constant column).
-    Heatmap {
-        labels: Vec<String>,
-        cells: Vec<Vec<Option<f64>>>,
-        min: f64,
-        max: f64,
-        value_format: ValueFormat,
-    },
-    /// Series over categorical x positions (e.g. months "2011-01").
-    Line {
-        x_label: String,
-        y_label: String,
-        y_format: ValueFormat,
-        x: Vec<String>,
-        series: Vec<LineSeries>,
-    },
-    Scatter {
-        x_label: String,
-        y_label: String,
-        x_format: ValueFormat,
-        y_format: ValueFormat,
-        groups: Vec<ScatterGroup>,
-    },
-    /// Per-customer silhouette: one block per segment (segment 0 on top), each a horizontal
-    /// "knife" of its values sorted descending, and the overall mean marked.
-    Silhouette {
-        x_label: String,
-        segments: Vec<SilhouetteGroup>,
-        /// Mean silhouette over every measured customer.
-        mean: f64,
-    },
-    /// Ward hierarchy as U-shaped links over leaves, optionally cut at a height.
-    Dendrogram {
-        y_label: String,
-        /// Customers under each leaf (a leaf may be a cluster formed below a truncation).
-        leaf_sizes: Vec<usize>,
-        /// Merges bottom-up, numbered like SciPy: leaves are `0..n_leaves`, merge `i` creates
-        /// node `n_leaves + i`.
-        merges: Vec<DendrogramLink>,
-        /// Height of the cut into segments, drawn as a dashed line.
-        cut_height: Option<f64>,
-    },
-    /// Curves through (x, y) points on two value axes, several series overlaid: model
-    /// evaluation curves (ROC, precision–recall, cumulative gain, lift), with an optional dashed
-    /// reference line and an optional highlighted point (e.g. the chosen threshold).
-    ///
-    /// Rates are fractions here: an axis with [`ValueFormat::Percent`] writes 0.25 as "25%"
-    /// (unlike the other kinds, whose percentages are already ×100), so that curves, reference
-    /// and marker carry the rates as computed. An axis whose values (points, marker, horizontal
-    /// reference) all lie in 0…1 spans exactly 0…1; otherwise it follows the data.
-    Curves {
-        x_label: String,
-        y_label: String,
-        x_format: ValueFormat,
-        y_format: ValueFormat,
-        series: Vec<CurveSeries>,
-        reference: Option<ReferenceLine>,
-        marker: Option<CurveMarker>,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HistogramBin {
-    pub lo: f64,
-    pub hi: f64,
-    pub count: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BoxStats {
-    pub label: String,
-    pub n: u64,
-    pub min: f64,
-    pub q1: f64,
-    pub median: f64,
-    pub q3: f64,
-    pub max: f64,
-    pub mean: f64,
-    /// Ends of the whiskers: the most extreme values within 1.5 × IQR of the box.
-    pub lower_whisker: f64,
-    pub upper_whisker: f64,
-    /// Values beyond the whiskers, at most [`MAX_OUTLIER_POINTS`] (evenly sampled).
-    pub outliers: Vec<f64>,
-    /// How many values lie beyond the whiskers in all.
-    pub n_outliers: u64,
-}
-
 /// Most outlier points a box plot carries.
 pub const MAX_OUTLIER_POINTS: usize = 200;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BarValue {
-    pub label: String,
-    pub value: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LineSeries {
-    pub name: String,
-    /// One value per x position; `None` = no data there.
-    pub values: Vec<Option<f64>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ScatterGroup {
-    pub name: String,
-    pub points: Vec<(f64, f64)>,
-}
-
-/// One segment of a silhouette chart.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SilhouetteGroup {
-    pub name: String,
-    /// Customers measured in the segment (before downsampling `values`).
-    pub size: usize,
-    /// Silhouette values sorted descending, downsampled to evenly spaced order statistics.
-    pub values: Vec<f64>,
-    /// Mean silhouette of the segment (over all `size` customers).
-    pub mean: f64,
-}
-
-/// One curve of a [`ChartKind::Curves`] chart, e.g. one model's ROC curve.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CurveSeries {
-    pub name: String,
-    /// `[x, y]` points, joined in the order given (non-finite points break the line).
-    pub points: Vec<[f64; 2]>,
-}
-
-/// The dashed grey line a [`ChartKind::Curves`] chart is read against.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum ReferenceLine {
-    /// y = x (chance on a ROC curve, random targeting on a gain curve).
-    Diagonal { label: String },
-    /// y = constant (the base rate on a precision–recall curve).
-    Horizontal { y: f64, label: String },
-}
-
-/// A highlighted point on a [`ChartKind::Curves`] chart (e.g. the current threshold), drawn in
-/// the colour of series `series`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CurveMarker {
-    pub series: usize,
-    pub x: f64,
-    pub y: f64,
-    pub label: String,
-}
-
-/// One merge of a dendrogram chart: nodes `left` and `right` joined at `height`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DendrogramLink {
-    pub left: usize,
-    pub right: usize,
-    /// Ward merge height (SciPy's linkage distance).
-    pub height: f64,
-    /// Customers in the merged cluster.
-    pub size: usize,
-}
 
 // ---------------------------------------------------------------------------------------------
 // Computing charts
@@ -406,6 +199,7 @@ pub fn histogram(feature: &Feature) -> Option<Chart> {
             x_label: feature.name.clone(),
             x_format: value_format_for(feature),
             bins,
+            x_scale: AxisScale::Linear,
         },
     })
 }
@@ -643,6 +437,12 @@ pub fn correlation_heatmap(table: &CustomerTable, max_columns: usize) -> Option<
             min: -1.0,
             max: 1.0,
             value_format: ValueFormat::Correlation,
+            column_labels: None,
+            x_label: String::new(),
+            y_label: String::new(),
+            value_label: String::new(),
+            color_scale: ColorScale::Auto,
+            cell_notes: None,
         },
     })
 }
@@ -882,7 +682,10 @@ pub fn monthly_charts(monthly: &MonthlyActivity) -> Vec<Chart> {
                     series: vec![LineSeries {
                         name: series.to_string(),
                         values,
+                        dashed: false,
                     }],
+                    x_notes: None,
+                    x_marker: None,
                 },
             }
         };

@@ -3,6 +3,7 @@
 //! Must never depend on web-sys, js-sys, wasm-bindgen or Leptos, and must never panic on user
 //! data: every failure is a typed error carrying a message a business user can act on.
 
+pub mod chart;
 pub mod csv_out;
 pub mod customer_table;
 pub mod eda;

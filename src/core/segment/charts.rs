@@ -265,11 +265,13 @@ pub fn k_distance_chart(kd: &KDistance, eps: Option<f64>) -> Chart {
     let mut series = vec![LineSeries {
         name: format!("Distance to {}", neighbour(kd.k)),
         values,
+        dashed: false,
     }];
     if let Some(e) = eps {
         series.push(LineSeries {
             name: format!("eps = {} (chosen)", short(e)),
             values: level(e),
+            dashed: false,
         });
     }
     if let Some(s) = suggested {
@@ -278,6 +280,7 @@ pub fn k_distance_chart(kd: &KDistance, eps: Option<f64>) -> Chart {
             series.push(LineSeries {
                 name: format!("Suggested eps ≈ {} (the knee)", short(s)),
                 values: level(s),
+                dashed: false,
             });
         }
     }
@@ -306,6 +309,8 @@ pub fn k_distance_chart(kd: &KDistance, eps: Option<f64>) -> Chart {
             y_format: ValueFormat::Number,
             x,
             series,
+            x_notes: None,
+            x_marker: None,
         },
     }
 }

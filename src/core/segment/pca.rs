@@ -19,7 +19,7 @@ use rand::seq::index;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use crate::core::eda::{Chart, ChartKind, ScatterGroup, ValueFormat};
+use crate::core::eda::{AxisScale, Chart, ChartKind, ScatterGroup, ValueFormat};
 use crate::core::format;
 use crate::core::segment::SegmentData;
 
@@ -269,6 +269,7 @@ pub fn scatter_chart(
         groups.push(ScatterGroup {
             name,
             points: picked.into_iter().filter_map(point).collect(),
+            labels: None,
         });
     }
     let shown: usize = groups.iter().map(|g| g.points.len()).sum();
@@ -310,6 +311,9 @@ pub fn scatter_chart(
             x_format: ValueFormat::Number,
             y_format: ValueFormat::Number,
             groups,
+            x_scale: AxisScale::Linear,
+            y_scale: AxisScale::Linear,
+            reference: None,
         },
     }
 }

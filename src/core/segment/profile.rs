@@ -330,6 +330,7 @@ pub fn profile_chart(
                 .iter()
                 .map(|&j| p.standardized_means.get(j).copied().flatten())
                 .collect(),
+            dashed: false,
         })
         .collect();
     let n = profiles.n_customers;
@@ -352,6 +353,8 @@ pub fn profile_chart(
                 .map(|&j| profiles.features[j].clone())
                 .collect(),
             series,
+            x_notes: None,
+            x_marker: None,
         },
     }
 }

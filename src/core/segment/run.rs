@@ -941,6 +941,7 @@ pub fn sweep_charts(sweep: &KSweep, chosen: usize, algorithm: Algorithm) -> Vec<
             .iter()
             .map(|r| (r.k == chosen).then(|| value(r)).filter(|v| v.is_finite()))
             .collect(),
+        dashed: false,
     };
     let series =
         |name: &str, value: &dyn Fn(&crate::core::segment::sweep::KMetrics) -> f64| LineSeries {
@@ -950,6 +951,7 @@ pub fn sweep_charts(sweep: &KSweep, chosen: usize, algorithm: Algorithm) -> Vec<
                 .iter()
                 .map(|r| Some(value(r)).filter(|v| v.is_finite()))
                 .collect(),
+            dashed: false,
         };
     let fitted = match algorithm {
         Algorithm::Hierarchical => "Ward tree cut at each k",
@@ -977,6 +979,8 @@ pub fn sweep_charts(sweep: &KSweep, chosen: usize, algorithm: Algorithm) -> Vec<
                 y_format: ValueFormat::Number,
                 x: x.clone(),
                 series: vec![series("inertia", &inertia), marked(&inertia)],
+                x_notes: None,
+                x_marker: None,
             },
         },
         Chart {
@@ -989,6 +993,8 @@ pub fn sweep_charts(sweep: &KSweep, chosen: usize, algorithm: Algorithm) -> Vec<
                 y_format: ValueFormat::Number,
                 x,
                 series: vec![series("silhouette", &silhouette), marked(&silhouette)],
+                x_notes: None,
+                x_marker: None,
             },
         },
     ]
