@@ -16,6 +16,7 @@ pub mod clv;
 pub mod error;
 pub mod gamma_gamma;
 mod optimize;
+pub mod probabilistic;
 pub mod run;
 pub mod special;
 pub mod view;

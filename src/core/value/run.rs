@@ -17,10 +17,19 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::collections::HashMap;
+
 use crate::core::customer_table::CustomerTable;
-use crate::core::features::FeatureParams;
+use crate::core::features::{self, FeatureError, FeatureParams, PurchaseLines};
+use crate::core::format;
 use crate::core::table::Table;
+use crate::core::value::calibration::{
+    default_cutoff, purchase_span, CalibrationParams, ZeroSpendLines,
+};
+use crate::core::value::clv::DiscountParams;
+use crate::core::value::probabilistic::{self, Fitted};
 use crate::core::value::view::ValueReport;
+use crate::core::value::ValueError;
 
 /// A model the Value step can fit (`--models` keys).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -147,8 +156,18 @@ pub struct ValueInputs<'a> {
 pub enum ValueRunError {
     #[error("choose at least one model")]
     NoModels,
+    #[error(transparent)]
+    Value(#[from] ValueError),
+    #[error(transparent)]
+    Features(#[from] FeatureError),
+    #[error(
+        "BG/NBD and Gamma-Gamma need purchase lines with dates, but this is a customer file (one \
+         row per customer): choose a supervised model and a numeric column to predict, or load \
+         the purchase lines"
+    )]
+    NeedsPurchaseLines,
     #[error("{0}")]
-    Other(String),
+    Supervised(String),
 }
 
 /// One result column of the per-customer list.
@@ -180,9 +199,32 @@ pub struct ValueRun {
     pub customers: ValueCustomers,
 }
 
+/// One unit of work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Task {
+    /// BG/NBD + Gamma-Gamma at the cutoff, judged on the holdout window.
+    Validate,
+    /// The same models at the last purchase day, for the per-customer forecast.
+    Forecast,
+}
+
 /// The Value step as a sequence of steps.
 pub struct ValueJob {
-    tasks: usize,
+    params: ValueParams,
+    clock: fn() -> f64,
+    discount: DiscountParams,
+    lines: Option<PurchaseLines>,
+    /// The calibration settings at the cutoff and at the last purchase day.
+    at_cutoff: Option<CalibrationParams>,
+    at_end: Option<CalibrationParams>,
+    validated: Option<Fitted>,
+    forecast: Option<Fitted>,
+    /// Seconds the BG/NBD + Gamma-Gamma validation fit took.
+    fit_seconds: f64,
+    id_name: String,
+    ids: Vec<String>,
+    notes: Vec<String>,
+    tasks: Vec<Task>,
     next: usize,
 }
 
@@ -193,27 +235,105 @@ impl ValueJob {
         params: ValueParams,
         clock: fn() -> f64,
     ) -> Result<ValueJob, ValueRunError> {
-        let _ = (inputs, clock);
         if params.models.is_empty() {
             return Err(ValueRunError::NoModels);
         }
-        Ok(ValueJob { tasks: 1, next: 0 })
+        let discount = DiscountParams {
+            monthly_rate: params.discount_monthly,
+            ..DiscountParams::default()
+        };
+        discount.check()?;
+        let wants_bgnbd = params.models.contains(&ValueModel::Bgnbd);
+        let mut job = ValueJob {
+            discount,
+            clock,
+            lines: None,
+            at_cutoff: None,
+            at_end: None,
+            validated: None,
+            forecast: None,
+            fit_seconds: 0.0,
+            id_name: inputs.customers.id_name.clone(),
+            ids: inputs.customers.ids.clone(),
+            notes: Vec::new(),
+            tasks: Vec::new(),
+            next: 0,
+            params,
+        };
+        let Some(feature_params) = inputs.lines else {
+            if wants_bgnbd {
+                return Err(ValueRunError::NeedsPurchaseLines);
+            }
+            return Ok(job);
+        };
+        let lines = features::purchase_lines(inputs.table, feature_params)?;
+        let zero_spend = ZeroSpendLines::for_mapping(&feature_params.mapping);
+        let Some(span) = purchase_span(&lines, zero_spend) else {
+            return Err(ValueError::NoPurchases {
+                reason: "no purchase line with a positive amount is left after cleaning"
+                    .to_string(),
+            }
+            .into());
+        };
+        let horizon = job.params.horizon_days;
+        let at_cutoff = CalibrationParams {
+            cutoff: job
+                .params
+                .cutoff
+                .unwrap_or_else(|| default_cutoff(span, horizon)),
+            horizon_days: horizon,
+            zero_spend,
+        };
+        at_cutoff.check(span)?;
+        job.at_cutoff = Some(at_cutoff);
+        job.at_end = Some(CalibrationParams {
+            cutoff: span.last,
+            horizon_days: horizon,
+            zero_spend,
+        });
+        if wants_bgnbd {
+            job.tasks.push(Task::Validate);
+            job.tasks.push(Task::Forecast);
+        }
+        job.lines = Some(lines);
+        Ok(job)
     }
 
     /// Share of the work done (0–1).
     pub fn fraction_done(&self) -> f64 {
-        (self.next as f64 / self.tasks.max(1) as f64).min(1.0)
+        (self.next as f64 / self.tasks.len().max(1) as f64).min(1.0)
     }
 
     /// What the next step does, for the progress line.
     pub fn stage_label(&self) -> String {
-        "Fitting".to_string()
+        match self.tasks.get(self.next) {
+            Some(Task::Validate) => "Fitting BG/NBD and Gamma-Gamma up to the cutoff".to_string(),
+            Some(Task::Forecast) => {
+                "Refitting BG/NBD and Gamma-Gamma on the whole period".to_string()
+            }
+            None => "Finishing".to_string(),
+        }
     }
 
     /// Run one step; `false` when every step is done.
     pub fn step(&mut self) -> Result<bool, ValueRunError> {
-        if self.next >= self.tasks {
+        let Some(&task) = self.tasks.get(self.next) else {
             return Ok(false);
+        };
+        let lines = self.lines.as_ref();
+        match task {
+            Task::Validate => {
+                if let (Some(lines), Some(at)) = (lines, self.at_cutoff.as_ref()) {
+                    let start = (self.clock)();
+                    self.validated = Some(probabilistic::fit(lines, at, &self.discount)?);
+                    self.fit_seconds = ((self.clock)() - start) / 1000.0;
+                }
+            }
+            Task::Forecast => {
+                if let (Some(lines), Some(at)) = (lines, self.at_end.as_ref()) {
+                    self.forecast = Some(probabilistic::fit(lines, at, &self.discount)?);
+                }
+            }
         }
         self.next += 1;
         Ok(true)
@@ -222,8 +342,162 @@ impl ValueJob {
     /// Run what is left and assemble the result.
     pub fn finish(mut self) -> Result<ValueRun, ValueRunError> {
         while self.step()? {}
-        Err(ValueRunError::Other(
-            "the Value step is not built yet".to_string(),
-        ))
+        let mut notes = std::mem::take(&mut self.notes);
+        let validated = self.validated.as_ref();
+        let forecast = self.forecast.as_ref();
+        if let Some(fitted) = validated {
+            notes.extend(fitted.notes.iter().cloned());
+            notes.extend(probabilistic::new_customers_note(&fitted.calibration));
+            if !fitted.calibration.holdout_complete {
+                notes.push(format!(
+                    "The data end on {}, before the end of the {}-day holdout window ({}): the \
+                     forecasts are made, but there is nothing complete to check them against. \
+                     Choose an earlier cutoff or a shorter horizon to see the holdout check.",
+                    iso(fitted.calibration.last_day),
+                    fitted.calibration.horizon_days,
+                    iso(fitted.calibration.holdout_end)
+                ));
+            }
+        }
+        let mut bgnbd = validated.map(|f| probabilistic::bgnbd_fit(&f.bgnbd));
+        if let Some(fit) = bgnbd.as_mut() {
+            fit.fit_seconds = self.fit_seconds;
+        }
+        let report = ValueReport {
+            cutoff: self.at_cutoff.map(|c| iso(c.cutoff)),
+            horizon_days: self.params.horizon_days,
+            holdout_end: self.at_cutoff.map(|c| iso(c.holdout_end())),
+            holdout_complete: validated.is_some_and(|f| f.calibration.holdout_complete),
+            discount_monthly: self.params.discount_monthly,
+            seed: self.params.seed,
+            receipt: validated
+                .map(|f| f.calibration.receipt())
+                .unwrap_or_default(),
+            bgnbd,
+            gamma_gamma: validated.and_then(|f| {
+                f.gamma_gamma
+                    .as_ref()
+                    .map(|gg| probabilistic::gamma_gamma_fit(gg, &f.calibration))
+            }),
+            holdout: validated.and_then(probabilistic::holdout),
+            top_share: validated
+                .map(probabilistic::top_share_table)
+                .unwrap_or_default(),
+            supervised: None,
+            forecast_bgnbd: forecast.map(|f| probabilistic::bgnbd_fit(&f.bgnbd)),
+            forecast_gamma_gamma: forecast.and_then(|f| {
+                f.gamma_gamma
+                    .as_ref()
+                    .map(|gg| probabilistic::gamma_gamma_fit(gg, &f.calibration))
+            }),
+            notes,
+        };
+        let customers = self.customer_columns();
+        Ok(ValueRun { report, customers })
     }
+
+    /// The per-customer list: the forecast of the models refitted on the whole period, for
+    /// every customer of the explored table (empty cells for a customer the models do not
+    /// cover, e.g. one whose every purchase was returned).
+    fn customer_columns(&self) -> ValueCustomers {
+        let n = self.ids.len();
+        let mut columns = Vec::new();
+        let mut default_sort = None;
+        if let (Some(forecast), Some(lines)) = (self.forecast.as_ref(), self.lines.as_ref()) {
+            let row_of: HashMap<&str, usize> = self
+                .ids
+                .iter()
+                .enumerate()
+                .map(|(row, id)| (id.as_str(), row))
+                .collect();
+            let rows: Vec<Option<usize>> = forecast
+                .calibration
+                .customers
+                .iter()
+                .map(|c| {
+                    lines
+                        .ids
+                        .get(c.customer as usize)
+                        .and_then(|id| row_of.get(id.as_str()).copied())
+                })
+                .collect();
+            let column = |title: String, decimals: usize, value: &dyn Fn(usize) -> Option<f64>| {
+                let mut values = vec![None; n];
+                for (i, row) in rows.iter().enumerate() {
+                    if let Some(slot) = row.and_then(|r| values.get_mut(r)) {
+                        *slot = value(i);
+                    }
+                }
+                ValueColumn {
+                    title,
+                    decimals,
+                    values,
+                }
+            };
+            let h = self.params.horizon_days;
+            let summary = |i: usize| forecast.calibration.customers.get(i);
+            let value = |i: usize| forecast.values.get(i);
+            columns.push(column("repeat_purchases".to_string(), 0, &|i| {
+                summary(i).map(|c| f64::from(c.x))
+            }));
+            columns.push(column("p_alive".to_string(), 3, &|i| {
+                value(i).map(|v| v.p_alive)
+            }));
+            columns.push(column(format!("expected_purchases_{h}d"), 2, &|i| {
+                value(i).map(|v| v.expected_purchases)
+            }));
+            if forecast.gamma_gamma.is_some() {
+                columns.push(column("expected_spend_per_purchase".to_string(), 2, &|i| {
+                    value(i).and_then(|v| v.expected_spend)
+                }));
+                columns.push(column(format!("clv_{h}d"), 2, &|i| {
+                    value(i).and_then(|v| v.clv_horizon)
+                }));
+                default_sort = Some(columns.len() - 1);
+                columns.push(column("clv_12m_discounted".to_string(), 2, &|i| {
+                    value(i).and_then(|v| v.clv_discounted)
+                }));
+            }
+        }
+        if let Some(sort) = default_sort {
+            let deciles = columns
+                .get(sort)
+                .map(|c| deciles(&c.values))
+                .unwrap_or_default();
+            columns.push(ValueColumn {
+                title: "clv_decile".to_string(),
+                decimals: 0,
+                values: deciles,
+            });
+        }
+        ValueCustomers {
+            id_name: self.id_name.clone(),
+            ids: self.ids.clone(),
+            columns,
+            default_sort,
+        }
+    }
+}
+
+/// Decile of each value, 1 = the top 10 % (highest first; ties keep table order); `None` stays
+/// `None`.
+fn deciles(values: &[Option<f64>]) -> Vec<Option<f64>> {
+    let mut rows: Vec<(usize, f64)> = values
+        .iter()
+        .enumerate()
+        .filter_map(|(row, v)| v.filter(|v| v.is_finite()).map(|v| (row, v)))
+        .collect();
+    rows.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let n = rows.len().max(1);
+    let mut out = vec![None; values.len()];
+    for (rank, (row, _)) in rows.iter().enumerate() {
+        if let Some(slot) = out.get_mut(*row) {
+            *slot = Some((rank * 10 / n + 1) as f64);
+        }
+    }
+    out
+}
+
+fn iso(day: i32) -> String {
+    format::iso_date(i64::from(day))
 }

@@ -65,6 +65,9 @@ pub struct BgNbdFit {
     pub boundary: Option<String>,
     /// Customers fitted on.
     pub customers: usize,
+    /// Seconds the fit took (BG/NBD and Gamma-Gamma together; 0 when not measured).
+    #[serde(default)]
+    pub fit_seconds: f64,
 }
 
 /// A fitted Gamma-Gamma spend model.
