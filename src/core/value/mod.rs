@@ -12,6 +12,7 @@
 
 pub mod bgnbd;
 pub mod calibration;
+pub mod charts;
 pub mod clv;
 pub mod error;
 pub mod gamma_gamma;

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::HashMap;
 
+use crate::core::chart::Chart;
 use crate::core::customer_table::CustomerTable;
 use crate::core::features::{self, FeatureError, FeatureParams, PurchaseLines};
 use crate::core::format;
@@ -26,6 +27,7 @@ use crate::core::table::Table;
 use crate::core::value::calibration::{
     default_cutoff, purchase_span, CalibrationParams, ZeroSpendLines,
 };
+use crate::core::value::charts;
 use crate::core::value::clv::DiscountParams;
 use crate::core::value::probabilistic::{self, Fitted};
 use crate::core::value::view::ValueReport;
@@ -197,6 +199,11 @@ pub struct ValueCustomers {
 pub struct ValueRun {
     pub report: ValueReport,
     pub customers: ValueCustomers,
+    /// Probabilistic views (see [`crate::core::value::view::ValueView::charts`]).
+    pub charts: Vec<Chart>,
+    /// Per leaderboard row: actual vs predicted, residuals on the test part.
+    pub model_charts: Vec<Vec<Chart>>,
+    pub importance_chart: Option<Chart>,
 }
 
 /// One unit of work.
@@ -393,7 +400,15 @@ impl ValueJob {
             notes,
         };
         let customers = self.customer_columns();
-        Ok(ValueRun { report, customers })
+        let line_ids = self.lines.as_ref().map(|l| l.ids.as_slice()).unwrap_or(&[]);
+        let charts = charts::probabilistic_charts(validated, forecast, line_ids);
+        Ok(ValueRun {
+            report,
+            customers,
+            charts,
+            model_charts: Vec::new(),
+            importance_chart: None,
+        })
     }
 
     /// The per-customer list: the forecast of the models refitted on the whole period, for

@@ -332,9 +332,9 @@ pub fn setup(
 pub fn view(run: &ValueRun, elapsed_ms: f64, worker_memory_bytes: u64) -> ValueView {
     ValueView {
         report: run.report.clone(),
-        charts: Vec::new(),
-        model_charts: Vec::new(),
-        importance_chart: None,
+        charts: run.charts.clone(),
+        model_charts: run.model_charts.clone(),
+        importance_chart: run.importance_chart.clone(),
         n_customers: run.customers.ids.len(),
         header: header(run),
         elapsed_ms,
