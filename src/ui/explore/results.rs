@@ -84,6 +84,15 @@ pub fn Overview(state: AppState, view: Arc<ExploreView>) -> impl IntoView {
                     >
                         "Predict"
                     </button>
+                    <button
+                        type="button"
+                        class="btn btn-secondary"
+                        data-testid="continue-value"
+                        title="What each customer is worth: purchases to expect, P(alive), CLV"
+                        on:click=move |_| state.continue_to_value()
+                    >
+                        "Value"
+                    </button>
                 </div>
             </div>
             <dl class="stat-tiles explore-tiles">
