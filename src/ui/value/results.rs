@@ -75,8 +75,8 @@ fn Summary(state: AppState, view: Arc<ValueView>) -> impl IntoView {
     }
     eyebrow.push(format!("{}-day horizon", report.horizon_days));
     eyebrow.push(format!(
-        "{} a month discount",
-        percent_text(report.discount_monthly * 100.0)
+        "{} % a month discount",
+        crate::core::format::number(report.discount_monthly * 100.0)
     ));
     eyebrow.push(format!("seed {}", report.seed));
     let best = report.supervised.as_ref().and_then(|s| {
@@ -210,8 +210,10 @@ fn param_row(
     let dash = || "—".to_string();
     view! {
         <tr data-param=key>
-            <th scope="row">{name}</th>
-            <td class="muted small">{meaning}</td>
+            <th scope="row">
+                <span class="param-name">{name}</span>
+                <span class="muted small param-meaning">{meaning}</span>
+            </th>
             <td class="num" data-testid=format!("value-param-{key}")>{calibration.unwrap_or_else(dash)}</td>
             <td class="num" data-testid=format!("value-forecast-param-{key}")>{forecast.unwrap_or_else(dash)}</td>
         </tr>
@@ -221,7 +223,6 @@ fn param_row(
 fn param_headers() -> Vec<Header> {
     vec![
         Header::text("Parameter"),
-        Header::text("Meaning"),
         Header::num("Up to the cutoff")
             .titled("Fitted on the calibration period: the holdout check uses these"),
         Header::num("Whole period")
@@ -412,7 +413,7 @@ fn holdout_rows(rows: &[HoldoutRow]) -> impl IntoView {
         .map(|row| {
             view! {
                 <tr data-predictor=row.predictor.clone() data-quantity=row.quantity.clone()>
-                    <td><strong>{row.predictor.clone()}</strong></td>
+                    <td class="nowrap"><strong>{row.predictor.clone()}</strong></td>
                     <td>{row.quantity.clone()}</td>
                     <td class="num">{total(row.predicted_total)}</td>
                     <td class="num">{total(row.actual_total)}</td>
@@ -467,7 +468,7 @@ fn HoldoutCard(view: Arc<ValueView>) -> impl IntoView {
             .map(|s| format!(", spending {}", total(s)))
             .unwrap_or_default();
         view! {
-            <p class="muted small" data-testid="value-new-customers">
+            <p class="muted small value-new-customers" data-testid="value-new-customers">
                 {format!(
                     "{} customers bought for the first time in the window{spend}: they had no history at the \
                      cutoff and are not in these figures.",
@@ -826,13 +827,18 @@ fn SupervisedCard(view: Arc<ValueView>) -> impl IntoView {
             <div class="gallery gallery-two" data-testid="value-importance">{chart_item(chart)}</div>
         }
     });
+    let n_features = supervised.features.len();
     let facts = format!(
-        "{} · {} training and {} test customers · {}-fold cross-validation · {} features",
+        "{} · {} training and {} test customers · {}-fold cross-validation · {n_features} {}",
         supervised.target,
         thousands(supervised.train_rows as u64),
         thousands(supervised.test_rows as u64),
         supervised.folds,
-        supervised.features.len()
+        if n_features == 1 {
+            "feature"
+        } else {
+            "features"
+        }
     );
     view! {
         <section class="card value-supervised" aria-labelledby="value-supervised-title" data-testid="value-supervised">
@@ -848,7 +854,7 @@ fn SupervisedCard(view: Arc<ValueView>) -> impl IntoView {
             </div>
             <Leaderboard supervised=supervised.clone() shown=shown/>
             <div class="value-model-detail">
-                <h4 class="subhead">{move || format!("{}: actual vs predicted on the test part", shown_label())}</h4>
+                <h4 class="subhead">{move || format!("{} on the test part", shown_label())}</h4>
                 <div class="gallery gallery-two" data-testid="value-model-charts">{model_charts}</div>
             </div>
             {importance}

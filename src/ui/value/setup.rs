@@ -362,6 +362,13 @@ pub fn SetupCard(state: AppState, form: ValueForm, setup: Arc<ValueSetup>) -> im
             text.trim()
         )
     };
+    // The discount applies to BG/NBD's 12-month CLV: purchase lines with dates only.
+    let discount = setup.has_purchase_dates.then(|| {
+        view! {
+            {decimal_field("Monthly discount rate (%)", "value-discount", form.discount_percent, "1")}
+            <p class="muted small">{discount_hint}</p>
+        }
+    });
     let run = {
         let setup = setup.clone();
         move |_| form.run(state, &setup)
@@ -405,8 +412,7 @@ pub fn SetupCard(state: AppState, form: ValueForm, setup: Arc<ValueSetup>) -> im
                 </fieldset>
                 <fieldset class="predict-validation value-validation">
                     <legend class="field-label">"Value and validation"</legend>
-                    {decimal_field("Monthly discount rate (%)", "value-discount", form.discount_percent, "1")}
-                    <p class="muted small">{discount_hint}</p>
+                    {discount}
                     <label class="switch-row">
                         <input
                             type="checkbox"
