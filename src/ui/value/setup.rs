@@ -144,6 +144,16 @@ fn WindowFields(form: ValueForm, setup: Arc<ValueSetup>) -> impl IntoView {
 /// column the user picks (a customer file; preselected only when there is exactly one).
 #[component]
 fn TargetField(form: ValueForm, setup: Arc<ValueSetup>) -> impl IntoView {
+    if setup.has_purchase_dates && !setup.has_spend {
+        return view! {
+            <p class="field-error" data-testid="value-no-target">
+                "These purchase lines carry no spend (map an amount, or quantity and unit price, in \
+                 Explore): the supervised models have nothing to predict and Gamma-Gamma no spend \
+                 to model. BG/NBD still forecasts purchases and P(alive)."
+            </p>
+        }
+        .into_any();
+    }
     if setup.has_purchase_dates {
         let text = move || {
             format!(
@@ -231,7 +241,12 @@ fn ModelChoices(form: ValueForm, setup: Arc<ValueSetup>) -> impl IntoView {
         .map(|model| {
             let reason = model_unavailable(&setup, model);
             let checked = move || form.models.with(|m| m.contains(&model));
-            let hint = reason.unwrap_or_else(|| model_hint(model));
+            // BG/NBD's reason is its own; the supervised models share one, said above them.
+            let hint = match reason {
+                Some(_) if model != ValueModel::Bgnbd => "not available on this table (see above)",
+                Some(reason) => reason,
+                None => model_hint(model),
+            };
             view! {
                 <label class="radio-card" class:chosen=checked class:unavailable=reason.is_some() title=reason>
                     <input
@@ -376,7 +391,9 @@ pub fn SetupCard(state: AppState, form: ValueForm, setup: Arc<ValueSetup>) -> im
     let run_why = {
         let needs_target = needs_target.clone();
         move || {
-            if needs_target() {
+            if !can_run {
+                "Nothing can be estimated on this table (see above)."
+            } else if needs_target() {
                 "Choose the column to predict first: no column is clearly the customer’s value, \
                  so none was picked for you."
             } else {
