@@ -12,6 +12,7 @@ mod nav;
 mod predict;
 mod segment;
 mod state;
+mod value;
 pub mod worker_client;
 
 use leptos::prelude::*;
@@ -50,6 +51,7 @@ pub fn App() -> impl IntoView {
                 <explore::ExploreStep state=state/>
                 <segment::SegmentStep state=state/>
                 <predict::PredictStep state=state/>
+                <value::ValueStep state=state/>
             </main>
             <footer class="app-footer">
                 "Custos works offline: nothing is uploaded, nothing is tracked."

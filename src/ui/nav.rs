@@ -1,7 +1,7 @@
 //! The step navigation: Data → Explore → Segment → Predict → Value & Recommend → Dashboard →
-//! Export. Data, Explore, Segment and Predict work; Explore opens once a dataset is loaded,
-//! Segment and Predict once the customer table is built. The later steps are shown, disabled, so
-//! the user sees the whole flow. A step that is not open is no Tab stop; opening a step moves the
+//! Export. Data, Explore, Segment, Predict and Value work; Explore opens once a dataset is
+//! loaded, Segment, Predict and Value once the customer table is built. The later steps are
+//! shown, disabled, so the user sees the whole flow. A step that is not open is no Tab stop; opening a step moves the
 //! keyboard focus to its heading.
 
 use leptos::prelude::*;
@@ -39,7 +39,7 @@ const STEPS: [StepInfo; 7] = [
     StepInfo {
         id: "value",
         label: "Value & Recommend",
-        step: None,
+        step: Some(Step::Value),
     },
     StepInfo {
         id: "dashboard",
@@ -67,13 +67,13 @@ pub fn StepNav(state: AppState) -> impl IntoView {
             let enabled = move || match target {
                 Some(Step::Data) => true,
                 Some(Step::Explore) => has_data.get(),
-                Some(Step::Segment | Step::Predict) => has_customers.get(),
+                Some(Step::Segment | Step::Predict | Step::Value) => has_customers.get(),
                 None => false,
             };
             let current = move || target.is_some_and(|t| state.step.get() == t);
             let title = move || match target {
                 Some(_) if enabled() => format!("Step {number}: {label}"),
-                Some(Step::Segment | Step::Predict) => {
+                Some(Step::Segment | Step::Predict | Step::Value) => {
                     format!("{label} opens once the customer table is built in Explore")
                 }
                 Some(_) => format!("{label} opens once a dataset is loaded"),

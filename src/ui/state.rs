@@ -14,6 +14,8 @@ use crate::core::segment::personas::Persona;
 use crate::core::segment::run::SegmentParams;
 use crate::core::summary::ColumnSummary;
 use crate::core::table::{ColumnType, Role};
+use crate::core::value::run::ValueParams;
+use crate::core::value::view::{ValueOrder, ValueSetup, ValueView};
 use crate::protocol::{
     Command, DatasetView, Event, ExploreView, PreviewPage, SampleKind, ScoresPage, SegmentView,
 };
@@ -25,6 +27,9 @@ pub const PREVIEW_PAGE: usize = 100;
 
 /// Rows per page of the scored customer list.
 pub const SCORES_PAGE: usize = 50;
+
+/// Rows per page of the per-customer value list.
+pub const VALUE_PAGE: usize = 50;
 
 /// A read in progress.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +56,7 @@ pub enum Step {
     Explore,
     Segment,
     Predict,
+    Value,
 }
 
 /// The Explore step at work.
@@ -58,6 +64,14 @@ pub enum Step {
 pub struct ExploreProgress {
     pub stage: String,
     pub fraction: f64,
+}
+
+/// A page of the per-customer value list as the worker sent it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValuePage {
+    pub order: ValueOrder,
+    pub header: Vec<String>,
+    pub page: PreviewPage,
 }
 
 /// What the error banner shows.
@@ -122,6 +136,15 @@ pub struct AppState {
     pub predict_problem: RwSignal<Option<String>>,
     /// The page of scored customers on screen.
     pub scores: RwSignal<Option<ScoresPage>>,
+    /// The Value form's choices for the current customer table (asked for when the Value step
+    /// opens; dropped when the table or its segments change).
+    pub value_setup: RwSignal<Option<Arc<ValueSetup>>>,
+    /// The last finished Value run (kept when a later run fails).
+    pub valued: RwSignal<Option<Arc<ValueView>>>,
+    pub valuing: RwSignal<Option<ExploreProgress>>,
+    pub value_problem: RwSignal<Option<String>>,
+    /// The page of the per-customer value list on screen.
+    pub value_page: RwSignal<Option<ValuePage>>,
 }
 
 impl AppState {
@@ -152,6 +175,11 @@ impl AppState {
             predicting: RwSignal::new(None),
             predict_problem: RwSignal::new(None),
             scores: RwSignal::new(None),
+            value_setup: RwSignal::new(None),
+            valued: RwSignal::new(None),
+            valuing: RwSignal::new(None),
+            value_problem: RwSignal::new(None),
+            value_page: RwSignal::new(None),
         }
     }
 
@@ -231,6 +259,7 @@ impl AppState {
                 self.exploring.set(None);
                 self.segmenting.set(None);
                 self.predicting.set(None);
+                self.valuing.set(None);
             }
             Event::ExploreProgress { stage, fraction } => {
                 self.exploring
@@ -246,6 +275,7 @@ impl AppState {
                 // The segments and models belonged to the table just replaced.
                 self.clear_segments();
                 self.clear_predict();
+                self.clear_value();
             }
             Event::ExploreFailed { message } => {
                 self.exploring.set(None);
@@ -275,8 +305,10 @@ impl AppState {
                 self.personas.set(view.personas.clone());
                 self.segment_charts.set(view.charts.clone());
                 self.segmented.set(Some(Arc::from(view)));
-                // The segment is a feature (and a possible target) of the Predict form.
+                // The segment is a feature (and a possible target) of the Predict form, and a
+                // feature of the Value form.
                 self.predict_setup.set(None);
+                self.value_setup.set(None);
             }
             Event::SegmentFailed { message } => {
                 self.segmenting.set(None);
@@ -308,6 +340,36 @@ impl AppState {
                     self.predict_problem.set(Some(message));
                 }
             }
+            Event::ValueSetupReady(setup) => self.value_setup.set(Some(Arc::from(setup))),
+            Event::ValueProgress { stage, fraction } => {
+                self.valuing.set(Some(ExploreProgress { stage, fraction }));
+            }
+            Event::Valued(view) => {
+                self.valuing.set(None);
+                self.value_problem.set(None);
+                self.value_page.set(None);
+                let order = super::value::default_order(&view.header);
+                self.valued.set(Some(Arc::from(view)));
+                self.show_values(order, 0);
+            }
+            Event::ValueFailed { message } => {
+                self.valuing.set(None);
+                self.value_problem.set(Some(message));
+            }
+            Event::ValuePage {
+                order,
+                header,
+                page,
+            } => self.value_page.set(Some(ValuePage {
+                order,
+                header,
+                page,
+            })),
+            Event::ValueCsv { file_name, csv } => {
+                if let Err(message) = super::download::text_file(&file_name, &csv, "text/csv") {
+                    self.value_problem.set(Some(message));
+                }
+            }
             // Intercepted by the worker client, which restarts the worker and calls `crashed`.
             Event::Crashed { .. } => {}
         }
@@ -329,9 +391,18 @@ impl AppState {
         self.scores.set(None);
     }
 
+    fn clear_value(self) {
+        self.value_setup.set(None);
+        self.valued.set(None);
+        self.valuing.set(None);
+        self.value_problem.set(None);
+        self.value_page.set(None);
+    }
+
     fn clear_explore(self) {
         self.clear_segments();
         self.clear_predict();
+        self.clear_value();
         self.explored.set(None);
         self.exploring.set(None);
         self.explore_problem.set(None);
@@ -344,7 +415,8 @@ impl AppState {
         let was_reading = self.reading.with_untracked(Option::is_some)
             || self.exploring.with_untracked(Option::is_some)
             || self.segmenting.with_untracked(Option::is_some)
-            || self.predicting.with_untracked(Option::is_some);
+            || self.predicting.with_untracked(Option::is_some)
+            || self.valuing.with_untracked(Option::is_some);
         let had_data = self.dataset.with_untracked(Option::is_some);
         self.clear_explore();
         self.step.set(Step::Data);
@@ -516,6 +588,41 @@ impl AppState {
 
     pub fn export_scores(self) {
         worker_client::send(&Command::ExportScores);
+    }
+
+    /// Ask the worker for the Value form's choices.
+    pub fn ask_value_setup(self) {
+        worker_client::send(&Command::ValueSetup);
+    }
+
+    /// Fit the value models and score every customer.
+    pub fn value(self, params: ValueParams) {
+        self.value_problem.set(None);
+        self.valuing.set(Some(ExploreProgress {
+            stage: "Starting".to_string(),
+            fraction: 0.0,
+        }));
+        worker_client::send(&Command::Value {
+            params: Box::new(params),
+        });
+    }
+
+    /// Open the Value step.
+    pub fn continue_to_value(self) {
+        self.step.set(Step::Value);
+    }
+
+    /// Show the per-customer values in `order` from row `offset`.
+    pub fn show_values(self, order: ValueOrder, offset: usize) {
+        worker_client::send(&Command::ValuePage {
+            order,
+            offset,
+            limit: VALUE_PAGE,
+        });
+    }
+
+    pub fn export_values(self) {
+        worker_client::send(&Command::ValueCsv);
     }
 
     pub fn rename_segment(self, segment: usize, label: String) {

@@ -13,6 +13,7 @@ mod predict;
 mod read;
 mod segment;
 mod state;
+mod value;
 
 use std::cell::RefCell;
 
@@ -145,6 +146,14 @@ fn handle(command: Command, file: Option<File>) {
             limit,
         } => post(&predict::scores(order, offset, limit)),
         Command::ExportScores => post(&predict::export_csv()),
+        Command::ValueSetup => post(&value::setup()),
+        Command::Value { params } => value::start(*params),
+        Command::ValuePage {
+            order,
+            offset,
+            limit,
+        } => post(&value::page(order, offset, limit)),
+        Command::ValueCsv => post(&value::export_csv()),
     }
 }
 

@@ -43,13 +43,20 @@ fn no_prediction() -> Event {
 /// The table Predict learns from: the built customer table, plus the segment column when the
 /// Segment step has run on the same customers.
 fn predict_table(state: &State) -> Result<CustomerTable, String> {
+    model_table(state).map(|(table, _)| table)
+}
+
+/// The table the models of Predict and Value learn from (the built customer table, natural
+/// units, plus the segment column when the Segment step has run on the same customers) and
+/// whether it carries that column.
+pub(crate) fn model_table(state: &State) -> Result<(CustomerTable, bool), String> {
     let explored = state.explored.as_ref().ok_or_else(not_explored)?;
     let built = &explored.built.customers;
     match state.segmentation.as_ref() {
         Some(segmentation) if explored.prepared.n_rows() == built.n_rows() => {
-            Ok(segmentation.add_to(built))
+            Ok((segmentation.add_to(built), true))
         }
-        _ => Ok(built.clone()),
+        _ => Ok((built.clone(), false)),
     }
 }
 

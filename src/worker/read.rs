@@ -99,6 +99,7 @@ async fn run_job(job: u64, source: Source, options: IngestOptions) {
                 state.explored = None;
                 state.segmentation = None;
                 state.prediction = None;
+                state.value = None;
                 Event::Loaded(Box::new(view))
             }
             Err(err) => {

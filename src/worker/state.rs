@@ -10,6 +10,7 @@ use crate::core::ingest::{IngestOptions, Ingested};
 use crate::core::segment::run::Segmentation;
 use crate::core::summary::{preview_rows, summarize, summarize_column, ColumnSummary};
 use crate::core::table::{ColumnType, Role};
+use crate::core::value::run::ValueRun;
 use crate::protocol::{DatasetView, Event, PreviewPage};
 
 use super::read::Source;
@@ -49,6 +50,9 @@ pub(crate) struct State {
     pub segmentation: Option<Segmentation>,
     /// Models trained on `explored`'s customers and their scores.
     pub prediction: Option<Prediction>,
+    /// The last finished Value run on `explored`'s customers (the Dashboard and Export steps
+    /// read it).
+    pub value: Option<ValueRun>,
 }
 
 impl State {
@@ -74,6 +78,7 @@ impl State {
         self.explored = Some(explored);
         self.segmentation = None;
         self.prediction = None;
+        self.value = None;
     }
 
     pub fn start_job(&mut self) -> u64 {
@@ -112,6 +117,7 @@ impl State {
                 self.current = Some(loaded);
                 self.explored = None;
                 self.segmentation = None;
+                self.value = None;
                 Event::Loaded(Box::new(view))
             }
             None => Event::Failed {

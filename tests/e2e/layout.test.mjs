@@ -1,6 +1,6 @@
 // Small screens, the keyboard and the small display glitches (issue 12, items 10 and 11), with
 // the transactions sample through Data → Explore → Segment → Predict (logistic regression and
-// gradient boosting, defaults) at 390×844, a phone:
+// gradient boosting, defaults) → Value (its form) at 390×844, a phone:
 // - nothing scrolls sideways on any step; tables scroll inside their own box; the sample
 //   buttons stay inside their card; the column-mapping selects are wide enough for their value;
 // - "Continue to …" moves the focus to the new step's heading; steps that are not open are no
@@ -303,5 +303,14 @@ describeApp("layout", (app) => {
     assert.ok(lines.some((l) => /^\d+ boosting rounds?\b/.test(l)), `the rounds are a line of their own: ${JSON.stringify(lines)}`);
     await screenshots(page, "predict");
     await tabThroughAndCheckRings(page, "Predict");
+
+    // Value: its form (the run is value.test.mjs's), opened from the navigation; the focus on
+    // its heading.
+    await page.locator('[data-testid="nav-step"][data-step="value"]').click();
+    await assertFocusMovesTo(page, "value");
+    await page.getByTestId("value-run").waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+    await assertNoSidewaysScroll(page, "Value (form)");
+    await screenshots(page, "value");
+    await tabThroughAndCheckRings(page, "Value (form)");
   });
 });

@@ -1,16 +1,30 @@
-//! A paged grid of rows: sticky header, scrollable both ways, previous/next buttons.
-//! Used for the loaded data (Data step) and the customer table (Explore step).
+//! A paged grid of rows: sticky header, scrollable both ways, previous/next buttons, and
+//! optionally headers the user clicks to sort by (the worker sorts).
+//! Used for the loaded data (Data step), the customer table (Explore step), the scored customers
+//! (Predict) and the customer values (Value).
 
 use leptos::prelude::*;
 
 use crate::protocol::PreviewPage;
 use crate::ui::format::thousands;
 
+use super::SortHeader;
+
 /// One header cell: the column name and whether its cells are numbers (right-aligned).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GridColumn {
     pub name: String,
     pub numeric: bool,
+}
+
+/// Sorting by a click on a column header.
+#[derive(Clone, Copy)]
+pub struct GridSort {
+    /// The column the rows are sorted by and whether descending (`None`: not sorted by a
+    /// column).
+    pub current: Signal<Option<(usize, bool)>>,
+    /// The user clicked the header of this column.
+    pub on_sort: Callback<usize>,
 }
 
 #[component]
@@ -25,6 +39,9 @@ pub fn PagedGrid(
     page_size: usize,
     /// Ask for the page starting at this row.
     on_page: Callback<usize>,
+    /// Headers that sort on a click.
+    #[prop(optional)]
+    sort: Option<GridSort>,
 ) -> impl IntoView {
     let offset = Memo::new(move |_| page.with(|p| p.offset));
     let total = Memo::new(move |_| page.with(|p| p.total_rows));
@@ -48,10 +65,31 @@ pub fn PagedGrid(
         columns.with(|columns| {
             columns
                 .iter()
-                .map(|c| {
-                    let class = if c.numeric { "num" } else { "" };
-                    view! {
-                        <th scope="col" class=class title=c.name.clone()>{c.name.clone()}</th>
+                .enumerate()
+                .map(|(i, c)| match sort {
+                    Some(sort) => {
+                        let sorted = Signal::derive(move || {
+                            sort.current.get().and_then(|(column, descending)| {
+                                (column == i).then_some(descending)
+                            })
+                        });
+                        view! {
+                            <SortHeader
+                                text=c.name.clone()
+                                numeric=c.numeric
+                                title=Some(c.name.clone())
+                                sorted=sorted
+                                on_sort=Callback::new(move |_| sort.on_sort.run(i))
+                            />
+                        }
+                        .into_any()
+                    }
+                    None => {
+                        let class = if c.numeric { "num" } else { "" };
+                        view! {
+                            <th scope="col" class=class title=c.name.clone()>{c.name.clone()}</th>
+                        }
+                        .into_any()
                     }
                 })
                 .collect_view()

@@ -5,10 +5,14 @@ pub mod chart;
 mod fields;
 mod grid;
 mod progress;
+mod receipt;
+mod sort;
 mod table;
 
 pub use banner::{ErrorBanner, StepProblem};
 pub use fields::{decimal_field, number_field, seed_field};
-pub use grid::{GridColumn, PagedGrid};
+pub use grid::{GridColumn, GridSort, PagedGrid};
 pub use progress::{ReadProgress, StepProgress};
+pub use receipt::ReceiptTable;
+pub use sort::SortHeader;
 pub use table::{Header, ScrollTable};

@@ -7,9 +7,8 @@ use leptos::prelude::*;
 
 use crate::core::customer_table::CustomerSource;
 use crate::core::explore::FeatureSummary;
-use crate::core::receipt::{ReceiptLine, ReceiptUnit};
 use crate::protocol::ExploreView;
-use crate::ui::components::{Header, ScrollTable};
+use crate::ui::components::{Header, ReceiptTable, ScrollTable};
 use crate::ui::format::{duration, thousands};
 use crate::ui::state::AppState;
 
@@ -85,6 +84,15 @@ pub fn Overview(state: AppState, view: Arc<ExploreView>) -> impl IntoView {
                     >
                         "Predict"
                     </button>
+                    <button
+                        type="button"
+                        class="btn btn-secondary"
+                        data-testid="continue-value"
+                        title="What each customer is worth: purchases to expect, P(alive), CLV"
+                        on:click=move |_| state.continue_to_value()
+                    >
+                        "Value"
+                    </button>
                 </div>
             </div>
             <dl class="stat-tiles explore-tiles">
@@ -113,38 +121,8 @@ pub fn Overview(state: AppState, view: Arc<ExploreView>) -> impl IntoView {
     }
 }
 
-fn unit_text(line: &ReceiptLine) -> String {
-    let (one, many) = match line.unit {
-        ReceiptUnit::Lines => ("line", "lines"),
-        ReceiptUnit::Rows => ("customer", "customers"),
-        ReceiptUnit::Values => ("value", "values"),
-        ReceiptUnit::Columns => ("column", "columns"),
-    };
-    format!(
-        "{} {}",
-        thousands(line.touched),
-        if line.touched == 1 { one } else { many }
-    )
-}
-
 #[component]
 pub fn Receipt(view: Arc<ExploreView>) -> impl IntoView {
-    let rows = view
-        .receipt
-        .iter()
-        .map(|line| {
-            let status = if line.enabled { "On" } else { "Off" };
-            let count = if line.enabled { unit_text(line) } else { "—".to_string() };
-            view! {
-                <tr class:off=!line.enabled data-step=line.step.clone()>
-                    <td class="receipt-title">{line.title.clone()}</td>
-                    <td><span class=if line.enabled { "pill pill-on" } else { "pill pill-off" }>{status}</span></td>
-                    <td class="num receipt-count">{count}</td>
-                    <td class="receipt-detail">{line.detail.clone()}</td>
-                </tr>
-            }
-        })
-        .collect_view();
     let fitted = (!view.fitted.is_empty()).then(|| {
         let items = view
             .fitted
@@ -164,18 +142,7 @@ pub fn Receipt(view: Arc<ExploreView>) -> impl IntoView {
                 <h2 id="receipt-title">"Cleaning receipt"</h2>
                 <p class="muted small">"In the order applied."</p>
             </div>
-            <ScrollTable
-                testid="receipt"
-                class="receipt-table"
-                headers=vec![
-                    Header::text("Step"),
-                    Header::text(""),
-                    Header::num("Touched"),
-                    Header::text("Details"),
-                ]
-            >
-                {rows}
-            </ScrollTable>
+            <ReceiptTable testid="receipt" lines=view.receipt.clone()/>
             {fitted}
         </section>
     }

@@ -144,6 +144,15 @@ fn Summary(state: AppState, view: Arc<PredictView>) -> impl IntoView {
                 >
                     "Download scored customers"
                 </button>
+                <button
+                    type="button"
+                    class="btn btn-primary"
+                    data-testid="continue-value-from-predict"
+                    title="What each customer is worth: purchases to expect, P(alive), CLV"
+                    on:click=move |_| state.continue_to_value()
+                >
+                    "Continue to Value"
+                </button>
             </div>
             {chance}
             {capture}
