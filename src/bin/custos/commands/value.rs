@@ -668,6 +668,9 @@ mod tests {
                 }],
                 default_sort: Some(0),
             },
+            charts: Vec::new(),
+            model_charts: Vec::new(),
+            importance_chart: None,
         }
     }
 
