@@ -371,7 +371,11 @@ pub fn sample_indices(n: usize, limit: usize) -> Vec<usize> {
     if limit <= 1 {
         return (0..limit).collect();
     }
-    (0..limit).map(|k| k * (n - 1) / (limit - 1)).collect()
+    // In u64: k · (n − 1) overflows a 32-bit usize (wasm32) beyond ~860k items.
+    let (last, steps) = ((n - 1) as u64, (limit - 1) as u64);
+    (0..limit as u64)
+        .map(|k| (k * last / steps) as usize)
+        .collect()
 }
 
 /// " · 5,000 of 23,114 shown" when thinned, else nothing.
@@ -806,6 +810,8 @@ mod tests {
         assert_eq!(sample_indices(3, 5), vec![0, 1, 2]);
         assert_eq!(sample_indices(10, 3), vec![0, 4, 9]);
         assert!(sample_indices(10, 0).is_empty());
+        let big = sample_indices(3_000_000, 5_000);
+        assert_eq!((big[0], big[4_999]), (0, 2_999_999));
     }
 
     #[test]

@@ -534,8 +534,14 @@ impl Objective for BgNbdObjective<'_> {
             let a3 = -m * la;
             let (tail, s4) = if g.x > 0 {
                 let a4 = ln_a - ln_b1 - m * lr;
-                let (hi, lo) = if a3 > a4 { (a3, a4) } else { (a4, a3) };
-                (hi + (lo - hi).exp().ln_1p(), logistic(a4 - a3))
+                // ln(e^a3 + e^a4) and the share e^a4 / (e^a3 + e^a4), with one exp.
+                let e = (-(a3 - a4).abs()).exp();
+                let share = if a4 > a3 {
+                    1.0 / (1.0 + e)
+                } else {
+                    e / (1.0 + e)
+                };
+                (a3.max(a4) + e.ln_1p(), share)
             } else {
                 (a3, 0.0)
             };

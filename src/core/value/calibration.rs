@@ -457,11 +457,14 @@ pub fn calibration_and_holdout(
             spend,
         });
     }
-    let Some(span) = purchase_span(lines, params.zero_spend) else {
+    let first = purchases.iter().map(|p| p.day).min();
+    let last = purchases.iter().map(|p| p.day).max();
+    let (Some(first), Some(last)) = (first, last) else {
         return Err(ValueError::NoPurchases {
             reason: no_purchase_reason(lines, &counts),
         });
     };
+    let span = DayRange { first, last };
     params.check(span)?;
     let cutoff = params.cutoff;
     let holdout_end = params.holdout_end();
@@ -475,7 +478,7 @@ pub fn calibration_and_holdout(
             counts.lines_after_holdout += 1;
         }
     }
-    purchases.sort_unstable_by_key(|p| (p.customer, p.day));
+    let purchases = by_customer_and_day(purchases);
 
     let n_weeks = weeks_between(span.first, holdout_end);
     let mut repeats_per_week = vec![0u64; n_weeks];
@@ -559,6 +562,45 @@ pub fn calibration_and_holdout(
             actual_cumulative,
         },
     })
+}
+
+/// The purchases ordered by customer, then day: a counting sort on the customer index (one
+/// pass, whatever the number of lines), then each customer's few lines by day.
+fn by_customer_and_day(purchases: Vec<Purchase>) -> Vec<Purchase> {
+    let customers = purchases
+        .iter()
+        .map(|p| p.customer as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut starts = vec![0usize; customers + 1];
+    for p in &purchases {
+        if let Some(count) = starts.get_mut(p.customer as usize + 1) {
+            *count += 1;
+        }
+    }
+    let mut total = 0;
+    for start in starts.iter_mut() {
+        total += *start;
+        *start = total;
+    }
+    let mut next = starts.clone();
+    let mut sorted = purchases.clone();
+    for p in purchases {
+        if let Some(slot) = next.get_mut(p.customer as usize) {
+            if let Some(place) = sorted.get_mut(*slot) {
+                *place = p;
+            }
+            *slot += 1;
+        }
+    }
+    for window in starts.windows(2) {
+        if let [from, to] = *window {
+            if let Some(lines) = sorted.get_mut(from..to) {
+                lines.sort_unstable_by_key(|p| p.day);
+            }
+        }
+    }
+    sorted
 }
 
 /// Weeks from `first` to `last` (both included), the last one possibly shorter.

@@ -105,6 +105,7 @@ fn run(
         objective,
         tracker,
         dimension: start.len(),
+        last: RefCell::new(None),
     };
     let solver = match lbfgs() {
         Ok(solver) => solver,
@@ -139,14 +140,31 @@ fn lbfgs() -> Result<Solver, Error> {
         .with_tolerance_cost(1e-13)
 }
 
-/// The objective as argmin sees it; every evaluation is offered to the tracker.
+/// The objective as argmin sees it; every evaluation is offered to the tracker. argmin asks
+/// for the value and the gradient at a point separately, so the last evaluation is kept.
 struct Problem<'a, O> {
     objective: &'a O,
     tracker: &'a Tracker,
     dimension: usize,
+    last: RefCell<Option<Evaluation>>,
 }
 
+/// A point, the value there and the gradient.
+type Evaluation = (Array1<f64>, f64, Array1<f64>);
+
 impl<O: Objective> Problem<'_, O> {
+    /// [`Problem::evaluate`], or the last result when `theta` is the last point.
+    fn cached(&self, theta: &Array1<f64>) -> (f64, Array1<f64>) {
+        if let Some((point, value, gradient)) = self.last.borrow().as_ref() {
+            if point == theta {
+                return (*value, gradient.clone());
+            }
+        }
+        let (value, gradient) = self.evaluate(theta);
+        *self.last.borrow_mut() = Some((theta.clone(), value, gradient.clone()));
+        (value, gradient)
+    }
+
     /// The objective at `theta`. Outside the box |θ| ≤ [`MAX_LOG_PARAMETER`] it is the value
     /// at the nearest point of the box plus a steep quadratic wall, so that a long trial step
     /// of the line search gets a finite, larger value (argmin's line search stops at an
@@ -182,7 +200,7 @@ impl<O: Objective> CostFunction for Problem<'_, O> {
     type Output = f64;
 
     fn cost(&self, theta: &Self::Param) -> Result<Self::Output, Error> {
-        Ok(self.evaluate(theta).0)
+        Ok(self.cached(theta).0)
     }
 }
 
@@ -191,7 +209,7 @@ impl<O: Objective> Gradient for Problem<'_, O> {
     type Gradient = Array1<f64>;
 
     fn gradient(&self, theta: &Self::Param) -> Result<Self::Gradient, Error> {
-        Ok(self.evaluate(theta).1)
+        Ok(self.cached(theta).1)
     }
 }
 
