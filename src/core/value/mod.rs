@@ -9,3 +9,5 @@
 //!   against baselines on a held-out test part.
 //!
 //! Time is counted in days throughout (BG/NBD's `alpha` is per day).
+
+pub mod regress;
