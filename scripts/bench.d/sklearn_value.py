@@ -6,8 +6,8 @@
 
 FILE defaults to ../shared/data/online_retail_sparkguide.csv (next to the repository). Prints
 JSON (or a markdown table with --table): the customers, the split, the target, and per model
-its test MAE / RMSE / R² / Spearman, its 5-fold CV RMSE and R² (mean ± population sd) on the
-training part, the same CV over all customers (the anchors' CV column), and its fit time
+its test MAE / RMSE / R² / Spearman, its 5-fold CV RMSE and R² (mean ± sd) on the training
+part, the same CV over all customers (the anchors' CV column), and its fit time
 (median of --runs fits, one thread).
 
 Data, as the anchors define them and as tests/value_supervised.rs builds them:
@@ -22,9 +22,9 @@ Data, as the anchors define them and as tests/value_supervised.rs builds them:
             0 for a customer without a line there;
 - split:    train_test_split(X, y, test_size=0.2, random_state=seed), no stratification
             (Custos reproduces it: src/core/value/regress/split.rs);
-- CV:       KFold(5, shuffle=True, random_state=seed) over the training part in the order
-            train_test_split returns it (Custos reproduces the folds), and over all customers
-            (the anchors' column);
+- CV:       KFold(5, shuffle=True, random_state=seed) over the training part in table order
+            (X_train.sort_index(): Custos reproduces these folds; mean ± sample sd, as Custos
+            reports), and over all customers (the anchors' column; mean ± population sd);
 - prep:     'anchors' (default): StandardScaler for ridge and the MLP, raw features for the
             trees; 'app': the Predict design Custos uses by default (log1p of the columns with
             no negative value and population skewness > 1 in the training rows, then
@@ -176,7 +176,7 @@ def metrics(y, p):
     }
 
 
-def cv(make, x, y, seed):
+def cv(make, x, y, seed, ddof):
     rmse, r2 = [], []
     for fit_rows, valid_rows in KFold(5, shuffle=True, random_state=seed).split(x):
         m = make().fit(x.iloc[fit_rows], y.iloc[fit_rows])
@@ -185,9 +185,9 @@ def cv(make, x, y, seed):
         r2.append(r2_score(y.iloc[valid_rows], p))
     return {
         "rmse_mean": float(np.mean(rmse)),
-        "rmse_sd": float(np.std(rmse)),
+        "rmse_sd": float(np.std(rmse, ddof=ddof)),
         "r2_mean": float(np.mean(r2)),
-        "r2_sd": float(np.std(r2)),
+        "r2_sd": float(np.std(r2, ddof=ddof)),
     }
 
 
@@ -238,8 +238,11 @@ def main():
         row = metrics(y_test, fitted.predict(x_test))
         row["fit_s"] = float(np.median(times))
         if not args.no_cv:
-            row["cv_train"] = cv(lambda: model(name, args.prep, args.seed), x_train, y_train, args.seed)
-            row["cv_all"] = cv(lambda: model(name, args.prep, args.seed), x, y, args.seed)
+            make = lambda: model(name, args.prep, args.seed)  # noqa: E731
+            # Custos's folds: KFold over the training customers in table order, sample sd.
+            row["cv_train"] = cv(make, x_train.sort_index(), y_train.sort_index(), args.seed, 1)
+            # The anchors' column: KFold over all customers, population sd.
+            row["cv_all"] = cv(make, x, y, args.seed, 0)
         out["models"][name] = row
     if args.table:
         print(

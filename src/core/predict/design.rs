@@ -335,18 +335,7 @@ impl Design {
         };
         let fitted = prep::fit(&prep_params, &training)?;
         let prepared = fitted.transform(features)?.table;
-        let n = prepared.n_rows();
-        let d = prepared.features.len();
-        let mut matrix = Array2::<f64>::zeros((n, d));
-        for (j, feature) in prepared.features.iter().enumerate() {
-            if let FeatureValues::Numeric(values) = &feature.values {
-                for (cell, &x) in matrix.column_mut(j).iter_mut().zip(values) {
-                    // A value the fitted steps cannot map (a column empty in the training rows,
-                    // a negative value under log) sits at the training mean.
-                    *cell = if x.is_finite() { x } else { 0.0 };
-                }
-            }
-        }
+        let matrix = to_matrix(&prepared);
         let columns: Vec<String> = prepared.features.iter().map(|f| f.name.clone()).collect();
         let groups = features
             .features
@@ -383,6 +372,46 @@ impl Design {
     pub fn rows(&self, rows: &[usize]) -> Array2<f64> {
         self.matrix.select(ndarray::Axis(0), rows)
     }
+
+    /// The matrix of another customer table with the fitted features (found by name, in any
+    /// order; other columns are ignored), prepared with the steps fitted on the training rows:
+    /// the same columns as [`Design::matrix`], one row per customer of `table`. The Value step
+    /// forecasts with it from the features built at the end of the data.
+    pub fn matrix_of(&self, table: &CustomerTable) -> Result<Array2<f64>, DesignError> {
+        let mut features = Vec::with_capacity(self.fitted.input.len());
+        for column in &self.fitted.input {
+            let feature = table
+                .feature(&column.name)
+                .ok_or_else(|| PrepError::MissingColumn {
+                    name: column.name.clone(),
+                })?;
+            features.push(feature.clone());
+        }
+        let same_features = CustomerTable {
+            id_name: table.id_name.clone(),
+            ids: table.ids.clone(),
+            features,
+        };
+        let prepared = self.fitted.transform(&same_features)?.table;
+        Ok(to_matrix(&prepared))
+    }
+}
+
+/// The prepared table's numeric columns as a dense matrix (a value the fitted steps cannot map
+/// — a column empty in the training rows, a negative value under log — sits at the training
+/// mean, 0).
+fn to_matrix(prepared: &CustomerTable) -> Array2<f64> {
+    let n = prepared.n_rows();
+    let d = prepared.features.len();
+    let mut matrix = Array2::<f64>::zeros((n, d));
+    for (j, feature) in prepared.features.iter().enumerate() {
+        if let FeatureValues::Numeric(values) = &feature.values {
+            for (cell, &x) in matrix.column_mut(j).iter_mut().zip(values) {
+                *cell = if x.is_finite() { x } else { 0.0 };
+            }
+        }
+    }
+    matrix
 }
 
 #[cfg(test)]
@@ -505,6 +534,24 @@ mod tests {
         let design = Design::fit(&s.table, &[0, 1, 2, 3], &params).unwrap();
         assert!(design.fitted.log.columns.is_empty());
         assert!(design.matrix.iter().all(|x| x.is_finite()));
+    }
+
+    #[test]
+    fn another_table_with_the_features_in_any_order_gets_the_same_matrix() {
+        let all: Vec<usize> = (0..6).collect();
+        let s = select_features(&table(), "bought", &[], &[], &all).unwrap();
+        let design = Design::fit(&s.table, &[0, 1, 2, 3], &DesignParams::default()).unwrap();
+        // The full table: its features in another order, plus the target and two columns the
+        // selection left out.
+        let mut other = table();
+        other.features.reverse();
+        assert_eq!(design.matrix_of(&other).unwrap(), design.matrix);
+        let mut missing = table();
+        missing.features.retain(|f| f.name != "plan");
+        assert!(matches!(
+            design.matrix_of(&missing),
+            Err(DesignError::Prep(PrepError::MissingColumn { .. }))
+        ));
     }
 
     #[test]

@@ -57,6 +57,11 @@ pub enum SplitError {
     )]
     MoreFoldsThanMinorityRows { minority: usize, k: usize },
     #[error(
+        "there are {rows} customers but {k} cross-validation folds were asked for: use at most \
+         {rows} folds"
+    )]
+    MoreFoldsThanRows { rows: usize, k: usize },
+    #[error(
         "the minority class has only {minority} row: a train/test split needs at least 2 rows of \
          each class (one for training, one for testing); choose a target with more rows of that \
          class"

@@ -18,6 +18,7 @@ pub mod error;
 pub mod gamma_gamma;
 mod optimize;
 pub mod probabilistic;
+pub mod regress;
 pub mod run;
 pub mod special;
 pub mod view;
