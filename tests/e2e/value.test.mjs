@@ -32,8 +32,10 @@ import {
 // Online Retail through the app's default cleaning (cancellations netted, exact duplicate lines
 // dropped: an invoice column is mapped), cutoff 2011-09-10, horizon 90 days, seed 42.
 // The anchors (ANCHORS-VALUE.md §4) are measured on lines cleaned by dropping every C invoice
-// and keeping duplicates; the numbers below are the anchors' until the core's default-cleaning
-// figures are measured (same choices through `custos value` give the same numbers).
+// and keeping duplicates (tests/value_probabilistic.rs holds those); with the app's default
+// cleaning BG/NBD is the same to 4 digits and Gamma-Gamma moves a little (the dropped duplicate
+// lines change some repeat spends): `custos value online_retail_sparkguide.csv --models bgnbd`
+// gives these numbers, the same as the browser.
 const DEFAULT_CUTOFF = "2011-09-10";
 const FIRST_DAY = "2010-12-01";
 const LAST_DAY = "2011-12-09";
@@ -44,7 +46,7 @@ const EXPECTED = {
   /** BG/NBD on the calibration period (alpha per day). */
   bgnbd: { r: 0.7224, alpha: 65.873 },
   /** Gamma-Gamma on the repeat buyers of the calibration period. */
-  gammaGamma: { p: 2.3287, q: 3.3454, v: 413.78 },
+  gammaGamma: { p: 2.3321, q: 3.3342, v: 410.21 },
   /** Relative tolerance of the parameters. */
   paramTolerance: 0.005,
   /** Σ predicted holdout purchases (customer-days) of the customers modelled at the cutoff. */
@@ -205,7 +207,8 @@ describeApp("value", (app) => {
     const mean = rows.find((r) => r.key === "mean");
     assert.ok(best[0].rmse < mean.rmse, `best ${best[0].key} test RMSE ${best[0].rmse} < mean's ${mean.rmse}`);
     for (const key of ["ridge", "tree", "rf", "gbdt", "mlp"]) {
-      assert.ok(rows.some((r) => r.key === key && !r.baseline), `${key} on the leaderboard`);
+      // A model on the log target is keyed e.g. rf_log1p.
+      assert.ok(rows.some((r) => (r.key === key || r.key.startsWith(`${key}_`)) && !r.baseline), `${key} on the leaderboard`);
     }
     // Sorting by a click on Test R²: highest first.
     await board.locator('[data-testid="sort-header"][data-column="Test R²"]').click();

@@ -358,12 +358,19 @@ impl Calibration {
             enabled: true,
             touched: self.new_in_holdout as u64,
             unit: ReceiptUnit::Rows,
-            detail: format!(
-                "{} bought for the first time in the holdout window{spend}: nothing is known \
-                 of them at the cutoff, so they are not scored; {} are",
-                customers_text(self.new_in_holdout as u64),
-                customers_text(self.customers.len() as u64),
-            ),
+            detail: if self.new_in_holdout == 0 {
+                format!(
+                    "Nobody bought for the first time in the holdout window: all {} are scored",
+                    customers_text(self.customers.len() as u64)
+                )
+            } else {
+                format!(
+                    "{} bought for the first time in the holdout window{spend}: nothing is \
+                     known of them at the cutoff, so they are not scored; {} are",
+                    customers_text(self.new_in_holdout as u64),
+                    customers_text(self.customers.len() as u64),
+                )
+            },
         });
         receipt
     }

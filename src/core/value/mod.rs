@@ -21,6 +21,7 @@ pub mod probabilistic;
 pub mod regress;
 pub mod run;
 pub mod special;
+pub mod supervised;
 pub mod view;
 
 pub use error::ValueError;

@@ -25,11 +25,13 @@ use crate::core::features::{self, FeatureError, FeatureParams, PurchaseLines};
 use crate::core::format;
 use crate::core::table::Table;
 use crate::core::value::calibration::{
-    default_cutoff, purchase_span, CalibrationParams, ZeroSpendLines,
+    calibration_and_holdout, default_cutoff, purchase_span, CalibrationParams, ZeroSpendLines,
 };
 use crate::core::value::charts;
 use crate::core::value::clv::DiscountParams;
 use crate::core::value::probabilistic::{self, Fitted};
+use crate::core::value::regress::job::{RegressJob, Regression};
+use crate::core::value::supervised::{self, SupervisedPlan};
 use crate::core::value::view::ValueReport;
 use crate::core::value::ValueError;
 
@@ -213,7 +215,14 @@ enum Task {
     Validate,
     /// The same models at the last purchase day, for the per-customer forecast.
     Forecast,
+    /// The supervised models, one fit per call (cross-validation, final fits, importance),
+    /// then the chosen model's forecast for every customer.
+    Supervised,
 }
+
+/// Share of the progress bar the supervised models take when they run (they are most of the
+/// work: dozens of fits against two).
+const SUPERVISED_WEIGHT: f64 = 8.0;
 
 /// The Value step as a sequence of steps.
 pub struct ValueJob {
@@ -233,6 +242,13 @@ pub struct ValueJob {
     notes: Vec<String>,
     tasks: Vec<Task>,
     next: usize,
+    /// What the supervised models learn from, planned before the first fit.
+    plan: Option<SupervisedPlan>,
+    regress: Option<RegressJob>,
+    regression: Option<Regression>,
+    /// The explored customer table (the supervised forecast scores it), the lines' ids.
+    explored: Option<CustomerTable>,
+    is_lines: bool,
 }
 
 impl ValueJob {
@@ -265,12 +281,35 @@ impl ValueJob {
             notes: Vec::new(),
             tasks: Vec::new(),
             next: 0,
+            plan: None,
+            regress: None,
+            regression: None,
+            explored: None,
+            is_lines: inputs.lines.is_some(),
             params,
         };
+        let kinds = supervised::regressor_kinds(&job.params);
         let Some(feature_params) = inputs.lines else {
             if wants_bgnbd {
                 return Err(ValueRunError::NeedsPurchaseLines);
             }
+            let column = match &job.params.target {
+                ValueTarget::Column(column) => column.clone(),
+                ValueTarget::HorizonSpend => {
+                    return Err(ValueRunError::Supervised(
+                        "this is a customer file (one row per customer, no purchase dates):                          choose the numeric column the models should predict"
+                            .to_string(),
+                    ))
+                }
+            };
+            job.plan = Some(supervised::plan_from_column(
+                inputs.customers,
+                &column,
+                &job.params,
+                kinds,
+            )?);
+            job.explored = Some(inputs.customers.clone());
+            job.tasks.push(Task::Supervised);
             return Ok(job);
         };
         let lines = features::purchase_lines(inputs.table, feature_params)?;
@@ -302,13 +341,37 @@ impl ValueJob {
             job.tasks.push(Task::Validate);
             job.tasks.push(Task::Forecast);
         }
+        if !kinds.is_empty() {
+            let calibration = calibration_and_holdout(&lines, &at_cutoff)?;
+            job.plan = Some(supervised::plan_from_lines(
+                inputs.table,
+                feature_params,
+                &calibration,
+                &lines.ids,
+                inputs.customers,
+                &job.params,
+                kinds,
+            )?);
+            job.explored = Some(inputs.customers.clone());
+            job.tasks.push(Task::Supervised);
+        }
         job.lines = Some(lines);
         Ok(job)
     }
 
     /// Share of the work done (0–1).
     pub fn fraction_done(&self) -> f64 {
-        (self.next as f64 / self.tasks.len().max(1) as f64).min(1.0)
+        let weight = |task: &Task| match task {
+            Task::Supervised => SUPERVISED_WEIGHT,
+            _ => 1.0,
+        };
+        let total: f64 = self.tasks.iter().map(weight).sum();
+        let done: f64 = self.tasks.iter().take(self.next).map(weight).sum();
+        let current = match (self.tasks.get(self.next), self.regress.as_ref()) {
+            (Some(Task::Supervised), Some(job)) => SUPERVISED_WEIGHT * job.fraction_done(),
+            _ => 0.0,
+        };
+        ((done + current) / total.max(1.0)).min(1.0)
     }
 
     /// What the next step does, for the progress line.
@@ -318,6 +381,10 @@ impl ValueJob {
             Some(Task::Forecast) => {
                 "Refitting BG/NBD and Gamma-Gamma on the whole period".to_string()
             }
+            Some(Task::Supervised) => match &self.regress {
+                Some(job) => job.stage_label(),
+                None => "Preparing the supervised models".to_string(),
+            },
             None => "Finishing".to_string(),
         }
     }
@@ -341,15 +408,68 @@ impl ValueJob {
                     self.forecast = Some(probabilistic::fit(lines, at, &self.discount)?);
                 }
             }
+            Task::Supervised => {
+                if self.supervised_step()? {
+                    return Ok(true);
+                }
+            }
         }
         self.next += 1;
         Ok(true)
+    }
+
+    /// One step of the supervised models; `true` while fits remain.
+    fn supervised_step(&mut self) -> Result<bool, ValueRunError> {
+        let Some(plan) = self.plan.as_ref() else {
+            return Ok(false);
+        };
+        let Some(job) = self.regress.as_mut() else {
+            let mut forecasts = plan.forecasts.clone();
+            if let (Some(fitted), Some(lines)) = (self.validated.as_ref(), self.lines.as_ref()) {
+                forecasts.extend(supervised::bgnbd_forecast(
+                    plan,
+                    &fitted.calibration,
+                    &fitted.values,
+                    &lines.ids,
+                ));
+            }
+            let job = RegressJob::new(
+                &plan.features,
+                &plan.target,
+                &forecasts,
+                plan.params.clone(),
+                self.clock,
+            )
+            .map_err(|e| ValueRunError::Supervised(e.to_string()))?;
+            self.regress = Some(job);
+            return Ok(true);
+        };
+        if job
+            .step()
+            .map_err(|e| ValueRunError::Supervised(e.to_string()))?
+        {
+            return Ok(true);
+        }
+        if let Some(job) = self.regress.take() {
+            self.regression = Some(
+                job.finish()
+                    .map_err(|e| ValueRunError::Supervised(e.to_string()))?,
+            );
+        }
+        Ok(false)
     }
 
     /// Run what is left and assemble the result.
     pub fn finish(mut self) -> Result<ValueRun, ValueRunError> {
         while self.step()? {}
         let mut notes = std::mem::take(&mut self.notes);
+        if let Some(plan) = self.plan.as_ref() {
+            notes.extend(plan.notes.iter().cloned());
+        }
+        if let Some(regression) = self.regression.as_ref() {
+            notes.extend(regression.report.notes.iter().cloned());
+            notes.extend(supervised::beaten_note(regression));
+        }
         let validated = self.validated.as_ref();
         let forecast = self.forecast.as_ref();
         if let Some(fitted) = validated {
@@ -390,7 +510,11 @@ impl ValueJob {
             top_share: validated
                 .map(probabilistic::top_share_table)
                 .unwrap_or_default(),
-            supervised: None,
+            supervised: self
+                .regression
+                .as_ref()
+                .zip(self.plan.as_ref())
+                .map(|(regression, plan)| supervised::report(regression, &plan.target_words)),
             forecast_bgnbd: forecast.map(|f| probabilistic::bgnbd_fit(&f.bgnbd)),
             forecast_gamma_gamma: forecast.and_then(|f| {
                 f.gamma_gamma
@@ -399,15 +523,32 @@ impl ValueJob {
             }),
             notes,
         };
-        let customers = self.customer_columns();
+        let mut customers = self.customer_columns();
         let line_ids = self.lines.as_ref().map(|l| l.ids.as_slice()).unwrap_or(&[]);
         let charts = charts::probabilistic_charts(validated, forecast, line_ids);
+        let (mut model_charts, mut importance_chart) = (Vec::new(), None);
+        if let (Some(regression), Some(plan), Some(explored)) = (
+            self.regression.as_ref(),
+            self.plan.as_ref(),
+            self.explored.as_ref(),
+        ) {
+            model_charts =
+                supervised::model_charts(regression, &plan.features.ids, &plan.target_words);
+            importance_chart = supervised::importance_chart(regression);
+            let column = supervised::forecast_column(regression, plan, explored, self.is_lines)?;
+            if column.values.len() == customers.ids.len() {
+                customers.columns.push(column);
+                if customers.default_sort.is_none() {
+                    customers.default_sort = Some(customers.columns.len() - 1);
+                }
+            }
+        }
         Ok(ValueRun {
             report,
             customers,
             charts,
-            model_charts: Vec::new(),
-            importance_chart: None,
+            model_charts,
+            importance_chart,
         })
     }
 

@@ -165,8 +165,8 @@ pub struct SupervisedReport {
     pub leaderboard: Vec<LeaderboardRow>,
     /// Key of the model chosen by cross-validation (never by the test part).
     pub best: Option<String>,
-    /// Permutation importance of the best model on the test part: feature, mean increase of
-    /// RMSE, sd.
+    /// Permutation importance of the best model on the test part: feature, mean drop of the
+    /// test R², sd.
     pub importance: Vec<(String, f64, f64)>,
 }
 

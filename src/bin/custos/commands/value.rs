@@ -54,13 +54,10 @@ pub struct ValueArgs {
     #[arg(long, value_name = "N", default_value_t = ValueParams::DEFAULT_HORIZON_DAYS)]
     horizon_days: u32,
     /// Models, comma-separated: bgnbd (BG/NBD + Gamma-Gamma), ridge, tree, rf (random
-    /// forest), gbdt (gradient boosting), mlp (neural network).
-    #[arg(
-        long,
-        value_name = "bgnbd,ridge,tree,rf,gbdt,mlp",
-        default_value = "bgnbd,ridge,tree,rf,gbdt,mlp"
-    )]
-    models: String,
+    /// forest), gbdt (gradient boosting), mlp (neural network). Default: all of them; for a
+    /// customer file, all but bgnbd (it needs purchase dates).
+    #[arg(long, value_name = "bgnbd,ridge,tree,rf,gbdt,mlp")]
+    models: Option<String>,
     /// A customer file: the numeric column the supervised models learn to predict (default:
     /// the only column whose name says it is the customer's value, such as CLV or LTV).
     /// Purchase lines predict the spend in the horizon instead.
@@ -130,7 +127,9 @@ fn params_from_flags(args: &ValueArgs) -> Result<ValueParams, String> {
         .map(|text| flags::parse_date("--cutoff", text))
         .transpose()?;
     params.horizon_days = args.horizon_days;
-    params.models = parse_models(&args.models)?;
+    if let Some(models) = &args.models {
+        params.models = parse_models(models)?;
+    }
     params.discount_monthly = args.discount_monthly;
     params.exclude = args.exclude.as_deref().map(list).unwrap_or_default();
     params.log_target = args.log_target;
@@ -234,6 +233,9 @@ pub fn run(args: &ValueArgs) -> Result<(), String> {
         .map_err(|e| e.to_string())?
         .customers;
     let lines: Option<&FeatureParams> = transactions.then_some(&features);
+    if args.models.is_none() && !transactions {
+        params.models.retain(|&m| m != ValueModel::Bgnbd);
+    }
     params.target = target(args, table, lines, &customers)?;
     add_stage(
         &mut stages,
@@ -516,7 +518,7 @@ fn print_report(out: &mut Vec<u8>, json: &ValueJson<'_>, run: &ValueRun) -> std:
         )?;
         writeln!(
             out,
-            "  {:<24} {:>19} {:>8} {:>10} {:>10} {:>7} {:>8} {:>7}",
+            "  {:<52} {:>19} {:>8} {:>10} {:>10} {:>7} {:>8} {:>7}",
             "model", "CV RMSE", "CV R²", "test MAE", "test RMSE", "R²", "Spearman", "fit s"
         )?;
         let cell = |x: Option<f64>, decimals: usize| {
@@ -530,18 +532,18 @@ fn print_report(out: &mut Vec<u8>, json: &ValueJson<'_>, run: &ValueRun) -> std:
             };
             writeln!(
                 out,
-                "  {:<24} {:>19} {:>8} {:>10.2} {:>10.2} {:>7.4} {:>8.4} {:>7.3}",
-                format!(
-                    "{}{}",
-                    row.label,
-                    if row.baseline { " (baseline)" } else { "" }
-                ),
+                "  {:<52} {:>19} {:>8} {:>10.2} {:>10.2} {:>7.4} {:>8} {:>7.3}",
+                if row.baseline && !row.label.starts_with("Baseline") {
+                    format!("{} (baseline)", row.label)
+                } else {
+                    row.label.clone()
+                },
                 cv_rmse,
                 cell(row.cv_r2, 4),
                 row.test_mae,
                 row.test_rmse,
                 row.test_r2,
-                row.test_spearman,
+                cell(Some(row.test_spearman).filter(|s| s.is_finite()), 4),
                 row.fit_seconds
             )?;
         }
@@ -559,7 +561,7 @@ fn print_report(out: &mut Vec<u8>, json: &ValueJson<'_>, run: &ValueRun) -> std:
                 .importance
                 .iter()
                 .take(5)
-                .map(|(name, drop, _)| format!("{name} (+{drop:.1} RMSE)"))
+                .map(|(name, drop, _)| format!("{name} (R² −{drop:.3})"))
                 .collect();
             writeln!(out, "importance  {}", top.join(", "))?;
         }
@@ -649,7 +651,7 @@ mod tests {
                 "target": "Spend in the 90 days after 2011-09-10", "train_rows": 2_696,
                 "test_rows": 674, "folds": 5, "features": ["monetary"],
                 "leaderboard": [row("ridge", false), row("mean", true)], "best": "ridge",
-                "importance": [["monetary", 812.5, 40.0]],
+                "importance": [["monetary", 0.125, 0.01]],
             },
             "forecast_bgnbd": bgnbd,
             "forecast_gamma_gamma": null,
@@ -702,7 +704,7 @@ mod tests {
             "ridge",
             "mean (baseline)",
             "best        ridge (alpha 1), chosen by CV",
-            "importance  monetary (+812.5 RMSE)",
+            "importance  monetary (R² −0.125)",
             "output      value.csv: 2 customers, columns CustomerID, clv_90d",
         ] {
             assert!(text.contains(needle), "{needle:?} not in\n{text}");
