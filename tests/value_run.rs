@@ -308,8 +308,7 @@ fn a_customer_file_refuses_what_it_cannot_do_with_a_message() {
             ..supervised()
         },
     )
-    .err()
-    .expect("refused")
+    .expect_err("refused")
     .to_string();
     assert!(err.contains("same value") && err.contains("ltv"), "{err}");
 }
