@@ -335,7 +335,7 @@ pub fn report(regression: &Regression, target_words: &str) -> SupervisedReport {
                 test_mae: row.test.mae,
                 test_rmse: row.test.rmse,
                 test_r2: row.test.r2,
-                test_spearman: row.test.spearman.unwrap_or(f64::NAN),
+                test_spearman: row.test.spearman.filter(|s| s.is_finite()),
                 fit_seconds: row.fit_seconds,
                 settings,
             }

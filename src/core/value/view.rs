@@ -146,7 +146,8 @@ pub struct LeaderboardRow {
     pub test_mae: f64,
     pub test_rmse: f64,
     pub test_r2: f64,
-    pub test_spearman: f64,
+    /// `None` when the forecast is one constant (a rank correlation is not defined).
+    pub test_spearman: Option<f64>,
     pub fit_seconds: f64,
     /// Settings in words ("100 trees, all features per split", "log1p target").
     pub settings: String,

@@ -621,7 +621,7 @@ impl BoardColumn {
             BoardColumn::TestMae => Some(row.test_mae),
             BoardColumn::TestRmse => Some(row.test_rmse),
             BoardColumn::TestR2 => Some(row.test_r2),
-            BoardColumn::TestSpearman => Some(row.test_spearman),
+            BoardColumn::TestSpearman => row.test_spearman,
             BoardColumn::Fit => Some(row.fit_seconds),
         }
     }
@@ -742,7 +742,7 @@ fn Leaderboard(
                         <td class="num">{metric(row.test_mae)}</td>
                         <td class="num">{metric(row.test_rmse)}</td>
                         <td class="num">{format!("{:.4}", row.test_r2)}</td>
-                        <td class="num">{format!("{:.4}", row.test_spearman)}</td>
+                        <td class="num">{row.test_spearman.map_or_else(|| "–".to_string(), |s| format!("{s:.4}"))}</td>
                         <td class="num">{duration(row.fit_seconds * 1000.0)}</td>
                         <td>
                             {move || if is_shown() {

@@ -543,7 +543,7 @@ fn print_report(out: &mut Vec<u8>, json: &ValueJson<'_>, run: &ValueRun) -> std:
                 row.test_mae,
                 row.test_rmse,
                 row.test_r2,
-                cell(Some(row.test_spearman).filter(|s| s.is_finite()), 4),
+                cell(row.test_spearman, 4),
                 row.fit_seconds
             )?;
         }
