@@ -77,8 +77,15 @@ pub fn regressor_kinds(params: &ValueParams) -> Vec<RegressorKind> {
         .collect()
 }
 
-fn regress_params(params: &ValueParams, kinds: Vec<RegressorKind>) -> RegressParams {
+/// The regression's choices; `at_least_zero`: the target is never negative, so no forecast is
+/// either (a linear model extrapolates below 0 for a customer unlike the others).
+fn regress_params(
+    params: &ValueParams,
+    kinds: Vec<RegressorKind>,
+    at_least_zero: bool,
+) -> RegressParams {
     RegressParams {
+        floor: at_least_zero.then_some(0.0),
         models: kinds,
         scales: if params.log_target {
             TargetScales::Log1p
@@ -215,7 +222,7 @@ pub fn plan_from_lines(
             "Spend in the {h} days after {}",
             format::iso_date(i64::from(cutoff))
         ),
-        params: regress_params(params, kinds),
+        params: regress_params(params, kinds, true),
         forecasts: vec![PrecomputedForecast {
             key: NAIVE_KEY.to_string(),
             label: "Naive rate (x / T × horizon × mean spend)".to_string(),
@@ -303,7 +310,7 @@ pub fn plan_from_column(
             values,
         },
         target_words: format!("The column '{column}'"),
-        params: regress_params(params, kinds),
+        params: regress_params(params, kinds, at_least_zero),
         forecasts: Vec::new(),
         column_title: format!("predicted_{column}"),
         at_least_zero,

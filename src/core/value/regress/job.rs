@@ -136,6 +136,11 @@ pub struct RegressParams {
     /// Most one-hot columns per categorical feature.
     pub max_levels: usize,
     pub log_features: LogFeatures,
+    /// The lowest forecast any model makes: 0 for a target that is never negative (spend), so
+    /// that a linear model's extrapolation below it counts as 0 in the metrics and the list.
+    /// `None` = as fitted (scikit-learn's behaviour, which the anchors compare with).
+    #[serde(default)]
+    pub floor: Option<f64>,
 }
 
 impl RegressParams {
@@ -155,6 +160,7 @@ impl RegressParams {
             seed: Self::DEFAULT_SEED,
             max_levels: DesignParams::default().max_levels,
             log_features: LogFeatures::NeuralNetworkOnly,
+            floor: None,
         }
     }
 
@@ -794,7 +800,8 @@ impl RegressJob {
             return Ok(());
         };
         let started = (self.clock)();
-        let fitted = e.spec.fit(x_fit.view(), &y_fit, e.scale)?;
+        let mut fitted = e.spec.fit(x_fit.view(), &y_fit, e.scale)?;
+        fitted.floor = self.params.floor;
         let elapsed = (self.clock)() - started;
         let predicted = fitted.predict(x_valid.view());
         let scores = fold_scores(&y_valid, &predicted);
@@ -840,7 +847,8 @@ impl RegressJob {
             return Ok(());
         };
         let started = (self.clock)();
-        let fitted = e.spec.fit(x_train.view(), &self.y_train, e.scale)?;
+        let mut fitted = e.spec.fit(x_train.view(), &self.y_train, e.scale)?;
+        fitted.floor = self.params.floor;
         let fit_ms = (self.clock)() - started;
         let test_predictions = fitted.predict(x_test.view());
         let test = regression_metrics(&self.y_test, &test_predictions)?;

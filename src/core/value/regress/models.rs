@@ -149,6 +149,8 @@ pub struct FittedRegressor {
     log_range: (f64, f64),
     /// E.g. "100 boosting rounds" or "stopped after 34 epochs".
     pub note: Option<String>,
+    /// The lowest forecast (0 for spend, which is never negative); `None` = no floor.
+    pub floor: Option<f64>,
 }
 
 impl FittedRegressor {
@@ -159,6 +161,7 @@ impl FittedRegressor {
             scale: TargetScale::Raw,
             log_range: (0.0, 0.0),
             note: None,
+            floor: None,
         }
     }
 
@@ -169,7 +172,7 @@ impl FittedRegressor {
     /// Forecasts on the target's own scale for every row of `x` (the fitted columns).
     pub fn predict(&self, x: ArrayView2<'_, f64>) -> Vec<f64> {
         let raw = self.model.predict(x);
-        match self.scale {
+        let forecasts = match self.scale {
             TargetScale::Raw => raw,
             TargetScale::Log1p => {
                 let (low, high) = self.log_range;
@@ -183,6 +186,13 @@ impl FittedRegressor {
                     })
                     .collect()
             }
+        };
+        match self.floor {
+            Some(floor) => forecasts
+                .into_iter()
+                .map(|v| if v < floor { floor } else { v })
+                .collect(),
+            None => forecasts,
         }
     }
 }
@@ -361,6 +371,7 @@ impl RegressorSpec {
             scale,
             log_range,
             note,
+            floor: None,
         })
     }
 }
