@@ -312,3 +312,40 @@ fn a_customer_file_refuses_what_it_cannot_do_with_a_message() {
     .to_string();
     assert!(err.contains("same value") && err.contains("ltv"), "{err}");
 }
+
+#[test]
+fn a_horizon_past_the_end_of_the_data_still_forecasts_and_says_why_no_supervised_model_ran() {
+    let loaded = retail();
+    let params = ValueParams {
+        cutoff: Some(custos::core::format::parse_iso_date("2011-11-01").expect("date")),
+        ..ValueParams::new()
+    };
+    let run = run_with(loaded, &loaded.customers, params).expect("BG/NBD still runs");
+    assert!(!run.report.holdout_complete);
+    assert!(run.report.holdout.is_none(), "no holdout metrics");
+    assert!(run.report.supervised.is_none());
+    assert!(
+        run.report
+            .notes
+            .iter()
+            .any(|n| n.starts_with("The supervised models did not run")
+                && n.contains("earlier cutoff")),
+        "{:?}",
+        run.report.notes
+    );
+    // The forecast per customer is made.
+    assert!(column(&run, "clv_90d").iter().flatten().count() > 4000);
+    // Supervised models alone cannot run: the message says what to change.
+    let err = run_with(
+        loaded,
+        &loaded.customers,
+        ValueParams {
+            cutoff: Some(custos::core::format::parse_iso_date("2011-11-01").expect("date")),
+            models: vec![ValueModel::Ridge],
+            ..ValueParams::new()
+        },
+    )
+    .expect_err("refused")
+    .to_string();
+    assert!(err.contains("earlier cutoff or a shorter horizon"), "{err}");
+}

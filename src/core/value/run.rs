@@ -343,7 +343,7 @@ impl ValueJob {
         }
         if !kinds.is_empty() {
             let calibration = calibration_and_holdout(&lines, &at_cutoff)?;
-            job.plan = Some(supervised::plan_from_lines(
+            match supervised::plan_from_lines(
                 inputs.table,
                 feature_params,
                 &calibration,
@@ -351,9 +351,20 @@ impl ValueJob {
                 inputs.customers,
                 &job.params,
                 kinds,
-            )?);
-            job.explored = Some(inputs.customers.clone());
-            job.tasks.push(Task::Supervised);
+            ) {
+                Ok(plan) => {
+                    job.plan = Some(plan);
+                    job.explored = Some(inputs.customers.clone());
+                    job.tasks.push(Task::Supervised);
+                }
+                // BG/NBD still forecasts (a horizon past the end of the data, lines without
+                // spend): the supervised models are skipped and the note says why.
+                Err(ValueRunError::Supervised(why)) if wants_bgnbd => {
+                    job.notes
+                        .push(format!("The supervised models did not run: {why}."));
+                }
+                Err(e) => return Err(e),
+            }
         }
         job.lines = Some(lines);
         Ok(job)
