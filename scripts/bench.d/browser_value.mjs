@@ -141,7 +141,8 @@ async function measure(page, file, { timeoutMs, valueTimeoutMs }) {
   const perModel = {};
   const board = page.locator("[data-testid=value-leaderboard]");
   for (const m of chosen.filter((m) => m !== "bgnbd")) {
-    const tr = board.locator(`tr[data-model=${cssString(m)}]`);
+    // A model on the log target is keyed e.g. rf_log1p.
+    const tr = board.locator(`tr[data-model=${cssString(m)}], tr[data-model^=${cssString(`${m}_`)}]`);
     if ((await tr.count()) === 0) {
       perModel[m] = { error: `no leaderboard row tr[data-model=${m}]` };
       continue;

@@ -132,6 +132,7 @@ fn Summary(state: AppState, view: Arc<ValueView>) -> impl IntoView {
             data-bgnbd-r=attr(bg.map(|f| f.r))
             data-bgnbd-alpha=attr(bg.map(|f| f.alpha))
             data-bgnbd-ll=attr(bg.map(|f| f.log_likelihood))
+            data-bgnbd-fit-seconds=attr(bg.map(|f| f.fit_seconds))
             data-gg-p=attr(gg.map(|f| f.p))
             data-gg-q=attr(gg.map(|f| f.q))
             data-gg-v=attr(gg.map(|f| f.v))
