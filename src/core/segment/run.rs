@@ -43,6 +43,15 @@ use crate::core::table::MISSING;
 pub const SEGMENT_COLUMN: &str = "segment";
 pub const SEGMENT_PROBABILITY_COLUMN: &str = "segment_probability";
 
+/// `table` without the segment columns a segmentation added ([`SEGMENT_COLUMN`],
+/// [`SEGMENT_PROBABILITY_COLUMN`]).
+pub fn without_segment(table: &CustomerTable) -> CustomerTable {
+    let mut out = table.clone();
+    out.features
+        .retain(|f| f.name != SEGMENT_COLUMN && f.name != SEGMENT_PROBABILITY_COLUMN);
+    out
+}
+
 /// Most points the PCA scatter draws (a stratified sample beyond).
 pub const SCATTER_MAX_POINTS: usize = 4_000;
 /// Merges kept in the drawn dendrogram.
@@ -839,9 +848,7 @@ impl Segmentation {
     /// labels; "Noise" for DBSCAN noise; missing for customers left out) and, for a Gaussian
     /// mixture, `segment_probability`. An earlier `segment` column is replaced.
     pub fn add_to(&self, table: &CustomerTable) -> CustomerTable {
-        let mut out = table.clone();
-        out.features
-            .retain(|f| f.name != SEGMENT_COLUMN && f.name != SEGMENT_PROBABILITY_COLUMN);
+        let mut out = without_segment(table);
         let labels = self.table_labels();
         let mut levels: Vec<String> = self.segment_names();
         if self.n_noise() > 0 {

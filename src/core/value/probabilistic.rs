@@ -117,10 +117,9 @@ fn pearson(x: &[f64], y: &[f64]) -> f64 {
 
 /// The naive repeat-rate forecast of purchases: x / T × horizon (0 for a customer seen on the
 /// cutoff day only).
-pub fn naive_purchases(fitted: &Fitted) -> Vec<f64> {
-    let horizon = f64::from(fitted.calibration.horizon_days);
-    fitted
-        .calibration
+pub fn naive_purchases(calibration: &Calibration) -> Vec<f64> {
+    let horizon = f64::from(calibration.horizon_days);
+    calibration
         .customers
         .iter()
         .map(|c| {
@@ -134,10 +133,10 @@ pub fn naive_purchases(fitted: &Fitted) -> Vec<f64> {
 }
 
 /// The naive spend forecast: the naive purchases × the mean repeat spend.
-pub fn naive_spend(fitted: &Fitted) -> Vec<f64> {
-    naive_purchases(fitted)
+pub fn naive_spend(calibration: &Calibration) -> Vec<f64> {
+    naive_purchases(calibration)
         .iter()
-        .zip(&fitted.calibration.customers)
+        .zip(&calibration.customers)
         .map(|(p, c)| p * c.monetary)
         .collect()
 }
@@ -181,7 +180,7 @@ pub fn holdout(fitted: &Fitted) -> Option<HoldoutReport> {
         "Naive rate x/T × horizon",
         "purchases",
         &actual_purchases,
-        &naive_purchases(fitted),
+        &naive_purchases(&fitted.calibration),
     ));
     let spend = fitted.gamma_gamma.as_ref().map(|_| {
         let actual: Vec<f64> = customers.iter().map(|c| c.holdout_spend).collect();
@@ -198,7 +197,7 @@ pub fn holdout(fitted: &Fitted) -> Option<HoldoutReport> {
             "Naive rate × mean repeat spend",
             "spend",
             actual,
-            &naive_spend(fitted),
+            &naive_spend(&fitted.calibration),
         ));
     }
     Some(HoldoutReport {
@@ -261,7 +260,10 @@ pub fn top_share_table(fitted: &Fitted) -> Vec<TopShareRow> {
         .collect();
     let rankings: [(&str, Vec<f64>); 4] = [
         ("Predicted CLV (BG/NBD + Gamma-Gamma)", clv),
-        ("Naive rate × mean repeat spend", naive_spend(fitted)),
+        (
+            "Naive rate × mean repeat spend",
+            naive_spend(&fitted.calibration),
+        ),
         ("Spend up to the cutoff", past),
         ("Best possible (actual holdout spend)", actual.clone()),
     ];

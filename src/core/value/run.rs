@@ -246,9 +246,10 @@ pub struct ValueJob {
     plan: Option<SupervisedPlan>,
     regress: Option<RegressJob>,
     regression: Option<Regression>,
-    /// The explored customer table (the supervised forecast scores it), the lines' ids.
-    explored: Option<CustomerTable>,
-    is_lines: bool,
+    /// Purchase lines: the explored customer table, features of the whole period, which the
+    /// chosen supervised model scores for the next horizon (a customer file's model scores the
+    /// table it learned from).
+    whole_period: Option<CustomerTable>,
 }
 
 impl ValueJob {
@@ -284,8 +285,7 @@ impl ValueJob {
             plan: None,
             regress: None,
             regression: None,
-            explored: None,
-            is_lines: inputs.lines.is_some(),
+            whole_period: None,
             params,
         };
         let kinds = supervised::regressor_kinds(&job.params);
@@ -308,7 +308,6 @@ impl ValueJob {
                 &job.params,
                 kinds,
             )?);
-            job.explored = Some(inputs.customers.clone());
             job.tasks.push(Task::Supervised);
             return Ok(job);
         };
@@ -354,7 +353,7 @@ impl ValueJob {
             ) {
                 Ok(plan) => {
                     job.plan = Some(plan);
-                    job.explored = Some(inputs.customers.clone());
+                    job.whole_period = Some(inputs.customers.clone());
                     job.tasks.push(Task::Supervised);
                 }
                 // BG/NBD still forecasts (a horizon past the end of the data, lines without
@@ -538,15 +537,11 @@ impl ValueJob {
         let line_ids = self.lines.as_ref().map(|l| l.ids.as_slice()).unwrap_or(&[]);
         let charts = charts::probabilistic_charts(validated, forecast, line_ids);
         let (mut model_charts, mut importance_chart) = (Vec::new(), None);
-        if let (Some(regression), Some(plan), Some(explored)) = (
-            self.regression.as_ref(),
-            self.plan.as_ref(),
-            self.explored.as_ref(),
-        ) {
+        if let (Some(regression), Some(plan)) = (self.regression.as_ref(), self.plan.as_ref()) {
             model_charts =
                 supervised::model_charts(regression, &plan.features.ids, &plan.target_words);
             importance_chart = supervised::importance_chart(regression);
-            let column = supervised::forecast_column(regression, plan, explored, self.is_lines)?;
+            let column = supervised::forecast_column(regression, plan, self.whole_period.as_ref())?;
             if column.values.len() == customers.ids.len() {
                 customers.columns.push(column);
                 if customers.default_sort.is_none() {

@@ -23,11 +23,12 @@ use crate::core::customer_table::{CustomerTable, FeatureValues};
 use crate::core::eda::{BarValue, ChartKind, ValueFormat};
 use crate::core::features::{self, DayRange, FeatureParams};
 use crate::core::format;
-use crate::core::segment::run::{SEGMENT_COLUMN, SEGMENT_PROBABILITY_COLUMN};
+use crate::core::segment::run::{without_segment, SEGMENT_COLUMN};
 use crate::core::table::Table;
 use crate::core::value::calibration::Calibration;
 use crate::core::value::charts;
 use crate::core::value::clv::CustomerValue;
+use crate::core::value::probabilistic;
 use crate::core::value::regress::job::{
     PrecomputedForecast, RegressParams, RegressTarget, Regression, RowKind, TargetScales,
 };
@@ -110,13 +111,6 @@ fn leave_out_segments(customers: &CustomerTable, why: &str, notes: &mut Vec<Stri
     }
 }
 
-fn without_segments(mut customers: CustomerTable) -> CustomerTable {
-    customers
-        .features
-        .retain(|f| f.name != SEGMENT_COLUMN && f.name != SEGMENT_PROBABILITY_COLUMN);
-    customers
-}
-
 /// Purchase lines: features at the cutoff, target = spend in the holdout window.
 pub fn plan_from_lines(
     table: &Table,
@@ -163,15 +157,17 @@ pub fn plan_from_lines(
         "it was found from the customers' whole history, after the cutoff too",
         &mut notes,
     );
-    // The modelled customers (a purchase on or before the cutoff) and their holdout spend.
-    let spend_of: HashMap<&str, (usize, f64)> = calibration
+    // The modelled customers (a purchase on or before the cutoff): their holdout spend and the
+    // naive repeat-rate forecast of it.
+    let naive_spend = probabilistic::naive_spend(calibration);
+    let spend_of: HashMap<&str, (f64, f64)> = calibration
         .customers
         .iter()
-        .enumerate()
-        .filter_map(|(i, c)| {
+        .zip(&naive_spend)
+        .filter_map(|(c, &naive)| {
             line_ids
                 .get(c.customer as usize)
-                .map(|id| (id.as_str(), (i, c.holdout_spend)))
+                .map(|id| (id.as_str(), (c.holdout_spend, naive)))
         })
         .collect();
     let rows: Vec<usize> = build
@@ -191,28 +187,16 @@ pub fn plan_from_lines(
         ));
     }
     let features = build.customers.select_rows(&rows);
-    let calibration_index: Vec<usize> = features
+    let (values, naive): (Vec<f64>, Vec<f64>) = features
         .ids
         .iter()
-        .map(|id| spend_of.get(id.as_str()).map_or(usize::MAX, |&(i, _)| i))
-        .collect();
-    let values: Vec<f64> = features
-        .ids
-        .iter()
-        .map(|id| spend_of.get(id.as_str()).map_or(f64::NAN, |&(_, s)| s))
-        .collect();
-    let naive: Vec<f64> = calibration_index
-        .iter()
-        .map(|&i| {
-            calibration.customers.get(i).map_or(f64::NAN, |c| {
-                if c.t_big > 0.0 {
-                    f64::from(c.x) / c.t_big * f64::from(h) * c.monetary
-                } else {
-                    0.0
-                }
-            })
+        .map(|id| {
+            spend_of
+                .get(id.as_str())
+                .copied()
+                .unwrap_or((f64::NAN, f64::NAN))
         })
-        .collect();
+        .unzip();
     Ok(SupervisedPlan {
         target: RegressTarget {
             name: format!("spend_{h}d_after_cutoff"),
@@ -304,7 +288,7 @@ pub fn plan_from_column(
     );
     let at_least_zero = values.iter().filter(|v| v.is_finite()).all(|&v| v >= 0.0);
     Ok(SupervisedPlan {
-        features: without_segments(explored.clone()),
+        features: without_segment(explored),
         target: RegressTarget {
             name: column.to_string(),
             values,
@@ -451,18 +435,16 @@ pub fn importance_chart(regression: &Regression) -> Option<Chart> {
 pub fn forecast_column(
     regression: &Regression,
     plan: &SupervisedPlan,
-    explored: &CustomerTable,
-    is_lines: bool,
+    whole_period: Option<&CustomerTable>,
 ) -> Result<ValueColumn, ValueRunError> {
     // Lines: the features of the whole period, the next horizon. A customer file: the same
     // table the model learned from.
-    let predicted = if is_lines {
-        regression
+    let predicted = match whole_period {
+        Some(table) => regression
             .best
-            .predict_table(explored)
-            .map_err(|e| ValueRunError::Supervised(e.to_string()))?
-    } else {
-        regression.best.predict_fitted_table()
+            .predict_table(table)
+            .map_err(|e| ValueRunError::Supervised(e.to_string()))?,
+        None => regression.best.predict_fitted_table(),
     };
     let values = predicted
         .into_iter()
