@@ -7,6 +7,12 @@
 //! customer per leaf), bootstrap, and every feature tried at each split (scikit-learn's
 //! regression default `max_features = 1.0`, unlike the √d of its classifier).
 //!
+//! Speed: trees grown to one customer per leaf are mostly small nodes, which the engine splits
+//! from their sorted rows rather than from histograms (see [`crate::core::predict::hist`]): on
+//! Online Retail's 2,156 customers of a CV fold × 18 features, 100 trees take 0.33 s natively
+//! (0.67 s with histograms at every node), and the final fit on 2,696 customers 0.45 s in the
+//! browser's worker.
+//!
 //! Pure Rust: no web-sys; never panics on user data.
 
 use ndarray::ArrayView2;
