@@ -2,9 +2,10 @@
 //! with the app's default cleaning, BG/NBD + Gamma-Gamma and the supervised models together —
 //! the supervised leaderboard holds the baselines (mean, median, the naive rate) and BG/NBD at
 //! the cutoff scored on the same test customers, the model chosen by cross-validation beats the
-//! mean, and every customer of the explored table gets its forecast; the segment label is never
-//! a feature. On a customer file (Mall Customers), a numeric column is the target and the bad
-//! choices are refused with a message.
+//! mean, and every customer of the explored table gets its forecast; the segment label is a
+//! feature only as of the cutoff (never the one found from the whole history). On a customer
+//! file (Mall Customers), a numeric column is the target, the segment a feature unless it was
+//! found on that column, and the bad choices are refused with a message.
 
 mod common;
 
@@ -12,12 +13,15 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use custos::core::customer_table::{CustomerSource, CustomerTable, Feature, FeatureValues};
-use custos::core::explore::{self, ExploreParams};
+use custos::core::explore::{self, ExploreParams, Explored};
 use custos::core::features::{FeatureParams, RoleMapping};
 use custos::core::ingest::Ingested;
 use custos::core::prep::PrepParams;
+use custos::core::segment::assign::assign;
+use custos::core::segment::run::{segment, SegmentParams, Segmentation};
 use custos::core::value::run::{
-    ValueInputs, ValueJob, ValueModel, ValueParams, ValueRun, ValueRunError, ValueTarget,
+    SegmentSource, ValueInputs, ValueJob, ValueModel, ValueParams, ValueRun, ValueRunError,
+    ValueTarget,
 };
 
 fn now_ms() -> f64 {
@@ -29,6 +33,8 @@ struct Loaded {
     ingested: Ingested,
     features: Option<FeatureParams>,
     customers: CustomerTable,
+    /// Explore's prepared table and its fitted preparation (what the Segment step reads).
+    explored: Explored,
 }
 
 fn load(name: &str, source: CustomerSource) -> Loaded {
@@ -42,13 +48,12 @@ fn load(name: &str, source: CustomerSource) -> Loaded {
         features: features.clone(),
         prep: PrepParams::default(),
     };
-    let customers = explore::build(&ingested.table, &params, &mut |_| {})
-        .expect("explore")
-        .customers;
+    let explored = explore::run(&ingested.table, &params, &mut |_| {}).expect("explore");
     Loaded {
         features: (source == CustomerSource::Transactions).then_some(features),
         ingested,
-        customers,
+        customers: explored.built.customers.clone(),
+        explored,
     }
 }
 
@@ -67,10 +72,23 @@ fn run_with(
     customers: &CustomerTable,
     params: ValueParams,
 ) -> Result<ValueRun, ValueRunError> {
+    run_segmented(loaded, customers, None, params)
+}
+
+fn run_segmented(
+    loaded: &Loaded,
+    customers: &CustomerTable,
+    segmentation: Option<&Segmentation>,
+    params: ValueParams,
+) -> Result<ValueRun, ValueRunError> {
     let inputs = ValueInputs {
         table: &loaded.ingested.table,
         lines: loaded.features.as_ref(),
         customers,
+        segments: segmentation.map(|segmentation| SegmentSource {
+            prep: &loaded.explored.fitted,
+            segmentation,
+        }),
     };
     let mut job = ValueJob::new(&inputs, params, now_ms)?;
     let mut last = 0.0;
@@ -211,7 +229,7 @@ fn every_explored_customer_gets_the_chosen_models_spend_forecast() {
 }
 
 #[test]
-fn the_segment_label_is_never_a_feature_and_the_note_says_why() {
+fn without_its_segmentation_the_segment_column_is_left_out_and_the_note_says_why() {
     let loaded = retail();
     let mut customers = loaded.customers.clone();
     let n = customers.n_rows();
@@ -246,6 +264,157 @@ fn the_segment_label_is_never_a_feature_and_the_note_says_why() {
     // No BG/NBD: the forecast column is the list's order.
     let sort = run.customers.default_sort.expect("sorted");
     assert_eq!(run.customers.columns[sort].title, "predicted_spend_90d");
+}
+
+fn segment_on(table: &CustomerTable, features: &[&str], k: usize) -> Segmentation {
+    let params = SegmentParams {
+        features: features.iter().map(|f| f.to_string()).collect(),
+        k: Some(k),
+        ..SegmentParams::default()
+    };
+    segment(table, params, &mut |_, _| {}).expect("segmented")
+}
+
+#[test]
+fn the_segment_is_a_feature_placed_as_of_the_cutoff() {
+    let loaded = retail();
+    let prepared = &loaded.explored.prepared;
+    let segmentation = segment_on(prepared, &["recency_days", "frequency", "monetary"], 4);
+    // Placing the segmented customers again gives K-means' own labels, the rule being its own
+    // (K-means stops on a tolerance: a customer or two on a border may fall the other way).
+    let placed = assign(&segmentation, prepared).expect("placed");
+    let labels = segmentation.table_labels();
+    let names = segmentation.segment_names();
+    let agree = placed
+        .iter()
+        .zip(&labels)
+        .filter(|(p, l)| p.and_then(|s| names.get(s)) == l.as_ref())
+        .count();
+    assert!(
+        agree * 1000 >= prepared.n_rows() * 999,
+        "{agree} of {} placed in their own segment",
+        prepared.n_rows()
+    );
+
+    let customers = segmentation.add_to(&loaded.customers);
+    let params = ValueParams {
+        models: vec![ValueModel::Ridge, ValueModel::Gbdt],
+        ..ValueParams::new()
+    };
+    let run = run_segmented(loaded, &customers, Some(&segmentation), params.clone()).expect("run");
+    let s = run.report.supervised.as_ref().expect("supervised");
+    assert!(
+        s.features.iter().any(|f| f == "segment"),
+        "{:?}",
+        s.features
+    );
+    assert!(
+        run.report
+            .notes
+            .iter()
+            .any(|n| n.contains("segment is a feature") && n.contains("cutoff")),
+        "{:?}",
+        run.report.notes
+    );
+    // The segments as of the cutoff are not those of the whole history: the customers'
+    // features at the cutoff, prepared and placed as the run places them.
+    let at_cutoff =
+        custos::core::features::build_customer_table_within(
+            &loaded.ingested.table,
+            &FeatureParams {
+                reference_date: run.report.cutoff.as_deref().and_then(|c| {
+                    custos::core::format::parse_iso_date(c).map(|d| d.saturating_add(1))
+                }),
+                ..loaded.features.clone().expect("lines")
+            },
+            custos::core::features::DayRange::until(
+                custos::core::format::parse_iso_date("2011-09-10").expect("date"),
+            ),
+            &mut |_| {},
+        )
+        .expect("features at the cutoff")
+        .customers;
+    let then = assign(
+        &segmentation,
+        &loaded
+            .explored
+            .fitted
+            .transform(&at_cutoff)
+            .expect("prepared")
+            .table,
+    )
+    .expect("placed");
+    let now: std::collections::HashMap<&str, Option<&String>> = loaded
+        .customers
+        .ids
+        .iter()
+        .map(String::as_str)
+        .zip(labels.iter().map(Option::as_ref))
+        .collect();
+    let moved = at_cutoff
+        .ids
+        .iter()
+        .zip(&then)
+        .filter(|(id, s)| now.get(id.as_str()).copied().flatten() != s.and_then(|s| names.get(s)))
+        .count();
+    assert!(
+        moved * 20 > at_cutoff.n_rows(),
+        "{moved} of {} customers changed segment after the cutoff",
+        at_cutoff.n_rows()
+    );
+    // Same run without the segmentation: the segment is left out, the rest is the same.
+    let without = run_with(loaded, &customers, params).expect("run");
+    let w = without.report.supervised.as_ref().expect("supervised");
+    assert!(!w.features.iter().any(|f| f == "segment"));
+    assert_eq!(w.features.len() + 1, s.features.len());
+}
+
+#[test]
+fn a_customer_file_uses_the_segment_unless_it_was_found_on_the_target() {
+    let loaded = mall();
+    let prepared = &loaded.explored.prepared;
+    let target = "Spending Score (1-100)";
+    let params = ValueParams {
+        models: vec![ValueModel::Ridge],
+        target: ValueTarget::Column(target.to_string()),
+        ..ValueParams::new()
+    };
+    let apart = segment_on(prepared, &["Age", "Annual Income (k$)"], 3);
+    let run = run_segmented(
+        loaded,
+        &apart.add_to(&loaded.customers),
+        Some(&apart),
+        params.clone(),
+    )
+    .expect("run");
+    let s = run.report.supervised.as_ref().expect("supervised");
+    assert!(
+        s.features.iter().any(|f| f == "segment"),
+        "{:?}",
+        s.features
+    );
+    let on_target = segment_on(prepared, &["Annual Income (k$)", target], 5);
+    let run = run_segmented(
+        loaded,
+        &on_target.add_to(&loaded.customers),
+        Some(&on_target),
+        params,
+    )
+    .expect("run");
+    let s = run.report.supervised.as_ref().expect("supervised");
+    assert!(
+        !s.features.iter().any(|f| f == "segment"),
+        "{:?}",
+        s.features
+    );
+    assert!(
+        run.report
+            .notes
+            .iter()
+            .any(|n| n.contains("segment is not a feature") && n.contains(target)),
+        "{:?}",
+        run.report.notes
+    );
 }
 
 #[test]

@@ -9,7 +9,7 @@
 //! units, nothing imputed) with the segment column once segmented, and, when the table was built
 //! from purchase lines, those lines with the Explore step's roles and cleaning.
 
-use crate::core::value::run::{ValueInputs, ValueJob, ValueParams};
+use crate::core::value::run::{SegmentSource, ValueInputs, ValueJob, ValueParams};
 use crate::core::value::view::{self, ValueOrder};
 use crate::protocol::Event;
 
@@ -52,12 +52,24 @@ pub(crate) fn setup() -> Event {
 
 /// Plan a run on what the worker holds (the job copies what it needs).
 fn plan(state: &State, params: ValueParams) -> Result<ValueJob, String> {
-    let (customers, _) = model_table(state)?;
+    let (customers, segmented) = model_table(state)?;
     let loaded = state.current.as_ref().ok_or_else(not_loaded)?;
+    let segments = match (
+        segmented,
+        state.explored.as_ref(),
+        state.segmentation.as_ref(),
+    ) {
+        (true, Some(explored), Some(segmentation)) => Some(SegmentSource {
+            prep: &explored.fitted,
+            segmentation,
+        }),
+        _ => None,
+    };
     let inputs = ValueInputs {
         table: &loaded.ingested.table,
         lines: state.explored_features.as_ref(),
         customers: &customers,
+        segments,
     };
     ValueJob::new(&inputs, params, now_ms).map_err(|e| e.to_string())
 }

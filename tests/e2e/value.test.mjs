@@ -2,7 +2,8 @@
 // once the customer table is built, the focus goes to its heading; the form shows the default
 // cutoff (last purchase day − 90 days) with the data's first and last day and the holdout window
 // as dates and as days, in sync; a cutoff after the last purchase is refused with a message while
-// the form stays usable. Then a run with the default models: the fitted BG/NBD and Gamma-Gamma
+// the form stays usable. Segmented first, so the segment is a feature of the supervised models
+// (placed as of the cutoff, the notes say). Then a run with the default models: the fitted BG/NBD and Gamma-Gamma
 // parameters near the reference numbers (../shared/docs/ANCHORS-VALUE.md §4), the boundary fit
 // explained in words, the holdout and top-share tables, the leaderboard with the best model and
 // the baselines marked (the best beats the mean on test RMSE), the charts drawn, the
@@ -112,8 +113,13 @@ describeApp("value", (app) => {
     await buildCustomers(page);
     assert.equal(firstInteger(await page.getByTestId("explore-customers").innerText()), EXPECTED.customers);
 
-    // Open from the navigation: enabled now, the focus on the step's heading.
     assert.notEqual(await valueNav.getAttribute("aria-disabled"), "true", "Value opens with the customer table");
+    // Segment first (the defaults): the segment becomes a feature of the supervised models,
+    // placed as of the cutoff.
+    await page.getByTestId("continue-segment").click();
+    await waitForRun(page, "segment");
+
+    // Open from the navigation, the focus on the step's heading.
     await valueNav.click();
     await poll(
       async () => (await page.evaluate(() => document.activeElement?.dataset?.stepHeading)) === "value",
@@ -122,6 +128,7 @@ describeApp("value", (app) => {
     const cutoff = page.getByTestId("value-cutoff");
     await cutoff.waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
 
+    assert.match(await page.getByTestId("value-features-used").innerText(), /segment .*as of the cutoff date/);
     // Defaults: cutoff = last purchase day − 90, holdout window as dates and as days.
     assert.equal(await cutoff.inputValue(), DEFAULT_CUTOFF);
     assert.equal(await page.getByTestId("value-horizon-days").inputValue(), String(HORIZON_DAYS));
@@ -179,6 +186,10 @@ describeApp("value", (app) => {
     const boundary = page.getByTestId("value-boundary");
     await boundary.waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
     assert.match(await boundary.innerText(), EXPECTED.boundary);
+    // The segment is a feature, placed as of the cutoff, and the notes say so.
+    const features = (await page.getByTestId("value-supervised-facts").getAttribute("title")).split(", ");
+    assert.ok(features.includes("segment"), `the segment is a feature: ${features}`);
+    assert.match(await page.getByTestId("value-notes").innerText(), /segment is a feature: .*cutoff/);
     // Which lines were used.
     assert.ok((await page.locator('[data-testid="value-receipt"] tbody tr').count()) >= 1, "the receipt lists the lines used");
 

@@ -7,6 +7,7 @@
 //! only, standardized (population standard deviation, like scikit-learn's `StandardScaler`).
 //! Pure Rust: no web-sys.
 
+pub mod assign;
 pub mod charts;
 pub mod data;
 pub mod dbscan;

@@ -849,32 +849,9 @@ impl Segmentation {
     /// mixture, `segment_probability`. An earlier `segment` column is replaced.
     pub fn add_to(&self, table: &CustomerTable) -> CustomerTable {
         let mut out = without_segment(table);
-        let labels = self.table_labels();
-        let mut levels: Vec<String> = self.segment_names();
-        if self.n_noise() > 0 {
-            levels.push("Noise".to_string());
-        }
-        let codes = (0..out.n_rows())
-            .map(|r| {
-                labels
-                    .get(r)
-                    .cloned()
-                    .flatten()
-                    .and_then(|l| levels.iter().position(|x| *x == l))
-                    .map_or(MISSING, |i| i as u32)
-            })
-            .collect();
-        out.features.push(Feature {
-            name: SEGMENT_COLUMN.to_string(),
-            description: format!(
-                "Segment from the Segment step ({}, {} segments, seed {})",
-                self.params.algorithm.label(),
-                self.k,
-                self.params.seed
-            ),
-            values: FeatureValues::Categorical { levels, codes },
-            meta: Default::default(),
-        });
+        let mut labels = self.table_labels();
+        labels.resize(out.n_rows(), None);
+        out.features.push(self.segment_feature(&labels));
         if let Some(memberships) = &self.memberships {
             let mut values = vec![f64::NAN; out.n_rows()];
             for (i, (&row, label)) in self.data.rows.iter().zip(&self.labels).enumerate() {
@@ -891,6 +868,59 @@ impl Segmentation {
             });
         }
         out
+    }
+
+    /// `table` (another table of these customers' features, e.g. as of an earlier date) with
+    /// a categorical `segment` column from `segments` (one per row: a segment index, `None` =
+    /// missing), labelled as [`Segmentation::add_to`] labels them.
+    pub fn add_segments_to(
+        &self,
+        table: &CustomerTable,
+        segments: &[Option<usize>],
+    ) -> CustomerTable {
+        let names = self.segment_names();
+        let labels: Vec<Option<String>> = (0..table.n_rows())
+            .map(|row| {
+                let s = segments.get(row).copied().flatten()?;
+                Some(
+                    names
+                        .get(s)
+                        .cloned()
+                        .unwrap_or_else(|| format!("Segment {}", s + 1)),
+                )
+            })
+            .collect();
+        let mut out = without_segment(table);
+        out.features.push(self.segment_feature(&labels));
+        out
+    }
+
+    /// The `segment` column of one label per row (`None` = missing).
+    fn segment_feature(&self, labels: &[Option<String>]) -> Feature {
+        let mut levels: Vec<String> = self.segment_names();
+        if self.n_noise() > 0 {
+            levels.push("Noise".to_string());
+        }
+        let codes = labels
+            .iter()
+            .map(|label| {
+                label
+                    .as_ref()
+                    .and_then(|l| levels.iter().position(|x| x == l))
+                    .map_or(MISSING, |i| i as u32)
+            })
+            .collect();
+        Feature {
+            name: SEGMENT_COLUMN.to_string(),
+            description: format!(
+                "Segment from the Segment step ({}, {} segments, seed {})",
+                self.params.algorithm.label(),
+                self.k,
+                self.params.seed
+            ),
+            values: FeatureValues::Categorical { levels, codes },
+            meta: Default::default(),
+        }
     }
 
     /// Every chart of the step, in the order the UI shows them.

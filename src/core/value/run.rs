@@ -23,6 +23,8 @@ use crate::core::chart::Chart;
 use crate::core::customer_table::CustomerTable;
 use crate::core::features::{self, FeatureError, FeatureParams, PurchaseLines};
 use crate::core::format;
+use crate::core::prep::FittedPrep;
+use crate::core::segment::run::Segmentation;
 use crate::core::table::Table;
 use crate::core::value::calibration::{
     calibration_and_holdout, default_cutoff, purchase_span, CalibrationParams, ZeroSpendLines,
@@ -153,6 +155,17 @@ pub struct ValueInputs<'a> {
     /// The explored customer table (natural units, nothing imputed), with the segment column
     /// when the Segment step has run on it.
     pub customers: &'a CustomerTable,
+    /// The Segment step's result when `customers` carries its segment column (the CLI has
+    /// none): the segment can then be a feature, placed as of the cutoff.
+    pub segments: Option<SegmentSource<'a>>,
+}
+
+/// A segmentation and the Explore preparation of the table it segmented.
+#[derive(Debug, Clone, Copy)]
+pub struct SegmentSource<'a> {
+    /// The Explore step's fitted preparation: the segments were found on the prepared table.
+    pub prep: &'a FittedPrep,
+    pub segmentation: &'a Segmentation,
 }
 
 /// The Value step failed; the message says what to change.
@@ -304,6 +317,7 @@ impl ValueJob {
             };
             job.plan = Some(supervised::plan_from_column(
                 inputs.customers,
+                inputs.segments,
                 &column,
                 &job.params,
                 kinds,
@@ -343,11 +357,10 @@ impl ValueJob {
         if !kinds.is_empty() {
             let calibration = calibration_and_holdout(&lines, &at_cutoff)?;
             match supervised::plan_from_lines(
-                inputs.table,
+                inputs,
                 feature_params,
                 &calibration,
                 &lines.ids,
-                inputs.customers,
                 &job.params,
                 kinds,
             ) {
@@ -496,6 +509,10 @@ impl ValueJob {
                 ));
             }
         }
+        let holdout = validated.and_then(probabilistic::holdout);
+        if let Some(holdout) = &holdout {
+            notes.extend(probabilistic::holdout_notes(holdout));
+        }
         let mut bgnbd = validated.map(|f| probabilistic::bgnbd_fit(&f.bgnbd));
         if let Some(fit) = bgnbd.as_mut() {
             fit.fit_seconds = self.fit_seconds;
@@ -516,7 +533,7 @@ impl ValueJob {
                     .as_ref()
                     .map(|gg| probabilistic::gamma_gamma_fit(gg, &f.calibration))
             }),
-            holdout: validated.and_then(probabilistic::holdout),
+            holdout,
             top_share: validated
                 .map(probabilistic::top_share_table)
                 .unwrap_or_default(),

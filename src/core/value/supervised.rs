@@ -12,8 +12,10 @@
 //!   whole period): the spend of the next horizon.
 //! - **A customer file**: the target is a numeric column; every other column may be a feature.
 //!
-//! The segment label is never a feature: it was found from the customers' whole history (for
-//! lines, after the cutoff; for a customer file, from every column, the target's too).
+//! The segment label is a feature when it tells the models nothing they must not know: for
+//! lines, each customer is placed in the segment their features at the cutoff fall in
+//! ([`crate::core::segment::assign`]), not the one their whole history (after the cutoff too)
+//! put them in; for a customer file, only when the segments were not found on the target.
 //! Pure Rust: no web-sys.
 
 use std::collections::HashMap;
@@ -23,8 +25,8 @@ use crate::core::customer_table::{CustomerTable, FeatureValues};
 use crate::core::eda::{BarValue, ChartKind, ValueFormat};
 use crate::core::features::{self, DayRange, FeatureParams};
 use crate::core::format;
+use crate::core::segment::assign;
 use crate::core::segment::run::{without_segment, SEGMENT_COLUMN};
-use crate::core::table::Table;
 use crate::core::value::calibration::Calibration;
 use crate::core::value::charts;
 use crate::core::value::clv::CustomerValue;
@@ -33,7 +35,9 @@ use crate::core::value::regress::job::{
     PrecomputedForecast, RegressParams, RegressTarget, Regression, RowKind, TargetScales,
 };
 use crate::core::value::regress::models::RegressorKind;
-use crate::core::value::run::{ValueColumn, ValueModel, ValueParams, ValueRunError};
+use crate::core::value::run::{
+    SegmentSource, ValueColumn, ValueInputs, ValueModel, ValueParams, ValueRunError,
+};
 use crate::core::value::view::{LeaderboardRow, SupervisedReport};
 
 /// Most features the importance chart lists.
@@ -105,22 +109,72 @@ fn regress_params(
 fn leave_out_segments(customers: &CustomerTable, why: &str, notes: &mut Vec<String>) {
     if customers.feature(SEGMENT_COLUMN).is_some() {
         notes.push(format!(
-            "The segment is not a feature of the supervised models: {why}, so it would leak \
-             what they are asked to forecast."
+            "The segment is not a feature of the supervised models: {why}."
         ));
+    }
+}
+
+/// `at_cutoff` (the features as of the cutoff) with the segment each customer was in on that
+/// date, when the explored table is segmented: placed by the segmentation's own centres from
+/// the features at the cutoff, so the label knows nothing after it. Without the segmentation
+/// (or when it cannot place customers) the segment is left out, and a note says why.
+fn segments_at_cutoff(
+    at_cutoff: CustomerTable,
+    explored: &CustomerTable,
+    segments: Option<SegmentSource<'_>>,
+    notes: &mut Vec<String>,
+) -> CustomerTable {
+    if explored.feature(SEGMENT_COLUMN).is_none() {
+        return at_cutoff;
+    }
+    let Some(source) = segments else {
+        leave_out_segments(
+            explored,
+            "it was found from the customers' whole history, after the cutoff too, so it would \
+             leak what they are asked to forecast",
+            notes,
+        );
+        return at_cutoff;
+    };
+    let placed = source
+        .prep
+        .transform(&at_cutoff)
+        .map_err(|e| e.to_string())
+        .and_then(|prepared| {
+            assign::assign(source.segmentation, &prepared.table).map_err(|e| e.to_string())
+        });
+    match placed {
+        Ok(segments) => {
+            notes.push(
+                "The segment is a feature: each customer is placed in the segment whose centre \
+                 is nearest to their features on the cutoff date (K-means' own rule), so the \
+                 models learn nothing from after the cutoff; the forecasts use each customer's \
+                 segment of the whole history."
+                    .to_string(),
+            );
+            source.segmentation.add_segments_to(&at_cutoff, &segments)
+        }
+        Err(why) => {
+            leave_out_segments(
+                explored,
+                &format!("the customers cannot be placed in the segments as of the cutoff ({why})"),
+                notes,
+            );
+            at_cutoff
+        }
     }
 }
 
 /// Purchase lines: features at the cutoff, target = spend in the holdout window.
 pub fn plan_from_lines(
-    table: &Table,
+    inputs: &ValueInputs<'_>,
     feature_params: &FeatureParams,
     calibration: &Calibration,
     line_ids: &[String],
-    explored: &CustomerTable,
     params: &ValueParams,
     kinds: Vec<RegressorKind>,
 ) -> Result<SupervisedPlan, ValueRunError> {
+    let explored = inputs.customers;
     let cutoff = calibration.cutoff;
     let h = calibration.horizon_days;
     let mut notes = Vec::new();
@@ -146,17 +200,13 @@ pub fn plan_from_lines(
         ..feature_params.clone()
     };
     let build = features::build_customer_table_within(
-        table,
+        inputs.table,
         &at_cutoff,
         DayRange::until(cutoff),
         &mut |_| {},
     )?;
     // The builder's notes (spend, orders, reference date) repeat what Explore said.
-    leave_out_segments(
-        explored,
-        "it was found from the customers' whole history, after the cutoff too",
-        &mut notes,
-    );
+    let at_cutoff = segments_at_cutoff(build.customers, explored, inputs.segments, &mut notes);
     // The modelled customers (a purchase on or before the cutoff): their holdout spend and the
     // naive repeat-rate forecast of it.
     let naive_spend = probabilistic::naive_spend(calibration);
@@ -170,15 +220,14 @@ pub fn plan_from_lines(
                 .map(|id| (id.as_str(), (c.holdout_spend, naive)))
         })
         .collect();
-    let rows: Vec<usize> = build
-        .customers
+    let rows: Vec<usize> = at_cutoff
         .ids
         .iter()
         .enumerate()
         .filter(|(_, id)| spend_of.contains_key(id.as_str()))
         .map(|(row, _)| row)
         .collect();
-    let left = build.customers.n_rows() - rows.len();
+    let left = at_cutoff.n_rows() - rows.len();
     if left > 0 {
         notes.push(format!(
             "{} customers with lines before the cutoff but no purchase with a positive amount \
@@ -186,7 +235,7 @@ pub fn plan_from_lines(
             format::thousands(left as u64)
         ));
     }
-    let features = build.customers.select_rows(&rows);
+    let features = at_cutoff.select_rows(&rows);
     let (values, naive): (Vec<f64>, Vec<f64>) = features
         .ids
         .iter()
@@ -254,6 +303,7 @@ pub fn bgnbd_forecast(
 /// A customer file: the target is the numeric column `column`.
 pub fn plan_from_column(
     explored: &CustomerTable,
+    segments: Option<SegmentSource<'_>>,
     column: &str,
     params: &ValueParams,
     kinds: Vec<RegressorKind>,
@@ -281,14 +331,30 @@ pub fn plan_from_column(
     };
     let values = values.clone();
     let mut notes = Vec::new();
-    leave_out_segments(
-        explored,
-        "it was found from every column of the file, the target too",
-        &mut notes,
-    );
+    // The segments leak the target only when they were found on it.
+    let leak = match segments {
+        None => Some(format!(
+            "what it was found on is not known here, and it may have been '{column}', the \
+             column to predict"
+        )),
+        Some(source) if source.segmentation.data.names.iter().any(|n| n == column) => {
+            Some(format!(
+                "it was found from '{column}' too, the column to predict, so it would leak it: \
+                 segment on other features to use the segment here"
+            ))
+        }
+        Some(_) => None,
+    };
+    let features = match leak {
+        Some(why) => {
+            leave_out_segments(explored, &why, &mut notes);
+            without_segment(explored)
+        }
+        None => explored.clone(),
+    };
     let at_least_zero = values.iter().filter(|v| v.is_finite()).all(|&v| v >= 0.0);
     Ok(SupervisedPlan {
-        features: without_segment(explored),
+        features,
         target: RegressTarget {
             name: column.to_string(),
             values,

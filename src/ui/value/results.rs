@@ -845,7 +845,7 @@ fn SupervisedCard(view: Arc<ValueView>) -> impl IntoView {
         <section class="card value-supervised" aria-labelledby="value-supervised-title" data-testid="value-supervised">
             <div class="card-head">
                 <div>
-                    <p class="eyebrow" title=supervised.features.join(", ")>{facts}</p>
+                    <p class="eyebrow" data-testid="value-supervised-facts" title=supervised.features.join(", ")>{facts}</p>
                     <h3 id="value-supervised-title" class="card-title">"Supervised models"</h3>
                 </div>
                 <p class="muted small">

@@ -318,6 +318,14 @@ fn FeatureFields(form: ValueForm, setup: Arc<ValueSetup>) -> impl IntoView {
         .collect_view();
     let names: Vec<String> = setup.features.iter().map(|f| f.name.clone()).collect();
     let segmented = setup.segmented;
+    let segment_words = if setup.has_purchase_dates {
+        " The segment found in the Segment step is one of them: each customer's segment as of \
+         the cutoff date (the nearest segment centre), never the one their later purchases put \
+         them in."
+    } else {
+        " The segment found in the Segment step is one of them, unless it was found on the \
+         column to predict."
+    };
     let used = move || {
         let target = form.target.get();
         let offered = names.iter().filter(|n| **n != target).count();
@@ -332,7 +340,7 @@ fn FeatureFields(form: ValueForm, setup: Arc<ValueSetup>) -> impl IntoView {
             offered.saturating_sub(excluded)
         );
         if segmented {
-            text.push_str(" The segment found in the Segment step is one of them.");
+            text.push_str(segment_words);
         }
         text
     };

@@ -247,6 +247,7 @@ pub fn run(args: &ValueArgs) -> Result<(), String> {
         table,
         lines,
         customers: &customers,
+        segments: None,
     };
     let mut job = ValueJob::new(&inputs, params, now_ms).map_err(|e| e.to_string())?;
     loop {
