@@ -5,7 +5,7 @@
 
 use crate::core::evaluate::regression::regression_metrics;
 use crate::core::features::PurchaseLines;
-use crate::core::format::thousands;
+use crate::core::format::{self, thousands};
 
 use super::bgnbd::{BgNbd, BgNbdParams};
 use super::calibration::{calibration_and_holdout, Calibration, CalibrationParams};
@@ -214,6 +214,51 @@ pub fn holdout(fitted: &Fitted) -> Option<HoldoutReport> {
     })
 }
 
+/// Warnings a marketer needs when the holdout check speaks against BG/NBD: for purchases and
+/// for spend, when its forecast explains less than one number for everybody would (R² < 0), or
+/// when the naive repeat rate forecasts better (lower RMSE). The first row of a quantity is the
+/// model's, the second the naive rate's (as [`holdout`] lists them).
+pub fn holdout_notes(report: &HoldoutReport) -> Vec<String> {
+    let mut notes = Vec::new();
+    for quantity in ["purchases", "spend"] {
+        let mut rows = report.rows.iter().filter(|r| r.quantity == quantity);
+        let (Some(model), naive) = (rows.next(), rows.next()) else {
+            continue;
+        };
+        if model.r2 < 0.0 {
+            let ranking = if model.spearman >= 0.3 {
+                format!(
+                    "its amounts are not to be trusted on this data, though its order of the \
+                     customers still follows theirs (Spearman {})",
+                    format::number(model.spearman)
+                )
+            } else {
+                format!(
+                    "on this data neither its amounts nor its order of the customers (Spearman \
+                     {}) are to be trusted",
+                    format::number(model.spearman)
+                )
+            };
+            notes.push(format!(
+                "On the holdout window, {}'s {quantity} forecast was further off than giving \
+                 every customer the same number (R² {}): {ranking}.",
+                model.predictor,
+                format::number(model.r2)
+            ));
+        } else if let Some(naive) = naive.filter(|n| n.rmse < model.rmse) {
+            notes.push(format!(
+                "On the holdout window, the naive rate forecast {quantity} more closely than {} \
+                 (RMSE {} against {}): on this data the model's {quantity} forecast is no better \
+                 than each customer's own past rate.",
+                model.predictor,
+                format::number(naive.rmse),
+                format::number(model.rmse)
+            ));
+        }
+    }
+    notes
+}
+
 /// Share of the total of `actual` taken by the top `fraction` of rows ranked by `score`
 /// (highest first; ties → the row listed first, i.e. the smaller customer index).
 pub fn top_share(score: &[f64], actual: &[f64], fraction: f64) -> f64 {
@@ -301,6 +346,42 @@ mod tests {
         assert!((top_share(&score, &actual, 0.2) - 0.4).abs() < 1e-12);
         assert!((top_share(&actual, &actual, 0.1) - 0.6).abs() < 1e-12);
         assert_eq!(top_share(&[], &[], 0.1), 0.0);
+    }
+
+    #[test]
+    fn the_holdout_check_warns_when_bgnbd_loses_to_a_constant_or_the_naive_rate() {
+        let row = |predictor: &str, quantity: &str, rmse: f64, r2: f64| HoldoutRow {
+            predictor: predictor.to_string(),
+            quantity: quantity.to_string(),
+            predicted_total: 0.0,
+            actual_total: 0.0,
+            mae: 0.0,
+            rmse,
+            r2,
+            spearman: 0.0,
+        };
+        let mut report = HoldoutReport {
+            customers: 10,
+            predicted_purchases: 0.0,
+            actual_purchases: 0.0,
+            predicted_spend: None,
+            actual_spend: None,
+            new_customers: 0,
+            new_customers_spend: None,
+            rows: vec![
+                row("BG/NBD", "purchases", 1.0, 0.4),
+                row("Naive", "purchases", 1.2, 0.3),
+                row("BG/NBD + Gamma-Gamma", "spend", 300.0, 0.2),
+                row("Naive", "spend", 310.0, 0.1),
+            ],
+        };
+        assert!(holdout_notes(&report).is_empty());
+        report.rows[1].rmse = 0.9;
+        report.rows[2].r2 = -0.21;
+        let notes = holdout_notes(&report);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes[0].contains("naive rate forecast purchases more closely than BG/NBD"));
+        assert!(notes[1].contains("R² -0.21") && notes[1].contains("neither its amounts"));
     }
 
     #[test]
