@@ -228,6 +228,31 @@ fn every_explored_customer_gets_the_chosen_models_spend_forecast() {
     );
 }
 
+/// Whether the run's features hold the segment (`used`), and a note that says so or why not
+/// (with `why` in it).
+fn assert_segment(run: &ValueRun, used: bool, why: &str) {
+    let s = run.report.supervised.as_ref().expect("supervised");
+    assert_eq!(
+        s.features.iter().any(|f| f == "segment"),
+        used,
+        "{:?}",
+        s.features
+    );
+    let says = if used {
+        "segment is a feature"
+    } else {
+        "segment is not a feature"
+    };
+    assert!(
+        run.report
+            .notes
+            .iter()
+            .any(|n| n.contains(says) && n.contains(why)),
+        "{:?}",
+        run.report.notes
+    );
+}
+
 #[test]
 fn without_its_segmentation_the_segment_column_is_left_out_and_the_note_says_why() {
     let loaded = retail();
@@ -247,20 +272,7 @@ fn without_its_segmentation_the_segment_column_is_left_out_and_the_note_says_why
         ..ValueParams::new()
     };
     let run = run_with(loaded, &customers, params).expect("run");
-    let s = run.report.supervised.as_ref().expect("supervised");
-    assert!(
-        !s.features.iter().any(|f| f == "segment"),
-        "{:?}",
-        s.features
-    );
-    assert!(
-        run.report
-            .notes
-            .iter()
-            .any(|n| n.contains("segment is not a feature") && n.contains("leak")),
-        "{:?}",
-        run.report.notes
-    );
+    assert_segment(&run, false, "leak");
     // No BG/NBD: the forecast column is the list's order.
     let sort = run.customers.default_sort.expect("sorted");
     assert_eq!(run.customers.columns[sort].title, "predicted_spend_90d");
@@ -302,20 +314,8 @@ fn the_segment_is_a_feature_placed_as_of_the_cutoff() {
         ..ValueParams::new()
     };
     let run = run_segmented(loaded, &customers, Some(&segmentation), params.clone()).expect("run");
+    assert_segment(&run, true, "cutoff");
     let s = run.report.supervised.as_ref().expect("supervised");
-    assert!(
-        s.features.iter().any(|f| f == "segment"),
-        "{:?}",
-        s.features
-    );
-    assert!(
-        run.report
-            .notes
-            .iter()
-            .any(|n| n.contains("segment is a feature") && n.contains("cutoff")),
-        "{:?}",
-        run.report.notes
-    );
     // The segments as of the cutoff are not those of the whole history: the customers'
     // features at the cutoff, prepared and placed as the run places them.
     let at_cutoff =
@@ -401,20 +401,7 @@ fn a_customer_file_uses_the_segment_unless_it_was_found_on_the_target() {
         params,
     )
     .expect("run");
-    let s = run.report.supervised.as_ref().expect("supervised");
-    assert!(
-        !s.features.iter().any(|f| f == "segment"),
-        "{:?}",
-        s.features
-    );
-    assert!(
-        run.report
-            .notes
-            .iter()
-            .any(|n| n.contains("segment is not a feature") && n.contains(target)),
-        "{:?}",
-        run.report.notes
-    );
+    assert_segment(&run, false, target);
 }
 
 #[test]
