@@ -1,5 +1,5 @@
 //! Small form fields shared by the steps' forms: a bounded whole number, a decimal as typed
-//! (checked when the form is sent) and a seed.
+//! (checked when the form is sent), a seed and a feature's include box.
 
 use leptos::prelude::*;
 
@@ -78,6 +78,46 @@ pub fn decimal_field(
                 prop:value=move || value.get()
                 on:change=move |ev| value.set(event_target_value(&ev))
             />
+        </label>
+    }
+}
+
+/// One feature's box in a model form's feature list: ticked while `name` is not in `exclude`
+/// (the features left out), hidden while `hidden` (the feature is the target); `extra` follows
+/// the name (a leakage badge, say).
+pub fn feature_check(
+    testid: &'static str,
+    name: String,
+    description: String,
+    exclude: RwSignal<Vec<String>>,
+    hidden: impl Fn() -> bool + Send + Sync + 'static,
+    extra: impl IntoView + 'static,
+) -> impl IntoView {
+    let checked = {
+        let name = name.clone();
+        move || exclude.with(|e| !e.contains(&name))
+    };
+    let key = name.clone();
+    view! {
+        <label class="feature-check" title=description class:hidden=hidden>
+            <input
+                type="checkbox"
+                data-testid=testid
+                data-feature=name.clone()
+                prop:checked=checked
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    let key = key.clone();
+                    exclude.update(|exclude| {
+                        exclude.retain(|f| *f != key);
+                        if !on {
+                            exclude.push(key);
+                        }
+                    });
+                }
+            />
+            <span class="feature-check-name">{name}</span>
+            {extra}
         </label>
     }
 }

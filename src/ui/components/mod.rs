@@ -10,7 +10,7 @@ mod sort;
 mod table;
 
 pub use banner::{ErrorBanner, StepProblem};
-pub use fields::{decimal_field, number_field, seed_field};
+pub use fields::{decimal_field, feature_check, number_field, seed_field};
 pub use grid::{GridColumn, GridSort, PagedGrid};
 pub use progress::{ReadProgress, StepProgress};
 pub use receipt::ReceiptTable;

@@ -12,7 +12,7 @@ use crate::core::predict::derived::DerivedSetup;
 use crate::core::predict::leakage::LeakSeverity;
 use crate::core::predict::search::ModelKind;
 use crate::core::predict::view::PredictSetup;
-use crate::ui::components::{decimal_field, number_field, seed_field};
+use crate::ui::components::{decimal_field, feature_check, number_field, seed_field};
 use crate::ui::format::{percent_text, thousands};
 use crate::ui::state::AppState;
 
@@ -423,10 +423,6 @@ fn FeatureFields(state: AppState, form: PredictForm, setup: Arc<PredictSetup>) -
                 let name = name.clone();
                 move || form.goal.get() == Goal::Column && form.target.with(|t| *t == name)
             };
-            let checked = {
-                let name = name.clone();
-                move || form.exclude.with(|e| !e.contains(&name))
-            };
             let badge = {
                 let name = name.clone();
                 move || {
@@ -443,29 +439,14 @@ fn FeatureFields(state: AppState, form: PredictForm, setup: Arc<PredictSetup>) -
                     })
                 }
             };
-            let key = name.clone();
-            view! {
-                <label class="feature-check" title=feature.description.clone() class:hidden=is_target>
-                    <input
-                        type="checkbox"
-                        data-testid="predict-feature"
-                        data-feature=name.clone()
-                        prop:checked=checked
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            let key = key.clone();
-                            form.exclude.update(|exclude| {
-                                exclude.retain(|f| *f != key);
-                                if !on {
-                                    exclude.push(key);
-                                }
-                            });
-                        }
-                    />
-                    <span class="feature-check-name">{name.clone()}</span>
-                    {badge}
-                </label>
-            }
+            feature_check(
+                "predict-feature",
+                name,
+                feature.description.clone(),
+                form.exclude,
+                is_target,
+                badge,
+            )
         })
         .collect_view();
     let all_names: Vec<String> = setup.features.iter().map(|f| f.name.clone()).collect();

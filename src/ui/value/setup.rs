@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use crate::core::format::parse_iso_date;
 use crate::core::value::run::ValueModel;
 use crate::core::value::view::ValueSetup;
-use crate::ui::components::{decimal_field, number_field, seed_field};
+use crate::ui::components::{decimal_field, feature_check, number_field, seed_field};
 use crate::ui::format::thousands;
 use crate::ui::state::AppState;
 
@@ -288,32 +288,14 @@ fn FeatureFields(form: ValueForm, setup: Arc<ValueSetup>) -> impl IntoView {
                 let name = name.clone();
                 move || form.target.with(|t| *t == name)
             };
-            let checked = {
-                let name = name.clone();
-                move || form.exclude.with(|e| !e.contains(&name))
-            };
-            let key = name.clone();
-            view! {
-                <label class="feature-check" title=feature.description.clone() class:hidden=is_target>
-                    <input
-                        type="checkbox"
-                        data-testid="value-feature"
-                        data-feature=name.clone()
-                        prop:checked=checked
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            let key = key.clone();
-                            form.exclude.update(|exclude| {
-                                exclude.retain(|f| *f != key);
-                                if !on {
-                                    exclude.push(key);
-                                }
-                            });
-                        }
-                    />
-                    <span class="feature-check-name">{name.clone()}</span>
-                </label>
-            }
+            feature_check(
+                "value-feature",
+                name,
+                feature.description.clone(),
+                form.exclude,
+                is_target,
+                (),
+            )
         })
         .collect_view();
     let names: Vec<String> = setup.features.iter().map(|f| f.name.clone()).collect();
