@@ -25,14 +25,12 @@ use serde::{Deserialize, Serialize};
 
 use super::calibration::{Calibration, PurchaseHistory};
 use super::error::ValueError;
-use super::optimize::{minimize, Objective};
+use super::optimize::{check_settings, log_starts, minimize, runaway_check, Objective};
 
 /// Below this mean dropout probability a/(a+b) the fit is at the no-dropout boundary.
 const NO_DROPOUT_MEAN: f64 = 1e-4;
 /// A fit no better than the no-dropout NBD by this many log-likelihood units is at the boundary.
 const NO_DROPOUT_GAIN: f64 = 0.01;
-/// A parameter beyond this factor from its scale (or below its inverse) ran away.
-const RUNAWAY: f64 = 1e6;
 /// Terms summed at most in the forecast series.
 const MAX_TERMS: usize = 1_000_000;
 
@@ -90,25 +88,12 @@ pub struct BgNbd {
 impl BgNbdParams {
     /// Check the settings.
     pub fn check(&self) -> Result<(), ValueError> {
-        if self.max_iters == 0 {
-            return Err(ValueError::BadSetting {
-                setting: "The BG/NBD iteration limit",
-                requirement: "at least 1",
-                value: "0".to_string(),
-            });
-        }
-        if let Some(start) = self
-            .starts
-            .iter()
-            .find(|s| s.iter().any(|v| !(v.is_finite() && *v > 0.0)))
-        {
-            return Err(ValueError::BadSetting {
-                setting: "Every BG/NBD starting point (r, alpha, a, b)",
-                requirement: "positive numbers",
-                value: format!("{start:?}"),
-            });
-        }
-        Ok(())
+        check_settings(
+            "The BG/NBD iteration limit",
+            "Every BG/NBD starting point (r, alpha, a, b)",
+            self.max_iters,
+            &self.starts,
+        )
     }
 
     /// Fit by maximum likelihood on the customers' histories.
@@ -127,11 +112,7 @@ impl BgNbdParams {
             vec![(0.5f64).ln(), (0.5 * scale).ln()],
         ];
         let nbd = minimize(&NbdObjective { data: &data }, &nbd_starts, self.max_iters);
-        let mut starts: Vec<Vec<f64>> = self
-            .starts
-            .iter()
-            .map(|s| s.iter().map(|v| v.ln()).collect())
-            .collect();
+        let mut starts = log_starts(&self.starts);
         for [r, alpha, a, b] in [
             [1.0, scale, 1.0, 1.0],
             [0.5, 0.5 * scale, 0.5, 5.0],
@@ -162,11 +143,11 @@ impl BgNbdParams {
         let gain = no_dropout_log_likelihood.map(|nbd| log_likelihood - nbd);
         let at_boundary =
             mean_dropout < NO_DROPOUT_MEAN || gain.is_some_and(|gain| gain < NO_DROPOUT_GAIN);
-        runaway_check(r, 1.0, "r")?;
-        runaway_check(alpha, scale, "alpha")?;
+        runaway_check("BG/NBD", "r", r, 1.0)?;
+        runaway_check("BG/NBD", "alpha", alpha, scale)?;
         if !at_boundary {
-            runaway_check(a, 1.0, "a")?;
-            runaway_check(b, 1.0, "b")?;
+            runaway_check("BG/NBD", "a", a, 1.0)?;
+            runaway_check("BG/NBD", "b", b, 1.0)?;
         }
         let boundary = at_boundary.then(|| Boundary {
             mean_dropout,
@@ -185,19 +166,6 @@ impl BgNbdParams {
             converged: best.converged,
         })
     }
-}
-
-fn runaway_check(value: f64, scale: f64, parameter: &'static str) -> Result<(), ValueError> {
-    let relative = value / scale;
-    if relative.is_finite() && (1.0 / RUNAWAY..=RUNAWAY).contains(&relative) {
-        return Ok(());
-    }
-    Err(ValueError::DidNotConverge {
-        model: "BG/NBD",
-        parameter,
-        toward: if relative < 1.0 { "zero" } else { "infinity" },
-        value,
-    })
 }
 
 fn boundary_explanation(a: f64, b: f64, mean_dropout: f64) -> String {

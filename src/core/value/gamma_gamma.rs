@@ -16,11 +16,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::{ValueError, MIN_REPEAT_BUYERS};
-use super::optimize::{minimize, Objective};
+use super::optimize::{check_settings, log_starts, minimize, runaway_check, Objective};
 use super::special::{digamma, ln_gamma};
-
-/// A parameter beyond this factor from its scale (or below its inverse) ran away.
-const RUNAWAY: f64 = 1e6;
 
 /// Settings of the Gamma-Gamma fit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -61,25 +58,12 @@ pub struct GammaGamma {
 impl GammaGammaParams {
     /// Check the settings.
     pub fn check(&self) -> Result<(), ValueError> {
-        if self.max_iters == 0 {
-            return Err(ValueError::BadSetting {
-                setting: "The Gamma-Gamma iteration limit",
-                requirement: "at least 1",
-                value: "0".to_string(),
-            });
-        }
-        if let Some(start) = self
-            .starts
-            .iter()
-            .find(|s| s.iter().any(|v| !(v.is_finite() && *v > 0.0)))
-        {
-            return Err(ValueError::BadSetting {
-                setting: "Every Gamma-Gamma starting point (p, q, v)",
-                requirement: "positive numbers",
-                value: format!("{start:?}"),
-            });
-        }
-        Ok(())
+        check_settings(
+            "The Gamma-Gamma iteration limit",
+            "Every Gamma-Gamma starting point (p, q, v)",
+            self.max_iters,
+            &self.starts,
+        )
     }
 
     /// Fit by maximum likelihood on `(x, m_x)` of the repeat buyers; pairs with x = 0 or a
@@ -99,11 +83,7 @@ impl GammaGammaParams {
         }
         let data = RepeatSpend::new(&buyers);
         let mean = buyers.iter().map(|(_, m)| m).sum::<f64>() / buyers.len() as f64;
-        let mut starts: Vec<Vec<f64>> = self
-            .starts
-            .iter()
-            .map(|s| s.iter().map(|v| v.ln()).collect())
-            .collect();
+        let mut starts = log_starts(&self.starts);
         // Population mean p·v/(q−1) = the observed mean.
         for [p, q] in [[2.0, 3.0], [1.0, 2.0], [4.0, 5.0], [10.0, 2.0]] {
             let v = mean * (q - 1.0) / p;
@@ -125,15 +105,7 @@ impl GammaGammaParams {
             _ => [f64::NAN; 3],
         };
         for (value, scale, parameter) in [(p, 1.0, "p"), (q, 1.0, "q"), (v, mean, "v")] {
-            let relative = value / scale;
-            if !(relative.is_finite() && (1.0 / RUNAWAY..=RUNAWAY).contains(&relative)) {
-                return Err(ValueError::DidNotConverge {
-                    model: "Gamma-Gamma",
-                    parameter,
-                    toward: if relative < 1.0 { "zero" } else { "infinity" },
-                    value,
-                });
-            }
+            runaway_check("Gamma-Gamma", parameter, value, scale)?;
         }
         if q <= 1.0 {
             return Err(ValueError::MeanSpendUndefined { q });

@@ -16,12 +16,72 @@ use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 use ndarray::Array1;
 
+use super::error::ValueError;
+
 /// The box the log-parameters stay in (e^40 ≈ 2e17).
 const MAX_LOG_PARAMETER: f64 = 40.0;
 /// The steepness of the wall around the box.
 const WALL: f64 = 1e3;
 /// L-BFGS memory.
 const MEMORY: usize = 8;
+/// A fitted parameter beyond this factor from its scale (or below its inverse) ran away.
+const RUNAWAY: f64 = 1e6;
+
+/// Check a model's optimizer settings: at least one iteration (`iterations_setting` names the
+/// limit), every starting point of positive numbers (`starts_setting` names them).
+pub(crate) fn check_settings<const N: usize>(
+    iterations_setting: &'static str,
+    starts_setting: &'static str,
+    max_iters: u64,
+    starts: &[[f64; N]],
+) -> Result<(), ValueError> {
+    if max_iters == 0 {
+        return Err(ValueError::BadSetting {
+            setting: iterations_setting,
+            requirement: "at least 1",
+            value: "0".to_string(),
+        });
+    }
+    if let Some(start) = starts
+        .iter()
+        .find(|s| s.iter().any(|v| !(v.is_finite() && *v > 0.0)))
+    {
+        return Err(ValueError::BadSetting {
+            setting: starts_setting,
+            requirement: "positive numbers",
+            value: format!("{start:?}"),
+        });
+    }
+    Ok(())
+}
+
+/// Starting points in log-parameters.
+pub(crate) fn log_starts<const N: usize>(starts: &[[f64; N]]) -> Vec<Vec<f64>> {
+    starts
+        .iter()
+        .map(|s| s.iter().map(|v| v.ln()).collect())
+        .collect()
+}
+
+/// The fitted `value` of `model`'s `parameter` is within [`RUNAWAY`] of its `scale`, or the
+/// error that says toward where it ran.
+pub(crate) fn runaway_check(
+    model: &'static str,
+    parameter: &'static str,
+    value: f64,
+    scale: f64,
+) -> Result<(), ValueError> {
+    let relative = value / scale;
+    if relative.is_finite() && (1.0 / RUNAWAY..=RUNAWAY).contains(&relative) {
+        return Ok(());
+    }
+    Err(ValueError::DidNotConverge {
+        model,
+        parameter,
+        toward: if relative < 1.0 { "zero" } else { "infinity" },
+        value,
+    })
+}
 
 /// A smooth function to minimise: the negative mean log-likelihood in log-parameters.
 pub(crate) trait Objective {
