@@ -85,6 +85,7 @@ fn run_segmented(
         table: &loaded.ingested.table,
         lines: loaded.features.as_ref(),
         customers,
+        purchases: None,
         segments: segmentation.map(|segmentation| SegmentSource {
             prep: &loaded.explored.fitted,
             segmentation,

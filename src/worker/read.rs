@@ -96,10 +96,7 @@ async fn run_job(job: u64, source: Source, options: IngestOptions) {
             Ok(()) => {
                 let view = dataset_view(&loaded);
                 state.current = Some(loaded);
-                state.explored = None;
-                state.segmentation = None;
-                state.prediction = None;
-                state.value = None;
+                state.forget_analysis();
                 Event::Loaded(Box::new(view))
             }
             Err(err) => {

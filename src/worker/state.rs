@@ -4,7 +4,7 @@
 use super::predict::Prediction;
 use crate::core::customer_table::CustomerSource;
 use crate::core::explore::{ExploreParams, Explored};
-use crate::core::features::FeatureParams;
+use crate::core::features::{self, FeatureError, FeatureParams, PurchaseLines};
 use crate::core::ingest::roles::guess_shape;
 use crate::core::ingest::{IngestOptions, Ingested};
 use crate::core::segment::run::Segmentation;
@@ -46,6 +46,9 @@ pub(crate) struct State {
     /// The roles and cleaning `explored` was built with from purchase lines (`None` for a
     /// customer file): Predict's derived targets build their own table from the lines with them.
     pub explored_features: Option<FeatureParams>,
+    /// The purchase lines `explored` was built from, cleaned with `explored_features`: read
+    /// when the Value step first needs them (see [`State::explored_lines`]).
+    purchase_lines: Option<Result<PurchaseLines, FeatureError>>,
     /// Segments of `explored`'s customers.
     pub segmentation: Option<Segmentation>,
     /// Models trained on `explored`'s customers and their scores.
@@ -73,12 +76,38 @@ impl State {
 
     /// A new customer table from the Explore step: earlier segments and models no longer apply.
     pub fn set_explored(&mut self, explored: Explored, params: &ExploreParams) {
+        self.forget_analysis();
         self.explored_features = (explored.built.source == CustomerSource::Transactions)
             .then(|| params.features.clone());
         self.explored = Some(explored);
+    }
+
+    /// A new file: the customer table and everything found from it no longer apply.
+    pub fn forget_analysis(&mut self) {
+        self.explored = None;
+        self.explored_features = None;
+        self.purchase_lines = None;
         self.segmentation = None;
         self.prediction = None;
         self.value = None;
+    }
+
+    /// The purchase lines of the explored table (`None` for a customer file), cleaned once
+    /// and kept: the Value form reads them for its dates, and its run starts from them.
+    pub fn explored_lines(&mut self) -> Option<Result<&PurchaseLines, &FeatureError>> {
+        let params = self.explored_features.as_ref()?;
+        let loaded = self.current.as_ref()?;
+        if self.purchase_lines.is_none() {
+            self.purchase_lines = Some(features::purchase_lines(&loaded.ingested.table, params));
+        }
+        self.purchase_lines.as_ref().map(Result::as_ref)
+    }
+
+    /// The purchase lines [`State::explored_lines`] read, when it read them without error.
+    pub fn kept_lines(&self) -> Option<&PurchaseLines> {
+        self.purchase_lines
+            .as_ref()
+            .and_then(|lines| lines.as_ref().ok())
     }
 
     pub fn start_job(&mut self) -> u64 {
@@ -115,9 +144,7 @@ impl State {
             Some(loaded) => {
                 let view = dataset_view(&loaded);
                 self.current = Some(loaded);
-                self.explored = None;
-                self.segmentation = None;
-                self.value = None;
+                self.forget_analysis();
                 Event::Loaded(Box::new(view))
             }
             None => Event::Failed {
@@ -129,6 +156,8 @@ impl State {
     }
 
     pub fn set_column_type(&mut self, index: usize, ctype: ColumnType) -> Event {
+        // The lines are read again from the changed column when next needed.
+        self.purchase_lines = None;
         let Some(loaded) = self.current.as_mut() else {
             return no_data();
         };
@@ -150,6 +179,7 @@ impl State {
     }
 
     pub fn set_column_role(&mut self, index: usize, role: Option<Role>) -> Event {
+        self.purchase_lines = None;
         let Some(loaded) = self.current.as_mut() else {
             return no_data();
         };

@@ -31,28 +31,30 @@ fn no_run() -> Event {
 /// The form's choices for the loaded data and its customer table.
 pub(crate) fn setup() -> Event {
     STATE.with(|s| {
-        let state = s.borrow();
+        let mut state = s.borrow_mut();
         let (customers, segmented) = match model_table(&state) {
             Ok(found) => found,
             Err(message) => return Event::ValueFailed { message },
         };
-        let Some(loaded) = state.current.as_ref() else {
+        if state.current.is_none() {
             return Event::ValueFailed {
                 message: not_loaded(),
             };
-        };
-        Event::ValueSetupReady(Box::new(view::setup(
-            &loaded.ingested.table,
-            state.explored_features.as_ref(),
-            &customers,
-            segmented,
-        )))
+        }
+        let purchases = state.explored_lines();
+        Event::ValueSetupReady(Box::new(view::setup(purchases, &customers, segmented)))
     })
 }
 
 /// Plan a run on what the worker holds (the job copies what it needs).
-fn plan(state: &State, params: ValueParams) -> Result<ValueJob, String> {
+fn plan(state: &mut State, params: ValueParams) -> Result<ValueJob, String> {
     let (customers, segmented) = model_table(state)?;
+    if state.current.is_none() {
+        return Err(not_loaded());
+    }
+    // Read (or reuse) the cleaned lines first: the rest borrows the state.
+    let _ = state.explored_lines();
+    let state: &State = state;
     let loaded = state.current.as_ref().ok_or_else(not_loaded)?;
     let segments = match (
         segmented,
@@ -69,6 +71,7 @@ fn plan(state: &State, params: ValueParams) -> Result<ValueJob, String> {
         table: &loaded.ingested.table,
         lines: state.explored_features.as_ref(),
         customers: &customers,
+        purchases: state.kept_lines(),
         segments,
     };
     ValueJob::new(&inputs, params, now_ms).map_err(|e| e.to_string())
@@ -101,7 +104,7 @@ async fn run(job: u64, params: ValueParams) {
     if !is_active(job) {
         return;
     }
-    let mut value_job = match STATE.with(|s| plan(&s.borrow(), params)) {
+    let mut value_job = match STATE.with(|s| plan(&mut s.borrow_mut(), params)) {
         Ok(value_job) => value_job,
         Err(message) => return fail(job, message),
     };

@@ -155,6 +155,10 @@ pub struct ValueInputs<'a> {
     /// The explored customer table (natural units, nothing imputed), with the segment column
     /// when the Segment step has run on it.
     pub customers: &'a CustomerTable,
+    /// The purchase lines of `table` cleaned with `lines` ([`features::purchase_lines`]) when
+    /// the caller keeps them (the worker reads them when the Value form opens); `None`: the
+    /// run reads them itself.
+    pub purchases: Option<&'a PurchaseLines>,
     /// The Segment step's result when `customers` carries its segment column (the CLI has
     /// none): the segment can then be a feature, placed as of the cutoff.
     pub segments: Option<SegmentSource<'a>>,
@@ -325,7 +329,10 @@ impl ValueJob {
             job.tasks.push(Task::Supervised);
             return Ok(job);
         };
-        let lines = features::purchase_lines(inputs.table, feature_params)?;
+        let lines = match inputs.purchases {
+            Some(lines) => lines.clone(),
+            None => features::purchase_lines(inputs.table, feature_params)?,
+        };
         let zero_spend = ZeroSpendLines::for_mapping(&feature_params.mapping);
         let Some(span) = purchase_span(&lines, zero_spend) else {
             return Err(ValueError::NoPurchases {

@@ -11,10 +11,9 @@ use std::cmp::Ordering;
 use crate::core::csv_out::CsvWriter;
 use crate::core::customer_table::{CustomerTable, FeatureValues};
 use crate::core::eda::Chart;
-use crate::core::features::{self, FeatureParams};
+use crate::core::features::{FeatureError, PurchaseLines};
 use crate::core::predict::view::FeatureOption;
 use crate::core::receipt::ReceiptLine;
-use crate::core::table::Table;
 use crate::core::value::run::{ValueCustomers, ValueParams, ValueRun};
 
 /// The choices the Value form offers for the loaded data.
@@ -242,17 +241,17 @@ fn reads_as_value(name: &str) -> bool {
             .any(|pair| pair[0] == "customer" && pair[1] == "value")
 }
 
-/// The form's choices for the loaded data (`lines` = the Explore step's roles and cleaning when
-/// the file holds purchase lines).
+/// The form's choices for the loaded data: `purchases` = the purchase lines as the Explore step
+/// cleaned them (see [`features::purchase_lines`]) when the file holds purchase lines, `None`
+/// for a customer file.
 pub fn setup(
-    table: &Table,
-    lines: Option<&FeatureParams>,
+    purchases: Option<Result<&PurchaseLines, &FeatureError>>,
     customers: &CustomerTable,
     segmented: bool,
 ) -> ValueSetup {
     let horizon = ValueParams::DEFAULT_HORIZON_DAYS;
     let mut notes = Vec::new();
-    let purchases = lines.map(|params| features::purchase_lines(table, params));
+    let is_line_file = purchases.is_some();
     let (span, has_spend) = match &purchases {
         Some(Ok(p)) => (p.span(), p.has_spend),
         Some(Err(e)) => {
@@ -286,7 +285,6 @@ pub fn setup(
             s.last - s.first + 1
         ));
     }
-    let is_line_file = lines.is_some();
     let numeric_targets: Vec<String> = if is_line_file {
         Vec::new()
     } else {

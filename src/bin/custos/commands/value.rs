@@ -236,7 +236,7 @@ pub fn run(args: &ValueArgs) -> Result<(), String> {
     if args.models.is_none() && !transactions {
         params.models.retain(|&m| m != ValueModel::Bgnbd);
     }
-    params.target = target(args, table, lines, &customers)?;
+    params.target = target(args, lines, &customers)?;
     add_stage(
         &mut stages,
         "Building the customer table".to_string(),
@@ -247,6 +247,7 @@ pub fn run(args: &ValueArgs) -> Result<(), String> {
         table,
         lines,
         customers: &customers,
+        purchases: None,
         segments: None,
     };
     let mut job = ValueJob::new(&inputs, params, now_ms).map_err(|e| e.to_string())?;
@@ -288,7 +289,6 @@ pub fn run(args: &ValueArgs) -> Result<(), String> {
 /// error listing the numeric columns.
 fn target(
     args: &ValueArgs,
-    table: &Table,
     lines: Option<&FeatureParams>,
     customers: &custos::core::customer_table::CustomerTable,
 ) -> Result<ValueTarget, String> {
@@ -309,7 +309,7 @@ fn target(
              --date"
         ));
     }
-    let setup = view::setup(table, None, customers, false);
+    let setup = view::setup(None, customers, false);
     if let Some(column) = &args.target {
         if !setup.numeric_targets.contains(column) {
             return Err(format!(
