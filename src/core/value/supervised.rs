@@ -26,7 +26,7 @@ use crate::core::eda::{BarValue, ChartKind, ValueFormat};
 use crate::core::features::{self, DayRange, FeatureParams};
 use crate::core::format;
 use crate::core::segment::assign;
-use crate::core::segment::run::{without_segment, SEGMENT_COLUMN};
+use crate::core::segment::run::{without_segment, Algorithm, SEGMENT_COLUMN};
 use crate::core::value::calibration::Calibration;
 use crate::core::value::charts;
 use crate::core::value::clv::CustomerValue;
@@ -145,13 +145,16 @@ fn segments_at_cutoff(
         });
     match placed {
         Ok(segments) => {
-            notes.push(
+            let rule = match source.segmentation.params.algorithm {
+                Algorithm::KMeans => "K-means' own rule".to_string(),
+                other => format!("close to, not exactly, how {} assigns them", other.label()),
+            };
+            notes.push(format!(
                 "The segment is a feature: each customer is placed in the segment whose centre \
-                 is nearest to their features on the cutoff date (K-means' own rule), so the \
-                 models learn nothing from after the cutoff; the forecasts use each customer's \
-                 segment of the whole history."
-                    .to_string(),
-            );
+                 is nearest to their features on the cutoff date ({rule}), so the models learn \
+                 nothing from after the cutoff; the forecasts use each customer's segment of the \
+                 whole history."
+            ));
             source.segmentation.add_segments_to(&at_cutoff, &segments)
         }
         Err(why) => {
