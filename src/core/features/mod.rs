@@ -472,6 +472,9 @@ pub struct PurchaseLine {
     /// The day from which the line's order no longer counts, returned in full by then; `None`
     /// while it counts to the end of the file.
     pub order_ends: Option<i32>,
+    /// Index into [`PurchaseLines::products`], or [`crate::core::table::MISSING`] without a
+    /// product.
+    pub product: u32,
 }
 
 impl PurchaseLine {
@@ -496,6 +499,10 @@ pub struct PurchaseLines {
     pub lines: Vec<PurchaseLine>,
     /// Whether spend is known (amount, or quantity × unit price).
     pub has_spend: bool,
+    /// The product column's name, when one is mapped.
+    pub product_name: Option<String>,
+    /// The products' codes as the file writes them (what the lines' `product` index).
+    pub products: Vec<String>,
 }
 
 impl PurchaseLines {
@@ -540,6 +547,7 @@ pub fn purchase_lines(
             counts_as_order: !l.cancellation && l.order_stands,
             is_return: l.cancellation,
             order_ends: l.order_ends,
+            product: l.product,
         })
         .collect();
     Ok(PurchaseLines {
@@ -548,6 +556,11 @@ pub fn purchase_lines(
         ids,
         lines,
         has_spend: inputs.has_spend(),
+        product_name: inputs.product.map(|p| p.name.clone()),
+        products: inputs
+            .product
+            .map(|p| p.dict.iter().map(|d| d.to_string()).collect())
+            .unwrap_or_default(),
     })
 }
 

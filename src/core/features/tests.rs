@@ -258,6 +258,16 @@ fn purchase_lines_carry_net_spend_and_which_lines_count_as_orders() {
     assert_eq!(of("12346"), [(0.0, false), (0.0, false)]);
     assert_eq!(of("r"), [(-15.0, false)]);
     assert_eq!(of("q"), [(10.0, true)]);
+    // Each line names its product (the baskets of the Recommend step).
+    assert_eq!(lines.product_name.as_deref(), Some("StockCode"));
+    let q = lines.ids.iter().position(|i| i == "q").unwrap() as u32;
+    let bought: Vec<&str> = lines
+        .lines
+        .iter()
+        .filter(|l| l.customer == q)
+        .map(|l| lines.products[l.product as usize].as_str())
+        .collect();
+    assert_eq!(bought, ["A"]);
 }
 
 #[test]

@@ -740,6 +740,7 @@ mod tests {
             counts_as_order: spend > 0.0,
             is_return: spend < 0.0,
             order_ends: None,
+            product: crate::core::table::MISSING,
         }
     }
 
@@ -753,6 +754,8 @@ mod tests {
             ids: (0..n + 5).map(|c| c.to_string()).collect(),
             lines: all,
             has_spend: true,
+            product_name: None,
+            products: Vec::new(),
         }
     }
 
