@@ -5,6 +5,7 @@ mod common;
 
 use std::time::Instant;
 
+use custos::core::ingest::Delimiter;
 use custos::core::recommend::basket_list::{looks_like_basket_list, read_basket_list};
 use custos::core::recommend::baskets::Baskets;
 use custos::core::recommend::fpgrowth::{FpGrowthParams, FrequentItemsets};
@@ -14,7 +15,7 @@ fn groceries() -> Baskets {
     let path = common::data_dir().join("groceries.csv");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let start = Instant::now();
-    let baskets = read_basket_list(&text, b',').unwrap();
+    let baskets = read_basket_list(&text, Delimiter::Comma).unwrap();
     eprintln!(
         "groceries: read_basket_list {:.4} s",
         start.elapsed().as_secs_f64()
@@ -109,23 +110,23 @@ fn groceries_reads_as_9835_baskets_of_169_items() {
 fn groceries_looks_like_a_basket_list_and_tables_do_not() {
     assert!(looks_like_basket_list(
         &sample("groceries.csv", 64 * 1024),
-        b','
+        Delimiter::Comma
     ));
     assert!(!looks_like_basket_list(
         &sample("online_retail_sparkguide.csv", 64 * 1024),
-        b','
+        Delimiter::Comma
     ));
     assert!(!looks_like_basket_list(
         &sample("Mall_Customers.csv", 64 * 1024),
-        b','
+        Delimiter::Comma
     ));
     assert!(!looks_like_basket_list(
         &sample("bank-full.csv", 64 * 1024),
-        b';'
+        Delimiter::Semicolon
     ));
     assert!(!looks_like_basket_list(
         &sample("Groceries_dataset.csv", 64 * 1024),
-        b','
+        Delimiter::Comma
     ));
 }
 

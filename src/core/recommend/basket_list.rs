@@ -1,8 +1,9 @@
 //! Basket-list files: one basket per line, its items separated by a delimiter, lines of any
 //! length, no header (R arules' `read.transactions(format = "basket")`, e.g. `groceries.csv`).
 //!
-//! [`read_basket_list`] turns such a text into [`Baskets`]. Fields are split by csv-core, so a
-//! quoted field may hold the delimiter (`"salt, coarse"`) and `""` is a quote inside quotes.
+//! [`read_basket_list`] turns such a text into [`Baskets`]. Lines are split by the ingest's
+//! [`FieldSplitter`] (csv-core), so a quoted field may hold the delimiter (`"salt, coarse"`) and
+//! `""` is a quote inside quotes.
 //! Each field is trimmed (`groceries.csv` has `cream cheese ` with a trailing space); empty
 //! fields are ignored, an item repeated within a line counts once, and lines without any item
 //! are skipped. Item codes follow the item names sorted by their bytes (`str` order), so the
@@ -11,9 +12,10 @@
 //! [`looks_like_basket_list`] is the cheap test that tells such a file from an ordinary table
 //! (see its documentation for the rule). Pure Rust: no web-sys; never panics on user data.
 
-use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::core::ingest::parse::FieldSplitter;
+use crate::core::ingest::Delimiter;
 use crate::core::recommend::baskets::Baskets;
 
 /// The basket-list text cannot be read; the message says what is wrong.
@@ -26,17 +28,12 @@ pub enum BasketListError {
          delimiter."
     )]
     NoItems { lines: usize },
-    #[error(
-        "{0:?} cannot separate the items of a basket: choose a printable ASCII character other \
-         than a quote."
-    )]
-    Delimiter(char),
 }
 
 /// Read a basket-list `text` (see the module documentation) whose items are separated by
-/// `delimiter` (`b','` for `groceries.csv`). A byte-order mark at the start is ignored.
-pub fn read_basket_list(text: &str, delimiter: u8) -> Result<Baskets, BasketListError> {
-    check_delimiter(delimiter)?;
+/// `delimiter` (`Delimiter::Comma` for `groceries.csv`). A byte-order mark at the start is
+/// ignored.
+pub fn read_basket_list(text: &str, delimiter: Delimiter) -> Result<Baskets, BasketListError> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(BasketListError::EmptyFile);
@@ -45,7 +42,7 @@ pub fn read_basket_list(text: &str, delimiter: u8) -> Result<Baskets, BasketList
     let mut names: Vec<String> = Vec::new();
     let mut baskets: Vec<Vec<u32>> = Vec::new();
     let mut lines = 0usize;
-    for_each_record(text.as_bytes(), delimiter, &mut |fields| {
+    for_each_record(text, delimiter, &mut |fields| {
         lines += 1;
         let mut basket: Vec<u32> = Vec::with_capacity(fields.len());
         for field in fields {
@@ -117,10 +114,7 @@ const DETECT_MAX_LINES: usize = 500;
 ///    baskets; free text and ids do not);
 /// 5. the first line is no header: when it has 2 or more fields, at least one of its values
 ///    comes back in a later line (column names do not).
-pub fn looks_like_basket_list(text_sample: &str, delimiter: u8) -> bool {
-    if check_delimiter(delimiter).is_err() {
-        return false;
-    }
+pub fn looks_like_basket_list(text_sample: &str, delimiter: Delimiter) -> bool {
     let text = text_sample.strip_prefix('\u{FEFF}').unwrap_or(text_sample);
     let text = if text.ends_with('\n') {
         text
@@ -135,7 +129,7 @@ pub fn looks_like_basket_list(text_sample: &str, delimiter: u8) -> bool {
     let mut counts: FxHashMap<String, usize> = FxHashMap::default();
     let mut non_empty = 0usize;
     let mut numeric = 0usize;
-    for_each_record(text.as_bytes(), delimiter, &mut |fields| {
+    for_each_record(text, delimiter, &mut |fields| {
         let length = fields
             .iter()
             .rposition(|f| !f.trim().is_empty())
@@ -196,58 +190,14 @@ fn looks_numeric(value: &str) -> bool {
     digits > 0
 }
 
-fn check_delimiter(delimiter: u8) -> Result<(), BasketListError> {
-    let printable = delimiter == b'\t' || (0x20..0x7f).contains(&delimiter);
-    if !printable || delimiter == b'"' {
-        return Err(BasketListError::Delimiter(char::from(delimiter)));
-    }
-    Ok(())
-}
-
-/// Call `on_record` with the fields of each record of `input` (csv-core: quotes, `""`, CRLF;
-/// blank lines are skipped). Stops when `on_record` returns `false`.
-fn for_each_record(input: &[u8], delimiter: u8, on_record: &mut dyn FnMut(&[&str]) -> bool) {
-    let mut reader: Reader = ReaderBuilder::new()
-        .delimiter(delimiter)
-        .double_quote(true)
-        .build();
-    let mut output = vec![0u8; 4096];
-    let mut ends = vec![0usize; 64];
-    let (mut out_len, mut ends_len) = (0usize, 0usize);
-    let mut input = input;
-    loop {
-        let (result, read, written, n_ends) = {
-            let out = output.get_mut(out_len..).unwrap_or_default();
-            let end_slots = ends.get_mut(ends_len..).unwrap_or_default();
-            reader.read_record(input, out, end_slots)
-        };
-        input = input.get(read..).unwrap_or_default();
-        out_len += written;
-        ends_len += n_ends;
-        match result {
-            // All the input is given at once: the next call (with empty input) ends the record.
-            ReadRecordResult::InputEmpty => {}
-            ReadRecordResult::OutputFull => output.resize(output.len() * 2, 0),
-            ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
-            ReadRecordResult::Record => {
-                let data = output.get(..out_len).unwrap_or_default();
-                let mut fields: Vec<&str> = Vec::with_capacity(ends_len);
-                let mut start = 0;
-                for &end in ends.get(..ends_len).unwrap_or_default() {
-                    let bytes = data.get(start..end).unwrap_or_default();
-                    fields.push(std::str::from_utf8(bytes).unwrap_or("\u{FFFD}"));
-                    start = end;
-                }
-                let go_on = on_record(&fields);
-                out_len = 0;
-                ends_len = 0;
-                if !go_on {
-                    return;
-                }
-            }
-            ReadRecordResult::End => return,
-        }
-    }
+/// Call `on_record` with the fields of each line of `text` (the ingest's splitter: csv-core
+/// with `"` quotes for a delimiter character, quote-aware runs of blanks for
+/// [`Delimiter::Whitespace`]; blank lines are skipped). Stops when `on_record` returns `false`.
+fn for_each_record(text: &str, delimiter: Delimiter, on_record: &mut dyn FnMut(&[&str]) -> bool) {
+    let mut splitter = FieldSplitter::new(delimiter, Some(b'"'));
+    splitter.feed(text.as_bytes(), true, &mut |fields, _line| {
+        on_record(fields)
+    });
 }
 
 #[cfg(test)]
@@ -260,36 +210,44 @@ mod tests {
 
     #[test]
     fn items_are_coded_by_name_trimmed_and_deduplicated() {
-        let b = read_basket_list("milk,bread , milk\n\napple,,bread\r\n", b',').unwrap();
+        let b =
+            read_basket_list("milk,bread , milk\n\napple,,bread\r\n", Delimiter::Comma).unwrap();
         assert_eq!(names(&b), ["apple", "bread", "milk"]);
         assert_eq!(b.baskets, vec![vec![1, 2], vec![0, 1]]);
     }
 
     #[test]
     fn quoted_items_may_hold_the_delimiter() {
-        let b = read_basket_list("\"salt, coarse\",pepper\n\"say \"\"hi\"\"\"\n", b',').unwrap();
+        let b = read_basket_list(
+            "\"salt, coarse\",pepper\n\"say \"\"hi\"\"\"\n",
+            Delimiter::Comma,
+        )
+        .unwrap();
         assert_eq!(names(&b), ["pepper", "salt, coarse", "say \"hi\""]);
         assert_eq!(b.baskets, vec![vec![0, 1], vec![2]]);
     }
 
     #[test]
     fn lines_without_items_are_skipped() {
-        let b = read_basket_list("\u{FEFF}a;b\n;;\n  \nb\n", b';').unwrap();
+        let b = read_basket_list("\u{FEFF}a;b\n;;\n  \nb\n", Delimiter::Semicolon).unwrap();
         assert_eq!(names(&b), ["a", "b"]);
         assert_eq!(b.baskets, vec![vec![0, 1], vec![1]]);
     }
 
     #[test]
     fn last_line_without_line_break_is_read() {
-        let b = read_basket_list("a,b\nc", b',').unwrap();
+        let b = read_basket_list("a,b\nc", Delimiter::Comma).unwrap();
         assert_eq!(b.baskets, vec![vec![0, 1], vec![2]]);
     }
 
     #[test]
     fn empty_text_is_an_error() {
-        assert_eq!(read_basket_list("", b','), Err(BasketListError::EmptyFile));
         assert_eq!(
-            read_basket_list(" \n\r\n", b','),
+            read_basket_list("", Delimiter::Comma),
+            Err(BasketListError::EmptyFile)
+        );
+        assert_eq!(
+            read_basket_list(" \n\r\n", Delimiter::Comma),
             Err(BasketListError::EmptyFile)
         );
     }
@@ -297,22 +255,17 @@ mod tests {
     #[test]
     fn only_delimiters_is_no_items() {
         assert_eq!(
-            read_basket_list(",,\n , \n", b','),
+            read_basket_list(",,\n , \n", Delimiter::Comma),
             Err(BasketListError::NoItems { lines: 2 })
         );
     }
 
     #[test]
-    fn quote_or_newline_delimiter_is_refused() {
-        assert_eq!(
-            read_basket_list("a", b'"'),
-            Err(BasketListError::Delimiter('"'))
-        );
-        assert!(matches!(
-            read_basket_list("a", b'\n'),
-            Err(BasketListError::Delimiter(_))
-        ));
-        assert!(!looks_like_basket_list("a\n", b'\n'));
+    fn whitespace_delimiter_keeps_quoted_names_whole() {
+        let b =
+            read_basket_list("\"whole milk\"  bread\n\tbread\n", Delimiter::Whitespace).unwrap();
+        assert_eq!(names(&b), ["bread", "whole milk"]);
+        assert_eq!(b.baskets, vec![vec![0, 1], vec![0]]);
     }
 
     fn basket_text() -> String {
@@ -334,7 +287,7 @@ mod tests {
 
     #[test]
     fn ragged_text_lines_are_a_basket_list() {
-        assert!(looks_like_basket_list(&basket_text(), b','));
+        assert!(looks_like_basket_list(&basket_text(), Delimiter::Comma));
     }
 
     #[test]
@@ -343,7 +296,7 @@ mod tests {
         for i in 0..20 {
             table.push_str(&format!("{i},name{i},Paris\n"));
         }
-        assert!(!looks_like_basket_list(&table, b','));
+        assert!(!looks_like_basket_list(&table, Delimiter::Comma));
     }
 
     #[test]
@@ -355,26 +308,26 @@ mod tests {
                 format!("{l}{}\n", ",".repeat(6 - n))
             })
             .collect();
-        assert!(looks_like_basket_list(&padded, b','));
+        assert!(looks_like_basket_list(&padded, Delimiter::Comma));
     }
 
     #[test]
     fn a_header_line_is_not_a_basket() {
         let text = format!("first,second,third\n{}", basket_text());
-        assert!(!looks_like_basket_list(&text, b','));
+        assert!(!looks_like_basket_list(&text, Delimiter::Comma));
     }
 
     #[test]
     fn too_few_lines_or_a_cut_last_line() {
-        assert!(!looks_like_basket_list("a,b\nb\na,b,c\n", b','));
+        assert!(!looks_like_basket_list("a,b\nb\na,b,c\n", Delimiter::Comma));
         // The cut last line is dropped: 10 lines remain.
         let cut = basket_text() + "milk,br";
-        assert!(looks_like_basket_list(&cut, b','));
+        assert!(looks_like_basket_list(&cut, Delimiter::Comma));
         let ten: String = basket_text()
             .lines()
             .take(10)
             .collect::<Vec<_>>()
             .join("\n");
-        assert!(!looks_like_basket_list(&ten, b','));
+        assert!(!looks_like_basket_list(&ten, Delimiter::Comma));
     }
 }
