@@ -135,6 +135,16 @@ impl CooccurrenceParams {
             weighting: self.weighting,
             names: baskets.items.clone(),
             name_rank: name_ranks(&baskets.items, n_items),
+            inverse_sqrt_popularity: popularity
+                .iter()
+                .map(|&p| {
+                    if p > 0 {
+                        1.0 / f64::from(p).sqrt()
+                    } else {
+                        0.0
+                    }
+                })
+                .collect(),
             popularity,
             n_baskets: u32::try_from(clean.len()).unwrap_or(u32::MAX),
             offsets,
@@ -152,6 +162,8 @@ pub struct CooccurrenceModel {
     name_rank: Vec<u32>,
     /// Training baskets holding each item.
     pub popularity: Vec<u32>,
+    /// 1 / √popularity (0 for an item in no basket), for the cosine.
+    inverse_sqrt_popularity: Vec<f64>,
     n_baskets: u32,
     /// Item `i`'s partners are `offsets[i]..offsets[i + 1]` of `partners` and `together`.
     offsets: Vec<usize>,
@@ -194,13 +206,8 @@ impl CooccurrenceModel {
         match self.weighting {
             CooccurrenceWeighting::Count => f64::from(together),
             CooccurrenceWeighting::Cosine => {
-                let pop = |k: u32| f64::from(self.popularity.get(k as usize).copied().unwrap_or(0));
-                let norm = (pop(i) * pop(j)).sqrt();
-                if norm > 0.0 {
-                    f64::from(together) / norm
-                } else {
-                    0.0
-                }
+                let scale = |k: u32| self.inverse_sqrt_popularity.get(k as usize).copied();
+                f64::from(together) * scale(i).unwrap_or(0.0) * scale(j).unwrap_or(0.0)
             }
         }
     }
