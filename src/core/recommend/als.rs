@@ -410,35 +410,15 @@ impl AlsModel {
         user: usize,
         top: &TopN,
     ) -> Result<Vec<Recommendation>, RecommendError> {
-        top.check()?;
-        if user >= self.n_users() {
-            return Err(RecommendError::UnknownUser {
-                user,
-                n_users: self.n_users(),
-            });
-        }
-        if train.n_items() != self.n_items() {
-            return Err(RecommendError::OtherItems {
-                got: train.n_items(),
-                expected: self.n_items(),
-            });
-        }
+        top.check_request(train, user, self.n_users(), self.n_items())?;
         let bought = train.user_items(user);
-        let scores = self.scores(user);
         let ranking = Ranking {
             popularity: &self.popularity,
             name_rank: &self.name_rank,
         };
-        let excluded = if top.exclude_bought { bought } else { &[] };
-        Ok(ranking
-            .top(&scores, top.n, excluded)
-            .into_iter()
-            .map(|item| Recommendation {
-                item,
-                score: scores.get(item as usize).copied().unwrap_or(0.0),
-                reason: self.reason(bought, item),
-            })
-            .collect())
+        Ok(ranking.recommend(&self.scores(user), top, bought, |item| {
+            self.reason(bought, item)
+        }))
     }
 
     /// Cosine of two items' factors (0 when either is 0).

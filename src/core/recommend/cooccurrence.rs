@@ -233,35 +233,17 @@ impl CooccurrenceModel {
         user: usize,
         top: &TopN,
     ) -> Result<Vec<Recommendation>, RecommendError> {
-        top.check()?;
-        if user >= train.n_users() {
-            return Err(RecommendError::UnknownUser {
-                user,
-                n_users: train.n_users(),
-            });
-        }
-        if train.n_items() != self.n_items() {
-            return Err(RecommendError::OtherItems {
-                got: train.n_items(),
-                expected: self.n_items(),
-            });
-        }
+        top.check_request(train, user, train.n_users(), self.n_items())?;
         let bought = train.user_items(user);
-        let scores = self.scores(bought);
         let ranking = Ranking {
             popularity: &self.popularity,
             name_rank: &self.name_rank,
         };
-        let excluded = if top.exclude_bought { bought } else { &[] };
-        Ok(ranking
-            .top(&scores, top.n, excluded)
-            .into_iter()
-            .map(|item| Recommendation {
-                item,
-                score: scores.get(item as usize).copied().unwrap_or(0.0),
-                reason: self.reason(bought, item),
-            })
-            .collect())
+        Ok(
+            ranking.recommend(&self.scores(bought), top, bought, |item| {
+                self.reason(bought, item)
+            }),
+        )
     }
 
     /// The user's item that adds most to `item`'s score, in words.

@@ -255,6 +255,28 @@ impl TopN {
         }
         Ok(())
     }
+
+    /// Refuse what a model fitted on `n_users` users and `n_items` items cannot answer: N = 0,
+    /// an unknown user, or purchases `train` on other items.
+    pub(crate) fn check_request(
+        &self,
+        train: &Interactions,
+        user: usize,
+        n_users: usize,
+        n_items: usize,
+    ) -> Result<(), RecommendError> {
+        self.check()?;
+        if user >= n_users {
+            return Err(RecommendError::UnknownUser { user, n_users });
+        }
+        if train.n_items() != n_items {
+            return Err(RecommendError::OtherItems {
+                got: train.n_items(),
+                expected: n_items,
+            });
+        }
+        Ok(())
+    }
 }
 
 /// One recommended item.
@@ -325,6 +347,25 @@ impl Ranking<'_> {
             .total_cmp(&(score_a + 0.0))
             .then(pop_b.cmp(&pop_a))
             .then(name_a.cmp(&name_b))
+    }
+
+    /// The top of `scores` for a user who bought the sorted `bought`, each with its reason.
+    pub fn recommend(
+        &self,
+        scores: &[f64],
+        top: &TopN,
+        bought: &[u32],
+        reason: impl Fn(u32) -> String,
+    ) -> Vec<Recommendation> {
+        let excluded = if top.exclude_bought { bought } else { &[] };
+        self.top(scores, top.n, excluded)
+            .into_iter()
+            .map(|item| Recommendation {
+                item,
+                score: scores.get(item as usize).copied().unwrap_or(0.0),
+                reason: reason(item),
+            })
+            .collect()
     }
 
     /// The best `n` items of `0..scores.len()` by `scores`, leaving out the sorted `excluded`.

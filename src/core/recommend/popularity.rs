@@ -83,19 +83,7 @@ impl PopularityModel {
         user: usize,
         top: &TopN,
     ) -> Result<Vec<Recommendation>, RecommendError> {
-        top.check()?;
-        if user >= self.n_users {
-            return Err(RecommendError::UnknownUser {
-                user,
-                n_users: self.n_users,
-            });
-        }
-        if train.n_items() != self.popularity.len() {
-            return Err(RecommendError::OtherItems {
-                got: train.n_items(),
-                expected: self.popularity.len(),
-            });
-        }
+        top.check_request(train, user, self.n_users, self.popularity.len())?;
         let bought = train.user_items(user);
         Ok(self
             .order
