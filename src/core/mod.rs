@@ -16,6 +16,7 @@ pub mod names;
 pub mod predict;
 pub mod prep;
 pub mod random;
+pub mod recommend;
 pub mod receipt;
 pub mod sample;
 pub mod segment;
