@@ -1,4 +1,14 @@
-//! Baskets of items: what was bought together (one order, or one customer's day).
+//! Baskets of items: what was bought together — one order, or one customer's day when the
+//! file has no order column (Groceries_dataset: Member_number + Date).
+//!
+//! From purchase lines ([`baskets_from_lines`]) the lines are those the Explore step keeps,
+//! cleaned as it cleans them; returns are left out, and so are the lines of orders returned in
+//! full (with netting, Explore's default, such an order no longer counts as a purchase). Items
+//! are the product column's codes (StockCode), so a basket lists each product once however
+//! many lines or units it has. Pure Rust: no web-sys; never panics on user data.
+
+use crate::core::features::{DayRange, PurchaseLines};
+use crate::core::table::MISSING;
 
 /// Items `0..items.len()` and the baskets that hold them.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -17,4 +27,96 @@ impl Baskets {
     pub fn n_baskets(&self) -> usize {
         self.baskets.len()
     }
+}
+
+/// Baskets made from purchase lines, with whose and which day each basket is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineBaskets {
+    /// Items = every product code of the file (the same codes whatever the days chosen).
+    pub baskets: Baskets,
+    /// Customer of each basket: an index into [`PurchaseLines::ids`].
+    pub customers: Vec<u32>,
+    /// Day of each basket (its first line's), days since 1970-01-01.
+    pub days: Vec<i32>,
+    /// Purchase lines that went into the baskets.
+    pub lines_used: usize,
+    /// Return lines, and lines of orders returned in full, left out.
+    pub returns_left_out: usize,
+    /// Purchase lines without a product, left out.
+    pub without_product: usize,
+}
+
+/// The baskets cannot be formed; the message says what to change.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BasketsError {
+    #[error(
+        "no product column is mapped, so there are no items to put in baskets: give a column \
+         the Product ID or Product role in the Data step (StockCode, item, SKU …)"
+    )]
+    NoProduct,
+    #[error(
+        "no basket with a product is left{}: check the product column and the cleaning",
+        if *.within { " in the chosen period" } else { "" }
+    )]
+    NoBaskets { within: bool },
+}
+
+/// The baskets of `lines` dated within `days` (all of them with `None`): one per customer and
+/// order (the lines' order key is one per customer and day without an order column).
+pub fn baskets_from_lines(
+    lines: &PurchaseLines,
+    days: Option<DayRange>,
+) -> Result<LineBaskets, BasketsError> {
+    if lines.product_name.is_none() || lines.products.is_empty() {
+        return Err(BasketsError::NoProduct);
+    }
+    let mut keyed: Vec<(u32, u64, i32, u32)> = Vec::with_capacity(lines.lines.len());
+    let (mut returns_left_out, mut without_product) = (0, 0);
+    for line in &lines.lines {
+        if days.is_some_and(|range| !range.contains(line.day)) {
+            continue;
+        }
+        // As of the period's last day: an order returned in full later still counted then.
+        let counts = match days {
+            Some(range) => line.counts_as_order_on(range.last),
+            None => line.counts_as_order,
+        };
+        if !counts {
+            returns_left_out += 1;
+        } else if line.product == MISSING || line.product as usize >= lines.products.len() {
+            without_product += 1;
+        } else {
+            keyed.push((line.customer, line.order, line.day, line.product));
+        }
+    }
+    keyed.sort_unstable();
+    let mut out = LineBaskets {
+        baskets: Baskets {
+            items: lines.products.clone(),
+            baskets: Vec::new(),
+        },
+        customers: Vec::new(),
+        days: Vec::new(),
+        lines_used: keyed.len(),
+        returns_left_out,
+        without_product,
+    };
+    for group in keyed.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        let Some(&(customer, _, _, _)) = group.first() else {
+            continue;
+        };
+        let day = group.iter().map(|l| l.2).min().unwrap_or_default();
+        let mut items: Vec<u32> = group.iter().map(|l| l.3).collect();
+        items.sort_unstable();
+        items.dedup();
+        out.baskets.baskets.push(items);
+        out.customers.push(customer);
+        out.days.push(day);
+    }
+    if out.baskets.baskets.is_empty() {
+        return Err(BasketsError::NoBaskets {
+            within: days.is_some(),
+        });
+    }
+    Ok(out)
 }
