@@ -7,7 +7,7 @@ mod common;
 
 use custos::core::features::{purchase_lines, DayRange, FeatureParams, RoleMapping};
 use custos::core::format::parse_iso_date;
-use custos::core::recommend::baskets::{baskets_from_lines, BasketsError};
+use custos::core::recommend::baskets::{baskets_from_lines, item_labels, BasketsError};
 use custos::core::table::Role;
 
 fn lines_of(name: &str) -> custos::core::features::PurchaseLines {
@@ -58,6 +58,34 @@ fn online_retail_invoices_become_baskets_of_stock_codes() {
     assert_eq!(all.baskets.items, b.items);
     assert!(all.baskets.n_baskets() > b.n_baskets());
     assert!(b.items.iter().any(|i| i == "85123A"));
+}
+
+#[test]
+fn stock_codes_are_shown_with_their_most_frequent_description() {
+    let ingested = common::load_data("online_retail_sparkguide.csv");
+    let mapping = RoleMapping::from_roles(&ingested.table);
+    let params = FeatureParams {
+        mapping: mapping.clone(),
+        ..FeatureParams::default()
+    };
+    let lines = purchase_lines(&ingested.table, &params).expect("purchase lines");
+    let labels = item_labels(&ingested.table, &mapping, &lines);
+    assert_eq!(labels.len(), lines.products.len());
+    let of = |code: &str| {
+        let i = lines.products.iter().position(|p| p == code).expect(code);
+        labels[i].as_str()
+    };
+    assert_eq!(of("85123A"), "WHITE HANGING HEART T-LIGHT HOLDER (85123A)");
+    assert_eq!(of("POST"), "POSTAGE (POST)");
+    // Without a name column, the codes themselves.
+    let codes_only = RoleMapping {
+        product: None,
+        ..mapping
+    };
+    assert_eq!(
+        item_labels(&ingested.table, &codes_only, &lines),
+        lines.products
+    );
 }
 
 #[test]

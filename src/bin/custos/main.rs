@@ -72,5 +72,6 @@ subcommands! {
     Segment(segment::SegmentArgs),
     Predict(predict::PredictArgs),
     Value(value::ValueArgs),
+    Rules(rules::RulesArgs),
     Sample(sample::SampleArgs),
 }

@@ -7,8 +7,10 @@
 //! are the product column's codes (StockCode), so a basket lists each product once however
 //! many lines or units it has. Pure Rust: no web-sys; never panics on user data.
 
-use crate::core::features::{DayRange, PurchaseLines};
-use crate::core::table::MISSING;
+use rustc_hash::FxHashMap;
+
+use crate::core::features::{DayRange, PurchaseLines, RoleMapping};
+use crate::core::table::{Table, MISSING};
 
 /// Items `0..items.len()` and the baskets that hold them.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -119,4 +121,44 @@ pub fn baskets_from_lines(
         });
     }
     Ok(out)
+}
+
+/// Names to show for the product codes of `lines` (items of [`baskets_from_lines`]): when the
+/// products are counted by an id column (StockCode) and a product name column is mapped too
+/// (Description), each code's most frequent name in `table` (ties: the name first seen), as
+/// "NAME (CODE)"; else the codes themselves.
+pub fn item_labels(table: &Table, mapping: &RoleMapping, lines: &PurchaseLines) -> Vec<String> {
+    let columns = (
+        mapping.product_id.and_then(|i| table.column(i)),
+        mapping.product.and_then(|i| table.column(i)),
+    );
+    let (Some(ids), Some(names)) = columns else {
+        return lines.products.clone();
+    };
+    // Per id code: (name code, lines) pairs in first-seen order.
+    let mut seen: FxHashMap<(u32, u32), usize> = FxHashMap::default();
+    let mut best: Vec<Option<(u32, usize)>> = vec![None; lines.products.len()];
+    for (&id, &name) in ids.codes.iter().zip(&names.codes) {
+        if id == MISSING || name == MISSING {
+            continue;
+        }
+        let count = seen.entry((id, name)).or_insert(0);
+        *count += 1;
+        if let Some(slot) = best.get_mut(id as usize) {
+            if slot.is_none_or(|(_, most)| *count > most) {
+                *slot = Some((name, *count));
+            }
+        }
+    }
+    lines
+        .products
+        .iter()
+        .zip(best)
+        .map(
+            |(code, best)| match best.and_then(|(name, _)| names.dict.get(name as usize)) {
+                Some(name) => format!("{} ({code})", name.trim()),
+                None => code.clone(),
+            },
+        )
+        .collect()
 }
