@@ -41,7 +41,8 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 
 use crate::core::recommend::interactions::{
-    name_ranks, Interactions, Ranking, RecommendError, Recommendation, TopN,
+    check_training, name_ranks, Interactions, Ranking, RecommendError, Recommendation, TopN,
+    TrainError,
 };
 
 /// How a basket count becomes a confidence.
@@ -104,10 +105,8 @@ pub enum AlsError {
     Alpha(f32),
     #[error("The ALS initial scale must be a positive number (got {0}).")]
     InitScale(f32),
-    #[error("There are no purchases to learn from.")]
-    NoPurchases,
-    #[error("Got {names} item names for {items} items.")]
-    NamesMismatch { names: usize, items: usize },
+    #[error(transparent)]
+    Train(#[from] TrainError),
     #[error(
         "ALS did not converge (factors became infinite): raise the regularization or lower alpha."
     )]
@@ -140,16 +139,7 @@ impl AlsParams {
 
     pub fn check(&self, train: &Interactions, names: &[String]) -> Result<(), AlsError> {
         self.check_settings()?;
-        if names.len() != train.n_items() {
-            return Err(AlsError::NamesMismatch {
-                names: names.len(),
-                items: train.n_items(),
-            });
-        }
-        if train.nnz() == 0 {
-            return Err(AlsError::NoPurchases);
-        }
-        Ok(())
+        Ok(check_training(train, names)?)
     }
 
     /// Fit the factors on `train`; `names[item]` names each item (ties and reasons).
@@ -590,14 +580,20 @@ mod tests {
         );
         assert_eq!(
             small().fit(&train, &names(5)).err(),
-            Some(AlsError::NamesMismatch { names: 5, items: 6 })
+            Some(AlsError::Train(TrainError::NamesMismatch {
+                names: 5,
+                items: 6
+            }))
         );
     }
 
     #[test]
     fn no_users_one_item_and_zero_n() {
         let empty = Interactions::from_user_baskets(0, &[]).unwrap();
-        assert_eq!(small().fit(&empty, &[]).err(), Some(AlsError::NoPurchases));
+        assert_eq!(
+            small().fit(&empty, &[]).err(),
+            Some(AlsError::Train(TrainError::NoPurchases))
+        );
         let one = Interactions::from_user_baskets(1, &[vec![vec![0]], vec![vec![0]]]).unwrap();
         let model = small().fit(&one, &names(1)).unwrap();
         let recs = model.recommend(&one, 0, &TopN::new(5)).unwrap();

@@ -290,6 +290,29 @@ pub struct Recommendation {
     pub reason: String,
 }
 
+/// The training purchases cannot be learned from (every recommender checks the same).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TrainError {
+    #[error("There are no purchases to learn from.")]
+    NoPurchases,
+    #[error("Got {names} item names for {items} items.")]
+    NamesMismatch { names: usize, items: usize },
+}
+
+/// `train` has purchases and `names` names each of its items.
+pub fn check_training(train: &Interactions, names: &[String]) -> Result<(), TrainError> {
+    if names.len() != train.n_items() {
+        return Err(TrainError::NamesMismatch {
+            names: names.len(),
+            items: train.n_items(),
+        });
+    }
+    if train.nnz() == 0 {
+        return Err(TrainError::NoPurchases);
+    }
+    Ok(())
+}
+
 /// A fitted recommender cannot answer this request.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RecommendError {

@@ -10,7 +10,8 @@
 
 use crate::core::format::thousands;
 use crate::core::recommend::interactions::{
-    name_ranks, percent, Interactions, Ranking, RecommendError, Recommendation, TopN,
+    check_training, name_ranks, percent, Interactions, Ranking, RecommendError, Recommendation,
+    TopN, TrainError,
 };
 
 /// Popularity has no settings; the value is kept for the `Params → check → fit` shape.
@@ -18,26 +19,11 @@ use crate::core::recommend::interactions::{
 pub struct PopularityParams;
 
 /// Popularity cannot be fitted on these purchases.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum PopularityError {
-    #[error("There are no purchases to rank items by.")]
-    NoPurchases,
-    #[error("Got {names} item names for {items} items.")]
-    NamesMismatch { names: usize, items: usize },
-}
+pub type PopularityError = TrainError;
 
 impl PopularityParams {
     pub fn check(&self, train: &Interactions, names: &[String]) -> Result<(), PopularityError> {
-        if names.len() != train.n_items() {
-            return Err(PopularityError::NamesMismatch {
-                names: names.len(),
-                items: train.n_items(),
-            });
-        }
-        if train.nnz() == 0 {
-            return Err(PopularityError::NoPurchases);
-        }
-        Ok(())
+        check_training(train, names)
     }
 
     /// Rank the items of `train` once; `names[item]` names each item (ties and reasons).
