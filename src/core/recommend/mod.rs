@@ -11,6 +11,7 @@ pub mod baskets;
 pub mod cooccurrence;
 pub mod evaluate;
 pub mod fpgrowth;
+pub mod holdout;
 pub mod interactions;
 pub mod popularity;
 pub mod rules;

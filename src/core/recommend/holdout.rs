@@ -1,0 +1,240 @@
+//! Judging the recommenders on a time holdout: the baskets up to a cutoff day train, each
+//! customer's items after it test (ANCHORS-VALUE.md §6). Every method — popularity (the
+//! baseline), co-occurrence (counts and cosine) and implicit ALS — recommends N items to each
+//! customer with baskets on both sides, with and without the items the customer already
+//! bought, and [`crate::core::recommend::evaluate`] scores the lists on all test items and on
+//! the new ones only.
+//!
+//! Items are named by their codes here (ties between equal scores go to the more popular item,
+//! then the code), whatever labels the user sees. Pure Rust: no web-sys; never panics on user
+//! data. The clock is the caller's (the browser has no `Instant`).
+
+use crate::core::format;
+use crate::core::recommend::als::AlsParams;
+use crate::core::recommend::baskets::{Baskets, LineBaskets};
+use crate::core::recommend::cooccurrence::{CooccurrenceParams, CooccurrenceWeighting};
+use crate::core::recommend::evaluate::{EvaluateParams, Evaluation, HoldoutUser};
+use crate::core::recommend::interactions::{Interactions, RecommendError, Recommendation, TopN};
+use crate::core::recommend::popularity::PopularityParams;
+
+/// The purchases before the cutoff, and what each customer bought after it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeSplit {
+    /// Days since 1970-01-01; baskets on or before it train.
+    pub cutoff: i32,
+    /// Customers × items of the training baskets (customer = index into the lines' ids).
+    pub train: Interactions,
+    /// The training baskets (every item code of the file, so codes match the test's).
+    pub train_baskets: Baskets,
+    /// Customers with baskets before and after the cutoff, and their items after it.
+    pub holdout: Vec<HoldoutUser>,
+    /// Baskets after the cutoff (of every customer).
+    pub test_baskets: usize,
+}
+
+/// The holdout cannot be made or scored; the message says what to change.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum HoldoutError {
+    #[error("no basket is dated on or before the cutoff {0}: choose a later cutoff")]
+    NothingBefore(String),
+    #[error(
+        "no basket is dated after the cutoff {0}, so there is nothing to check the \
+         recommendations against: choose an earlier cutoff"
+    )]
+    NothingAfter(String),
+    #[error("no customer has baskets both before and after the cutoff {0}: choose another cutoff")]
+    NoReturningCustomers(String),
+    #[error("{method}: {message}")]
+    Method {
+        method: &'static str,
+        message: String,
+    },
+}
+
+/// Split `baskets` at `cutoff` (baskets dated on or before it train).
+pub fn time_split(baskets: &LineBaskets, cutoff: i32) -> Result<TimeSplit, HoldoutError> {
+    let day = format::iso_date(i64::from(cutoff));
+    let n_items = baskets.baskets.n_items();
+    let n_users = baskets
+        .customers
+        .iter()
+        .max()
+        .map_or(0, |&c| c as usize + 1);
+    let mut triples = Vec::new();
+    let mut train_baskets = Vec::new();
+    let mut after: Vec<Vec<u32>> = vec![Vec::new(); n_users];
+    let mut test_baskets = 0;
+    let rows = baskets
+        .baskets
+        .baskets
+        .iter()
+        .zip(&baskets.customers)
+        .zip(&baskets.days);
+    for ((items, &customer), &basket_day) in rows {
+        if basket_day <= cutoff {
+            let id = train_baskets.len() as u32;
+            triples.extend(items.iter().map(|&item| (customer, item, id)));
+            train_baskets.push(items.clone());
+        } else {
+            test_baskets += 1;
+            if let Some(bought) = after.get_mut(customer as usize) {
+                bought.extend_from_slice(items);
+            }
+        }
+    }
+    if train_baskets.is_empty() {
+        return Err(HoldoutError::NothingBefore(day));
+    }
+    if test_baskets == 0 {
+        return Err(HoldoutError::NothingAfter(day));
+    }
+    let train = Interactions::from_triples(n_users, n_items, &triples).map_err(|e| {
+        HoldoutError::Method {
+            method: "the training purchases",
+            message: e.to_string(),
+        }
+    })?;
+    let holdout: Vec<HoldoutUser> = after
+        .into_iter()
+        .enumerate()
+        .filter(|(user, items)| !items.is_empty() && !train.user_items(*user).is_empty())
+        .map(|(user, mut items)| {
+            items.sort_unstable();
+            items.dedup();
+            HoldoutUser {
+                user,
+                test_items: items,
+            }
+        })
+        .collect();
+    if holdout.is_empty() {
+        return Err(HoldoutError::NoReturningCustomers(day));
+    }
+    Ok(TimeSplit {
+        cutoff,
+        train,
+        train_baskets: Baskets {
+            items: baskets.baskets.items.clone(),
+            baskets: train_baskets,
+        },
+        holdout,
+        test_baskets,
+    })
+}
+
+/// The recommenders compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Popularity,
+    Cooccurrence,
+    Cosine,
+    Als,
+}
+
+impl Method {
+    pub const ALL: [Method; 4] = [
+        Method::Popularity,
+        Method::Cooccurrence,
+        Method::Cosine,
+        Method::Als,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Method::Popularity => "popularity",
+            Method::Cooccurrence => "cooccurrence",
+            Method::Cosine => "cosine",
+            Method::Als => "als",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Method::Popularity => "Popularity (bestsellers)",
+            Method::Cooccurrence => "Bought together (co-occurrence counts)",
+            Method::Cosine => "Bought together (cosine)",
+            Method::Als => "Matrix factorisation (implicit ALS)",
+        }
+    }
+}
+
+/// A fitted method's top-N lists.
+type Recommender<'a> =
+    Box<dyn Fn(usize, &TopN) -> Result<Vec<Recommendation>, RecommendError> + 'a>;
+
+/// One method's scores, with or without the items already bought.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MethodResult {
+    pub method: Method,
+    pub exclude_bought: bool,
+    pub evaluation: Evaluation,
+    /// Fit plus the top-N lists of every evaluated customer, seconds.
+    pub seconds: f64,
+}
+
+/// Every method of `methods` fitted on `split`'s training purchases and scored at `n`, each
+/// with and without the items the customer already bought; `clock` gives milliseconds.
+pub fn evaluate_methods(
+    split: &TimeSplit,
+    methods: &[Method],
+    n: usize,
+    als: &AlsParams,
+    clock: fn() -> f64,
+) -> Result<Vec<MethodResult>, HoldoutError> {
+    let params = EvaluateParams { n };
+    let names = &split.train_baskets.items;
+    let failed = |method: Method| {
+        move |e: &dyn std::fmt::Display| HoldoutError::Method {
+            method: method.label(),
+            message: e.to_string(),
+        }
+    };
+    let mut out = Vec::new();
+    for &method in methods {
+        let err = failed(method);
+        let started = clock();
+        // Fitted once; scored with and without the items already bought.
+        let recommend: Recommender<'_> = match method {
+            Method::Popularity => {
+                let model = PopularityParams
+                    .fit(&split.train, names)
+                    .map_err(|e| err(&e))?;
+                Box::new(move |u, top| model.recommend(&split.train, u, top))
+            }
+            Method::Cooccurrence | Method::Cosine => {
+                let weighting = if method == Method::Cosine {
+                    CooccurrenceWeighting::Cosine
+                } else {
+                    CooccurrenceWeighting::Count
+                };
+                let model = CooccurrenceParams { weighting }
+                    .fit(&split.train_baskets)
+                    .map_err(|e| err(&e))?;
+                Box::new(move |u, top| model.recommend(&split.train, u, top))
+            }
+            Method::Als => {
+                let model = als.fit(&split.train, names).map_err(|e| err(&e))?;
+                Box::new(move |u, top| model.recommend(&split.train, u, top))
+            }
+        };
+        let fit_ms = clock() - started;
+        for exclude_bought in [false, true] {
+            let top = if exclude_bought {
+                TopN::excluding_bought(n)
+            } else {
+                TopN::new(n)
+            };
+            let started = clock();
+            let evaluation = params
+                .evaluate(&split.train, &split.holdout, |u| recommend(u, &top))
+                .map_err(|e| err(&e))?;
+            out.push(MethodResult {
+                method,
+                exclude_bought,
+                evaluation,
+                seconds: (fit_ms + clock() - started) / 1000.0,
+            });
+        }
+    }
+    Ok(out)
+}
