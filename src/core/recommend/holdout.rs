@@ -5,6 +5,10 @@
 //! bought, and [`crate::core::recommend::evaluate`] scores the lists on all test items and on
 //! the new ones only.
 //!
+//! The method to recommend with is chosen on the training period alone ([`choose_method`]): a
+//! validation cut inside it, as long before the cutoff as the test window is after it, so the
+//! test period never decides.
+//!
 //! Items are named by their codes here (ties between equal scores go to the more popular item,
 //! then the code), whatever labels the user sees. Pure Rust: no web-sys; never panics on user
 //! data. The clock is the caller's (the browser has no `Instant`).
@@ -237,4 +241,81 @@ pub fn evaluate_methods(
         }
     }
     Ok(out)
+}
+
+/// The method chosen on the training period, and the validation scores it was chosen by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub method: Method,
+    /// Days since 1970-01-01: baskets after it and up to the cutoff validated.
+    pub validation_cutoff: i32,
+    /// Every method's validation scores (with `exclude_bought` as asked).
+    pub validation: Vec<MethodResult>,
+}
+
+/// Choose among `methods` on the training period of a split at `cutoff`: the baskets up to
+/// `cutoff − window` train, those after it and up to `cutoff` validate, where `window` is the
+/// test window's length (the last basket day − `cutoff`, at most half the training span); the
+/// best hit rate at `n` wins (on new items when `exclude_bought`), ties to the simpler method
+/// (the order of [`Method::ALL`]).
+pub fn choose_method(
+    baskets: &LineBaskets,
+    cutoff: i32,
+    methods: &[Method],
+    n: usize,
+    exclude_bought: bool,
+    als: &AlsParams,
+    clock: fn() -> f64,
+) -> Result<Choice, HoldoutError> {
+    let first = baskets.days.iter().min().copied().unwrap_or(cutoff);
+    let last = baskets.days.iter().max().copied().unwrap_or(cutoff);
+    let window = (last - cutoff).min((cutoff - first) / 2).max(1);
+    let validation_cutoff = cutoff - window;
+    let within: Vec<usize> = (0..baskets.days.len())
+        .filter(|&b| baskets.days.get(b).is_some_and(|&d| d <= cutoff))
+        .collect();
+    let training = LineBaskets {
+        baskets: Baskets {
+            items: baskets.baskets.items.clone(),
+            baskets: within
+                .iter()
+                .filter_map(|&b| baskets.baskets.baskets.get(b).cloned())
+                .collect(),
+        },
+        customers: within
+            .iter()
+            .filter_map(|&b| baskets.customers.get(b).copied())
+            .collect(),
+        days: within
+            .iter()
+            .filter_map(|&b| baskets.days.get(b).copied())
+            .collect(),
+        lines_used: baskets.lines_used,
+        returns_left_out: baskets.returns_left_out,
+        without_product: baskets.without_product,
+    };
+    let split = time_split(&training, validation_cutoff)?;
+    let validation: Vec<MethodResult> = evaluate_methods(&split, methods, n, als, clock)?
+        .into_iter()
+        .filter(|r| r.exclude_bought == exclude_bought)
+        .collect();
+    let score = |r: &MethodResult| {
+        if exclude_bought {
+            r.evaluation.new_items.map_or(0.0, |m| m.hit_rate)
+        } else {
+            r.evaluation.all_items.hit_rate
+        }
+    };
+    let mut best: Option<&MethodResult> = None;
+    for r in &validation {
+        if best.is_none_or(|b| score(r) > score(b)) {
+            best = Some(r);
+        }
+    }
+    let method = best.map_or(Method::Popularity, |b| b.method);
+    Ok(Choice {
+        method,
+        validation_cutoff,
+        validation,
+    })
 }
