@@ -14,7 +14,6 @@
 //! scored, listed and exported instead of the explored one.
 
 use crate::core::customer_table::{CustomerSource, CustomerTable};
-use crate::core::features;
 use crate::core::predict::derived::{self, Derived, DerivedError, DerivedSetup, DerivedTarget};
 use crate::core::predict::run::{PredictJob, PredictParams, PredictReport};
 use crate::core::predict::view::{self, ScoreOrder};
@@ -63,23 +62,23 @@ pub(crate) fn model_table(state: &State) -> Result<(CustomerTable, bool), String
 /// The derived-target choices when the customer table was built from purchase lines, with the
 /// population of each target for any cutoff (one pass over the cleaned lines, as `derive`
 /// cleans them).
-fn derived_setup(state: &State) -> Option<DerivedSetup> {
+fn derived_setup(state: &mut State) -> Option<DerivedSetup> {
     let built = &state.explored.as_ref()?.built;
     if built.source != CustomerSource::Transactions {
         return None;
     }
-    let features = state.explored_features.as_ref()?;
-    let loaded = state.current.as_ref()?;
-    let purchases = features::purchase_lines(&loaded.ingested.table, features).ok()?;
-    DerivedSetup::from_lines(&purchases)
+    // The cleaned lines the worker keeps (the Value step reads the same ones).
+    let purchases = state.explored_lines()?.ok()?;
+    DerivedSetup::from_lines(purchases)
 }
 
 pub(crate) fn setup() -> Event {
     STATE.with(|s| {
-        let state = s.borrow();
+        let mut state = s.borrow_mut();
         match predict_table(&state) {
             Ok(table) => {
-                Event::PredictSetupReady(Box::new(view::setup(&table, derived_setup(&state))))
+                let derived = derived_setup(&mut state);
+                Event::PredictSetupReady(Box::new(view::setup(&table, derived)))
             }
             Err(message) => Event::PredictFailed { message },
         }

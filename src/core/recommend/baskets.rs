@@ -48,6 +48,37 @@ pub struct LineBaskets {
     pub without_product: usize,
 }
 
+impl LineBaskets {
+    /// The baskets dated on or before `day` (the same items and counts of left-out lines).
+    pub fn up_to(&self, day: i32) -> LineBaskets {
+        let mut out = LineBaskets {
+            baskets: Baskets {
+                items: self.baskets.items.clone(),
+                baskets: Vec::new(),
+            },
+            customers: Vec::new(),
+            days: Vec::new(),
+            lines_used: self.lines_used,
+            returns_left_out: self.returns_left_out,
+            without_product: self.without_product,
+        };
+        let rows = self
+            .baskets
+            .baskets
+            .iter()
+            .zip(&self.customers)
+            .zip(&self.days);
+        for ((basket, &customer), &basket_day) in rows {
+            if basket_day <= day {
+                out.baskets.baskets.push(basket.clone());
+                out.customers.push(customer);
+                out.days.push(basket_day);
+            }
+        }
+        out
+    }
+}
+
 /// The baskets cannot be formed; the message says what to change.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BasketsError {

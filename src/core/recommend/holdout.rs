@@ -271,29 +271,7 @@ pub fn choose_method(
     let last = baskets.days.iter().max().copied().unwrap_or(cutoff);
     let window = (last - cutoff).min((cutoff - first) / 2).max(1);
     let validation_cutoff = cutoff - window;
-    let within: Vec<usize> = (0..baskets.days.len())
-        .filter(|&b| baskets.days.get(b).is_some_and(|&d| d <= cutoff))
-        .collect();
-    let training = LineBaskets {
-        baskets: Baskets {
-            items: baskets.baskets.items.clone(),
-            baskets: within
-                .iter()
-                .filter_map(|&b| baskets.baskets.baskets.get(b).cloned())
-                .collect(),
-        },
-        customers: within
-            .iter()
-            .filter_map(|&b| baskets.customers.get(b).copied())
-            .collect(),
-        days: within
-            .iter()
-            .filter_map(|&b| baskets.days.get(b).copied())
-            .collect(),
-        lines_used: baskets.lines_used,
-        returns_left_out: baskets.returns_left_out,
-        without_product: baskets.without_product,
-    };
+    let training = baskets.up_to(cutoff);
     let split = time_split(&training, validation_cutoff)?;
     let validation: Vec<MethodResult> = evaluate_methods(&split, methods, n, als, clock)?
         .into_iter()
