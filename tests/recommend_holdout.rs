@@ -12,10 +12,9 @@ use std::time::Instant;
 
 use custos::core::features::{purchase_lines, FeatureParams, RoleMapping};
 use custos::core::format::parse_iso_date;
-use custos::core::recommend::als::AlsParams;
 use custos::core::recommend::baskets::{baskets_from_lines, LineBaskets};
 use custos::core::recommend::holdout::{
-    choose_method, evaluate_methods, time_split, HoldoutError, Method, MethodResult,
+    choose_method, evaluate_methods, time_split, HoldoutError, Method, MethodResult, MethodSettings,
 };
 
 fn now_ms() -> f64 {
@@ -70,8 +69,8 @@ fn online_retail_recommenders_reach_the_anchors_bars() {
         "{} customers",
         split.holdout.len()
     );
-    let results =
-        evaluate_methods(&split, &Method::ALL, 10, &AlsParams::default(), now_ms).expect("run");
+    let results = evaluate_methods(&split, &Method::ALL, 10, &MethodSettings::default(), now_ms)
+        .expect("run");
     report("Online Retail", &results);
     assert!((hit(&results, Method::Popularity, false) - 0.538).abs() < 0.02);
     assert!((hit(&results, Method::Cooccurrence, false) - 0.650).abs() < 0.02);
@@ -89,7 +88,7 @@ fn online_retail_recommenders_reach_the_anchors_bars() {
         &Method::ALL,
         10,
         false,
-        &AlsParams::default(),
+        &MethodSettings::default(),
         now_ms,
     )
     .expect("choice");
@@ -118,7 +117,7 @@ fn groceries_member_days_reach_the_bar_and_a_late_cutoff_is_refused() {
         &split,
         &[Method::Popularity, Method::Cooccurrence, Method::Cosine],
         10,
-        &AlsParams::default(),
+        &MethodSettings::default(),
         now_ms,
     )
     .expect("run");

@@ -1,6 +1,6 @@
 //! Judging the recommenders on a time holdout: the baskets up to a cutoff day train, each
 //! customer's items after it test (ANCHORS-VALUE.md §6). Every method — popularity (the
-//! baseline), co-occurrence (counts and cosine) and implicit ALS — recommends N items to each
+//! baseline), co-occurrence (counts and cosine), association rules and implicit ALS — recommends N items to each
 //! customer with baskets on both sides, with and without the items the customer already
 //! bought, and [`crate::core::recommend::evaluate`] scores the lists on all test items and on
 //! the new ones only.
@@ -18,8 +18,11 @@ use crate::core::recommend::als::AlsParams;
 use crate::core::recommend::baskets::{Baskets, LineBaskets};
 use crate::core::recommend::cooccurrence::{CooccurrenceParams, CooccurrenceWeighting};
 use crate::core::recommend::evaluate::{EvaluateParams, Evaluation, HoldoutUser};
+use crate::core::recommend::fpgrowth::FpGrowthParams;
 use crate::core::recommend::interactions::{Interactions, RecommendError, Recommendation, TopN};
 use crate::core::recommend::popularity::PopularityParams;
+use crate::core::recommend::rule_based::RuleBasedParams;
+use crate::core::recommend::rules::RulesParams;
 
 /// The purchases before the cutoff, and what each customer bought after it.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,27 +130,36 @@ pub fn time_split(baskets: &LineBaskets, cutoff: i32) -> Result<TimeSplit, Holdo
 }
 
 /// The recommenders compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Method {
     Popularity,
     Cooccurrence,
     Cosine,
+    Rules,
     Als,
 }
 
 impl Method {
-    pub const ALL: [Method; 4] = [
+    /// Simplest first: ties in [`choose_method`] go to the earlier one.
+    pub const ALL: [Method; 5] = [
         Method::Popularity,
         Method::Cooccurrence,
         Method::Cosine,
+        Method::Rules,
         Method::Als,
     ];
+
+    pub fn from_key(key: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.key() == key)
+    }
 
     pub fn key(self) -> &'static str {
         match self {
             Method::Popularity => "popularity",
             Method::Cooccurrence => "cooccurrence",
             Method::Cosine => "cosine",
+            Method::Rules => "rules",
             Method::Als => "als",
         }
     }
@@ -157,7 +169,33 @@ impl Method {
             Method::Popularity => "Popularity (bestsellers)",
             Method::Cooccurrence => "Bought together (co-occurrence counts)",
             Method::Cosine => "Bought together (cosine)",
+            Method::Rules => "Association rules",
             Method::Als => "Matrix factorisation (implicit ALS)",
+        }
+    }
+}
+
+/// The settings of the methods that have any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MethodSettings {
+    pub als: AlsParams,
+    /// The thresholds of the rules the rule-based method recommends from.
+    pub rules: RuleBasedParams,
+}
+
+impl Default for MethodSettings {
+    /// ALS's defaults (implicit's); rules of at least 1 % support and 25 % confidence, up to 4
+    /// items.
+    fn default() -> MethodSettings {
+        MethodSettings {
+            als: AlsParams::default(),
+            rules: RuleBasedParams {
+                itemsets: FpGrowthParams {
+                    max_len: Some(4),
+                    ..FpGrowthParams::new(0.01)
+                },
+                rules: RulesParams::new(0.25),
+            },
         }
     }
 }
@@ -182,63 +220,81 @@ pub fn evaluate_methods(
     split: &TimeSplit,
     methods: &[Method],
     n: usize,
-    als: &AlsParams,
+    settings: &MethodSettings,
+    clock: fn() -> f64,
+) -> Result<Vec<MethodResult>, HoldoutError> {
+    let mut out = Vec::new();
+    for &method in methods {
+        out.extend(evaluate_method(split, method, n, settings, clock)?);
+    }
+    Ok(out)
+}
+
+/// One method fitted on `split`'s training purchases and scored at `n`, with and without the
+/// items the customer already bought (the worker reports progress between methods).
+pub fn evaluate_method(
+    split: &TimeSplit,
+    method: Method,
+    n: usize,
+    settings: &MethodSettings,
     clock: fn() -> f64,
 ) -> Result<Vec<MethodResult>, HoldoutError> {
     let params = EvaluateParams { n };
     let names = &split.train_baskets.items;
-    let failed = |method: Method| {
-        move |e: &dyn std::fmt::Display| HoldoutError::Method {
-            method: method.label(),
-            message: e.to_string(),
+    let err = |e: &dyn std::fmt::Display| HoldoutError::Method {
+        method: method.label(),
+        message: e.to_string(),
+    };
+    let mut out = Vec::with_capacity(2);
+    let started = clock();
+    // Fitted once; scored with and without the items already bought.
+    let recommend: Recommender<'_> = match method {
+        Method::Popularity => {
+            let model = PopularityParams
+                .fit(&split.train, names)
+                .map_err(|e| err(&e))?;
+            Box::new(move |u, top| model.recommend(&split.train, u, top))
+        }
+        Method::Cooccurrence | Method::Cosine => {
+            let weighting = if method == Method::Cosine {
+                CooccurrenceWeighting::Cosine
+            } else {
+                CooccurrenceWeighting::Count
+            };
+            let model = CooccurrenceParams { weighting }
+                .fit(&split.train_baskets)
+                .map_err(|e| err(&e))?;
+            Box::new(move |u, top| model.recommend(&split.train, u, top))
+        }
+        Method::Rules => {
+            let model = settings
+                .rules
+                .fit(&split.train, &split.train_baskets)
+                .map_err(|e| err(&e))?;
+            Box::new(move |u, top| model.recommend(&split.train, u, top))
+        }
+        Method::Als => {
+            let model = settings.als.fit(&split.train, names).map_err(|e| err(&e))?;
+            Box::new(move |u, top| model.recommend(&split.train, u, top))
         }
     };
-    let mut out = Vec::new();
-    for &method in methods {
-        let err = failed(method);
-        let started = clock();
-        // Fitted once; scored with and without the items already bought.
-        let recommend: Recommender<'_> = match method {
-            Method::Popularity => {
-                let model = PopularityParams
-                    .fit(&split.train, names)
-                    .map_err(|e| err(&e))?;
-                Box::new(move |u, top| model.recommend(&split.train, u, top))
-            }
-            Method::Cooccurrence | Method::Cosine => {
-                let weighting = if method == Method::Cosine {
-                    CooccurrenceWeighting::Cosine
-                } else {
-                    CooccurrenceWeighting::Count
-                };
-                let model = CooccurrenceParams { weighting }
-                    .fit(&split.train_baskets)
-                    .map_err(|e| err(&e))?;
-                Box::new(move |u, top| model.recommend(&split.train, u, top))
-            }
-            Method::Als => {
-                let model = als.fit(&split.train, names).map_err(|e| err(&e))?;
-                Box::new(move |u, top| model.recommend(&split.train, u, top))
-            }
+    let fit_ms = clock() - started;
+    for exclude_bought in [false, true] {
+        let top = if exclude_bought {
+            TopN::excluding_bought(n)
+        } else {
+            TopN::new(n)
         };
-        let fit_ms = clock() - started;
-        for exclude_bought in [false, true] {
-            let top = if exclude_bought {
-                TopN::excluding_bought(n)
-            } else {
-                TopN::new(n)
-            };
-            let started = clock();
-            let evaluation = params
-                .evaluate(&split.train, &split.holdout, |u| recommend(u, &top))
-                .map_err(|e| err(&e))?;
-            out.push(MethodResult {
-                method,
-                exclude_bought,
-                evaluation,
-                seconds: (fit_ms + clock() - started) / 1000.0,
-            });
-        }
+        let started = clock();
+        let evaluation = params
+            .evaluate(&split.train, &split.holdout, |u| recommend(u, &top))
+            .map_err(|e| err(&e))?;
+        out.push(MethodResult {
+            method,
+            exclude_bought,
+            evaluation,
+            seconds: (fit_ms + clock() - started) / 1000.0,
+        });
     }
     Ok(out)
 }
@@ -253,30 +309,19 @@ pub struct Choice {
     pub validation: Vec<MethodResult>,
 }
 
-/// Choose among `methods` on the training period of a split at `cutoff`: the baskets up to
-/// `cutoff − window` train, those after it and up to `cutoff` validate, where `window` is the
-/// test window's length (the last basket day − `cutoff`, at most half the training span); the
-/// best hit rate at `n` wins (on new items when `exclude_bought`), ties to the simpler method
-/// (the order of [`Method::ALL`]).
-pub fn choose_method(
-    baskets: &LineBaskets,
-    cutoff: i32,
-    methods: &[Method],
-    n: usize,
-    exclude_bought: bool,
-    als: &AlsParams,
-    clock: fn() -> f64,
-) -> Result<Choice, HoldoutError> {
+/// The validation split of a split at `cutoff`: the baskets up to `cutoff − window` train,
+/// those after it and up to `cutoff` validate, where `window` is the test window's length (the
+/// last basket day − `cutoff`, at most half the training span).
+pub fn validation_split(baskets: &LineBaskets, cutoff: i32) -> Result<TimeSplit, HoldoutError> {
     let first = baskets.days.iter().min().copied().unwrap_or(cutoff);
     let last = baskets.days.iter().max().copied().unwrap_or(cutoff);
     let window = (last - cutoff).min((cutoff - first) / 2).max(1);
-    let validation_cutoff = cutoff - window;
-    let training = baskets.up_to(cutoff);
-    let split = time_split(&training, validation_cutoff)?;
-    let validation: Vec<MethodResult> = evaluate_methods(&split, methods, n, als, clock)?
-        .into_iter()
-        .filter(|r| r.exclude_bought == exclude_bought)
-        .collect();
+    time_split(&baskets.up_to(cutoff), cutoff - window)
+}
+
+/// The best of `validation` by hit rate (on new items when `exclude_bought`; only the results
+/// with that `exclude_bought` count), ties to the simpler method (the earlier one).
+pub fn best_method(validation: &[MethodResult], exclude_bought: bool) -> Method {
     let score = |r: &MethodResult| {
         if exclude_bought {
             r.evaluation.new_items.map_or(0.0, |m| m.hit_rate)
@@ -285,15 +330,36 @@ pub fn choose_method(
         }
     };
     let mut best: Option<&MethodResult> = None;
-    for r in &validation {
+    for r in validation
+        .iter()
+        .filter(|r| r.exclude_bought == exclude_bought)
+    {
         if best.is_none_or(|b| score(r) > score(b)) {
             best = Some(r);
         }
     }
-    let method = best.map_or(Method::Popularity, |b| b.method);
+    best.map_or(Method::Popularity, |b| b.method)
+}
+
+/// Choose among `methods` on the training period of a split at `cutoff` (see
+/// [`validation_split`]): the best hit rate at `n` wins ([`best_method`]).
+pub fn choose_method(
+    baskets: &LineBaskets,
+    cutoff: i32,
+    methods: &[Method],
+    n: usize,
+    exclude_bought: bool,
+    settings: &MethodSettings,
+    clock: fn() -> f64,
+) -> Result<Choice, HoldoutError> {
+    let split = validation_split(baskets, cutoff)?;
+    let validation: Vec<MethodResult> = evaluate_methods(&split, methods, n, settings, clock)?
+        .into_iter()
+        .filter(|r| r.exclude_bought == exclude_bought)
+        .collect();
     Ok(Choice {
-        method,
-        validation_cutoff,
+        method: best_method(&validation, exclude_bought),
+        validation_cutoff: split.cutoff,
         validation,
     })
 }

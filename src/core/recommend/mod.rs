@@ -14,4 +14,6 @@ pub mod fpgrowth;
 pub mod holdout;
 pub mod interactions;
 pub mod popularity;
+pub mod rule_based;
 pub mod rules;
+pub mod run;

@@ -226,7 +226,7 @@ impl Rule {
 }
 
 /// The kept rules, best first (see the module documentation for the order).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AssociationRules {
     /// Baskets the itemsets were mined from.
     pub n_baskets: usize,
