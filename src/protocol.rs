@@ -17,6 +17,10 @@ use crate::core::ingest::{BadLine, Dialect, IngestOptions, IngestReport, ShapeGu
 use crate::core::predict::run::PredictParams;
 use crate::core::predict::view::{PredictSetup, PredictView, ScoreOrder};
 use crate::core::receipt::ReceiptLine;
+use crate::core::recommend::run::RecommendParams;
+use crate::core::recommend::view::{
+    CustomerRecsPage, ItemPartners, RecommendSetup, RecommendView, RulesPage, RulesQuery,
+};
 use crate::core::segment::personas::Persona;
 use crate::core::segment::profile::Statistic;
 use crate::core::segment::run::{Algorithm, SegmentParams};
@@ -123,6 +127,33 @@ pub enum Command {
     },
     /// Every customer's value as CSV, for a download.
     ValueCsv,
+    /// The Recommend form's choices for the loaded purchase lines (after Explore) or basket
+    /// list.
+    RecommendSetup,
+    /// Baskets, rules, the holdout evaluation and every customer's recommendations.
+    Recommend {
+        params: Box<RecommendParams>,
+    },
+    /// A page of the rules of the kept run, sorted and filtered by `query`.
+    RulesPage {
+        query: RulesQuery,
+        offset: usize,
+        limit: usize,
+    },
+    /// A page of the per-customer recommendations (ids containing `search`).
+    RecommendPage {
+        search: String,
+        offset: usize,
+        limit: usize,
+    },
+    /// Products whose name contains `text`, and what is bought with the best match.
+    ItemSearch {
+        text: String,
+    },
+    /// Every customer's recommendations as CSV.
+    RecommendCsv,
+    /// Every rule as CSV.
+    RulesCsv,
 }
 
 /// Worker → UI.
@@ -237,6 +268,32 @@ pub enum Event {
     },
     /// Every customer's value as CSV, for a download.
     ValueCsv {
+        file_name: String,
+        csv: String,
+    },
+    /// The Recommend form's choices (answer to [`Command::RecommendSetup`]).
+    RecommendSetupReady(Box<RecommendSetup>),
+    /// The Recommend step is at `stage`, `fraction` done.
+    RecommendProgress {
+        stage: String,
+        fraction: f64,
+    },
+    /// Rules, evaluation and recommendations are ready; replace any earlier ones.
+    Recommended(Box<RecommendView>),
+    /// The Recommend step failed; everything loaded and found before is kept.
+    RecommendFailed {
+        message: String,
+    },
+    RulesPage(RulesPage),
+    RecommendPage(CustomerRecsPage),
+    ItemPartners(ItemPartners),
+    /// Every customer's recommendations as CSV, for a download.
+    RecommendCsv {
+        file_name: String,
+        csv: String,
+    },
+    /// Every rule as CSV, for a download.
+    RulesCsv {
         file_name: String,
         csv: String,
     },

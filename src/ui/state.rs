@@ -10,6 +10,10 @@ use crate::core::explore::ExploreParams;
 use crate::core::ingest::{check_browser_size, IngestOptions, ShapeGuess};
 use crate::core::predict::run::PredictParams;
 use crate::core::predict::view::{PredictSetup, PredictView, ScoreOrder};
+use crate::core::recommend::run::RecommendParams;
+use crate::core::recommend::view::{
+    CustomerRecsPage, ItemPartners, RecommendSetup, RecommendView, RulesPage, RulesQuery,
+};
 use crate::core::segment::personas::Persona;
 use crate::core::segment::run::SegmentParams;
 use crate::core::summary::ColumnSummary;
@@ -30,6 +34,12 @@ pub const SCORES_PAGE: usize = 50;
 
 /// Rows per page of the per-customer value list.
 pub const VALUE_PAGE: usize = 50;
+
+/// Rows in one page of the rules table.
+pub const RULES_PAGE: usize = 50;
+
+/// Customers in one page of the recommendations list.
+pub const RECOMMEND_PAGE: usize = 25;
 
 /// A read in progress.
 #[derive(Debug, Clone, PartialEq)]
@@ -145,6 +155,19 @@ pub struct AppState {
     pub value_problem: RwSignal<Option<String>>,
     /// The page of the per-customer value list on screen.
     pub value_page: RwSignal<Option<ValuePage>>,
+    /// The Recommend form's choices (asked for when the Recommend tab opens; dropped when the
+    /// data, the customer table or its segments change).
+    pub recommend_setup: RwSignal<Option<Arc<RecommendSetup>>>,
+    /// The last finished Recommend run (kept when a later run fails).
+    pub recommended: RwSignal<Option<Arc<RecommendView>>>,
+    pub recommending: RwSignal<Option<ExploreProgress>>,
+    pub recommend_problem: RwSignal<Option<String>>,
+    /// The page of the rules table on screen.
+    pub rules_page: RwSignal<Option<RulesPage>>,
+    /// The page of the per-customer recommendations on screen.
+    pub recommend_page: RwSignal<Option<CustomerRecsPage>>,
+    /// The last item search's answer.
+    pub item_partners: RwSignal<Option<ItemPartners>>,
 }
 
 impl AppState {
@@ -180,6 +203,13 @@ impl AppState {
             valuing: RwSignal::new(None),
             value_problem: RwSignal::new(None),
             value_page: RwSignal::new(None),
+            recommend_setup: RwSignal::new(None),
+            recommended: RwSignal::new(None),
+            recommending: RwSignal::new(None),
+            recommend_problem: RwSignal::new(None),
+            rules_page: RwSignal::new(None),
+            recommend_page: RwSignal::new(None),
+            item_partners: RwSignal::new(None),
         }
     }
 
@@ -260,6 +290,7 @@ impl AppState {
                 self.segmenting.set(None);
                 self.predicting.set(None);
                 self.valuing.set(None);
+                self.recommending.set(None);
             }
             Event::ExploreProgress { stage, fraction } => {
                 self.exploring
@@ -276,6 +307,7 @@ impl AppState {
                 self.clear_segments();
                 self.clear_predict();
                 self.clear_value();
+                self.clear_recommend();
             }
             Event::ExploreFailed { message } => {
                 self.exploring.set(None);
@@ -306,9 +338,10 @@ impl AppState {
                 self.segment_charts.set(view.charts.clone());
                 self.segmented.set(Some(Arc::from(view)));
                 // The segment is a feature (and a possible target) of the Predict form, and a
-                // feature of the Value form.
+                // feature of the Value form; Recommend lists per segment.
                 self.predict_setup.set(None);
                 self.value_setup.set(None);
+                self.recommend_setup.set(None);
             }
             Event::SegmentFailed { message } => {
                 self.segmenting.set(None);
@@ -370,6 +403,33 @@ impl AppState {
                     self.value_problem.set(Some(message));
                 }
             }
+            Event::RecommendSetupReady(setup) => self.recommend_setup.set(Some(Arc::from(setup))),
+            Event::RecommendProgress { stage, fraction } => {
+                self.recommending
+                    .set(Some(ExploreProgress { stage, fraction }));
+            }
+            Event::Recommended(view) => {
+                self.recommending.set(None);
+                self.recommend_problem.set(None);
+                self.rules_page.set(None);
+                self.recommend_page.set(None);
+                self.item_partners.set(None);
+                self.recommended.set(Some(Arc::from(view)));
+                self.show_rules(RulesQuery::default(), 0);
+                self.show_recommendations(String::new(), 0);
+            }
+            Event::RecommendFailed { message } => {
+                self.recommending.set(None);
+                self.recommend_problem.set(Some(message));
+            }
+            Event::RulesPage(page) => self.rules_page.set(Some(page)),
+            Event::RecommendPage(page) => self.recommend_page.set(Some(page)),
+            Event::ItemPartners(partners) => self.item_partners.set(Some(partners)),
+            Event::RecommendCsv { file_name, csv } | Event::RulesCsv { file_name, csv } => {
+                if let Err(message) = super::download::text_file(&file_name, &csv, "text/csv") {
+                    self.recommend_problem.set(Some(message));
+                }
+            }
             // Intercepted by the worker client, which restarts the worker and calls `crashed`.
             Event::Crashed { .. } => {}
         }
@@ -399,10 +459,21 @@ impl AppState {
         self.value_page.set(None);
     }
 
+    fn clear_recommend(self) {
+        self.recommend_setup.set(None);
+        self.recommended.set(None);
+        self.recommending.set(None);
+        self.recommend_problem.set(None);
+        self.rules_page.set(None);
+        self.recommend_page.set(None);
+        self.item_partners.set(None);
+    }
+
     fn clear_explore(self) {
         self.clear_segments();
         self.clear_predict();
         self.clear_value();
+        self.clear_recommend();
         self.explored.set(None);
         self.exploring.set(None);
         self.explore_problem.set(None);
@@ -416,7 +487,8 @@ impl AppState {
             || self.exploring.with_untracked(Option::is_some)
             || self.segmenting.with_untracked(Option::is_some)
             || self.predicting.with_untracked(Option::is_some)
-            || self.valuing.with_untracked(Option::is_some);
+            || self.valuing.with_untracked(Option::is_some)
+            || self.recommending.with_untracked(Option::is_some);
         let had_data = self.dataset.with_untracked(Option::is_some);
         self.clear_explore();
         self.step.set(Step::Data);
@@ -623,6 +695,53 @@ impl AppState {
 
     pub fn export_values(self) {
         worker_client::send(&Command::ValueCsv);
+    }
+
+    /// Ask the worker for the Recommend form's choices.
+    pub fn ask_recommend_setup(self) {
+        worker_client::send(&Command::RecommendSetup);
+    }
+
+    /// Form the baskets, mine the rules, evaluate and recommend.
+    pub fn recommend(self, params: RecommendParams) {
+        self.recommend_problem.set(None);
+        self.recommending.set(Some(ExploreProgress {
+            stage: "Starting".to_string(),
+            fraction: 0.0,
+        }));
+        worker_client::send(&Command::Recommend {
+            params: Box::new(params),
+        });
+    }
+
+    /// Show the rules matching `query` from row `offset`.
+    pub fn show_rules(self, query: RulesQuery, offset: usize) {
+        worker_client::send(&Command::RulesPage {
+            query,
+            offset,
+            limit: RULES_PAGE,
+        });
+    }
+
+    /// Show the recommendations of the customers whose id contains `search`, from `offset`.
+    pub fn show_recommendations(self, search: String, offset: usize) {
+        worker_client::send(&Command::RecommendPage {
+            search,
+            offset,
+            limit: RECOMMEND_PAGE,
+        });
+    }
+
+    pub fn search_item(self, text: String) {
+        worker_client::send(&Command::ItemSearch { text });
+    }
+
+    pub fn export_recommendations(self) {
+        worker_client::send(&Command::RecommendCsv);
+    }
+
+    pub fn export_rules(self) {
+        worker_client::send(&Command::RulesCsv);
     }
 
     pub fn rename_segment(self, segment: usize, label: String) {

@@ -11,6 +11,7 @@
 mod explore;
 mod predict;
 mod read;
+mod recommend;
 mod segment;
 mod state;
 mod value;
@@ -154,6 +155,21 @@ fn handle(command: Command, file: Option<File>) {
             limit,
         } => post(&value::page(order, offset, limit)),
         Command::ValueCsv => post(&value::export_csv()),
+        Command::RecommendSetup => post(&recommend::setup()),
+        Command::Recommend { params } => recommend::start(*params),
+        Command::RulesPage {
+            query,
+            offset,
+            limit,
+        } => post(&recommend::rules_page(&query, offset, limit)),
+        Command::RecommendPage {
+            search,
+            offset,
+            limit,
+        } => post(&recommend::customer_page(&search, offset, limit)),
+        Command::ItemSearch { text } => post(&recommend::item_search(&text)),
+        Command::RecommendCsv => post(&recommend::recommendations_csv()),
+        Command::RulesCsv => post(&recommend::rules_csv()),
     }
 }
 

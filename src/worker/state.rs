@@ -7,6 +7,7 @@ use crate::core::explore::{ExploreParams, Explored};
 use crate::core::features::{self, FeatureError, FeatureParams, PurchaseLines};
 use crate::core::ingest::roles::guess_shape;
 use crate::core::ingest::{IngestOptions, Ingested};
+use crate::core::recommend::run::RecommendRun;
 use crate::core::segment::run::Segmentation;
 use crate::core::summary::{preview_rows, summarize, summarize_column, ColumnSummary};
 use crate::core::table::{ColumnType, Role};
@@ -56,6 +57,8 @@ pub(crate) struct State {
     /// The last finished Value run on `explored`'s customers (the Dashboard and Export steps
     /// read it).
     pub value: Option<ValueRun>,
+    /// The last finished Recommend run (the Dashboard and Export steps read it).
+    pub recommend: Option<RecommendRun>,
 }
 
 impl State {
@@ -90,6 +93,7 @@ impl State {
         self.segmentation = None;
         self.prediction = None;
         self.value = None;
+        self.recommend = None;
     }
 
     /// The purchase lines of the explored table (`None` for a customer file), cleaned once

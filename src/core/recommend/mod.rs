@@ -17,3 +17,4 @@ pub mod popularity;
 pub mod rule_based;
 pub mod rules;
 pub mod run;
+pub mod view;

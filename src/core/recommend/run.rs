@@ -17,6 +17,7 @@
 //! Cancel between steps; the CLI and the tests drive the same job. Pure Rust: no web-sys; never
 //! panics on user data. Time is read through the `clock` given by the caller (milliseconds).
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::core::features::PurchaseLines;
@@ -37,6 +38,7 @@ use crate::core::recommend::interactions::{
 use crate::core::recommend::popularity::{PopularityModel, PopularityParams};
 use crate::core::recommend::rule_based::{RuleBasedModel, RuleBasedParams};
 use crate::core::recommend::rules::{AssociationRules, RulesError, RulesParams};
+use crate::core::segment::run::Segmentation;
 
 /// Everything the user chose for a Recommend run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -149,6 +151,30 @@ pub struct CustomerSegments {
     pub of_customer: Vec<Option<usize>>,
     /// Segment names (the personas' labels), indexed by segment.
     pub names: Vec<String>,
+}
+
+impl CustomerSegments {
+    /// The segment of each of `line_ids` from `segmentation` of the customer table whose row
+    /// ids are `table_ids` (matched by id; customers not in the table are not segmented).
+    pub fn from_segmentation(
+        segmentation: &Segmentation,
+        table_ids: &[String],
+        line_ids: &[String],
+    ) -> CustomerSegments {
+        let mut by_id: FxHashMap<&str, usize> = FxHashMap::default();
+        for (&row, label) in segmentation.data.rows.iter().zip(&segmentation.labels) {
+            if let (Some(id), Some(segment)) = (table_ids.get(row), label) {
+                by_id.insert(id.as_str(), *segment);
+            }
+        }
+        CustomerSegments {
+            of_customer: line_ids
+                .iter()
+                .map(|id| by_id.get(id.as_str()).copied())
+                .collect(),
+            names: segmentation.segment_names(),
+        }
+    }
 }
 
 pub struct RecommendInputs<'a> {
