@@ -10,7 +10,8 @@ own table (segment: one per dataset, "dataset" in each line, plus the metrics of
 side; predict: one row per dataset and model with every tool's fit / predict time and test AUC,
 then one row per dataset and tool with the whole run's time and memory; value: one row per
 dataset, tool and configuration with the BG/NBD + Gamma-Gamma fit, then one row per supervised
-model, then the issue-13 targets).
+model, then the issue-13 targets; recommend: one row per rules configuration and tool with the
+counts side by side, then one row per recommender and tool with its phases).
 """
 import json
 import sys
@@ -28,6 +29,9 @@ VALUE_MODELS = [("ridge", "ridge"), ("tree", "decision tree"), ("rf", "random fo
                 ("gbdt", "gradient boosting"), ("mlp", "neural network (MLP)")]
 # Issue 13: the whole Value step on Online Retail in the browser under 5 s.
 VALUE_STEP_TARGET_S = 5.0
+RULES_TOOLS = ["custos CLI native", "custos browser worker", "mlxtend fpgrowth", "mlxtend apriori"]
+REC_TOOLS = ["custos CLI native", "custos browser worker", "scipy co-occurrence", "implicit ALS"]
+REC_METHODS = [("cooccurrence", "co-occurrence"), ("als", "implicit ALS")]
 
 
 def fmt(x, digits):
@@ -52,6 +56,7 @@ def main() -> int:
     segment = [r for r in rows if r.get("bench") == "segment"]
     predict = [r for r in rows if r.get("bench") == "predict"]
     value = [r for r in rows if r.get("bench") == "value"]
+    recommend = [r for r in rows if r.get("bench") == "recommend"]
     printed = False
     if ingest:
         if customers or segment:
@@ -78,10 +83,15 @@ def main() -> int:
         if printed:
             print()
         value_tables(value)
+        printed = True
+    if recommend:
+        if printed:
+            print()
+        recommend_tables(recommend)
     if meta:
         print()
         for key in ["machine", "custos", "cli", "rustc", "app", "chromium", "pandas", "sklearn", "lifetimes",
-                    "runs", "predict_folds"]:
+                    "mlxtend", "implicit", "runs", "predict_folds"]:
             if key in meta:
                 print(f"- {key}: {meta[key]}")
         for key, label in [("load_start", "load average at the start"), ("load_end", "at the end")]:
@@ -575,6 +585,127 @@ def value_tables(rows):
         "MLP standardized (log1p target for the MLP), trees on raw features, the anchors' 8 "
         "features and `train_test_split(test_size=0.2, random_state=42)`; fit s = median of the "
         "runs; no cross-validation."
+    )
+
+
+def recommend_tables(rows):
+    rules = [r for r in rows if r.get("min_support") is not None]
+    recs = [r for r in rows if r.get("method")]
+    if rules:
+        rules_table(rules)
+    if recs:
+        if rules:
+            print()
+        recommenders_table(recs)
+
+
+def rules_table(rows):
+    configs = []
+    for r in rows:
+        key = (r["dataset"], r["min_support"], r["min_confidence"])
+        if key not in configs:
+            configs.append(key)
+    order = lambda r: (configs.index((r["dataset"], r["min_support"], r["min_confidence"])),
+                       RULES_TOOLS.index(r["tool"]) if r["tool"] in RULES_TOOLS else 99)
+    print("### recommend: frequent itemsets + association rules (Groceries basket list; Online Retail invoices)")
+    print()
+    print("| dataset | min support | min confidence | tool | baskets | items | itemsets | rules, 1 item on the right | "
+          "mlxtend rules, all | FP-growth + rules s | whole s | peak memory MB | notes |")
+    print("|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+    for r in sorted(rows, key=order):
+        err = r.get("error")
+        g = lambda k: None if err else r.get(k)
+        n = lambda k: f"{g(k):,}" if isinstance(g(k), int) else "n/a"
+        peak = r["peak_bytes"] / 1e6 if (r.get("peak_bytes") is not None and not err) else None
+        note = err and f"**not measured**: {err}" or r.get("note", "")
+        print(f"| {r['dataset']} | {r['min_support']:g} | {r['min_confidence']:g} | {r['tool']} | {n('baskets')} | "
+              f"{n('items')} | {n('itemsets')} | {n('rules_single')} | {n('rules_all') if g('rules_all') is not None else ''} | "
+              f"{fmt(g('mine_rules_s'), 3)} | {fmt(g('time_s'), 3)} | {fmt(peak, 1)} | {note} |")
+    print()
+    # Do the tools agree? (Groceries is also checked against the anchors by scripts/bench.)
+    for dataset, support, confidence in configs:
+        ok = [r for r in rows if (r["dataset"], r["min_support"], r["min_confidence"]) == (dataset, support, confidence)
+              and not r.get("error")]
+        counts = {r["tool"]: (r.get("baskets"), r.get("itemsets"), r.get("rules_single")) for r in ok}
+        if len(counts) < 2:
+            continue
+        if len(set(counts.values())) == 1:
+            b, i, n = next(iter(counts.values()))
+            verdict = f"every tool finds {b:,} baskets, {i:,} itemsets, {n:,} rules"
+        else:
+            verdict = "**the tools differ** (baskets, itemsets, rules): " + "; ".join(
+                f"{t} {c[0]:,} / {c[1]:,} / {c[2]:,}" for t, c in counts.items())
+        print(f"- {dataset} ({support:g}, {confidence:g}): {verdict}.")
+    print()
+    print(
+        "Times in seconds: FP-growth + rules is the best over the runs of the mining and the rules "
+        "alone (each tool's own clock); whole = wall time of the fastest process, peak = the largest "
+        "max RSS over the runs (/usr/bin/time -v). Support = share of the baskets, thresholds "
+        "inclusive, no limit on the itemset length. Rules are counted with one item on the right "
+        "(as Custos and R's arules make them); mlxtend also makes rules with several items on the "
+        "right (its own count in its column). Groceries: 747 itemsets / 463 rules at (0.006, 0.25) "
+        "and 13,492 / 5,668 at (0.001, 0.5) (ANCHORS-VALUE.md §5), else the row is not measured."
+    )
+    print(
+        "- custos CLI native: `custos rules FILE [--baskets] --min-support S --min-confidence C "
+        "--max-len 1000 --json`; FP-growth + rules = its fit_seconds. Online Retail: baskets = the "
+        "orders that stand after the app's default cleaning (returns netted, orders returned in "
+        "full left out); items = every StockCode of the file, also those in no basket."
+    )
+    print(
+        "- mlxtend (scripts/bench.d/mlxtend_rules.py, one thread): a fresh process doing the "
+        "imports, the read (Online Retail: read_csv and the same cleaning and baskets in pandas, "
+        "scripts/bench.d/retail_baskets.py), `TransactionEncoder` (dense), `fpgrowth` or "
+        "`apriori(low_memory=True)` with use_colnames, then `association_rules(metric=\"confidence\")`; "
+        "items = those in a basket. apriori is run on Groceries only (as the anchors; on Online "
+        "Retail it takes 12-19 s a run)."
+    )
+
+
+def recommenders_table(rows):
+    methods = [m for m, _ in REC_METHODS]
+    order = lambda r: (methods.index(r["method"]) if r["method"] in methods else 99,
+                       REC_TOOLS.index(r["tool"]) if r["tool"] in REC_TOOLS else 99)
+    names = dict(REC_METHODS)
+    print("### recommend: top 10 for every customer (Online Retail, items = StockCode)")
+    print()
+    print("| method | tool | customers | baskets | baskets s | fit s | top 10 for all s | whole s | "
+          "peak memory MB | notes |")
+    print("|---|---|--:|--:|--:|--:|--:|--:|--:|---|")
+    for r in sorted(rows, key=order):
+        err = r.get("error")
+        g = lambda k: None if err else r.get(k)
+        n = lambda k: f"{g(k):,}" if isinstance(g(k), int) else "n/a"
+        peak = r["peak_bytes"] / 1e6 if (r.get("peak_bytes") is not None and not err) else None
+        note = err and f"**not measured**: {err}" or r.get("note", "")
+        print(f"| {names.get(r['method'], r['method'])} | {r['tool']} | {n('customers')} | {n('baskets')} | "
+              f"{fmt(g('baskets_s'), 3)} | {fmt(g('fit_s'), 3)} | {fmt(g('recommend_s'), 3)} | "
+              f"{fmt(g('time_s'), 3)} | {fmt(peak, 1)} | {note} |")
+    print()
+    for method, name in REC_METHODS:
+        ok = {r["tool"]: r.get("customers") for r in rows if r["method"] == method and not r.get("error")}
+        if len(ok) >= 2 and len(set(ok.values())) > 1:
+            print(f"- {name}: **the tools give lists to different numbers of customers**: "
+                  + "; ".join(f"{t} {c}" for t, c in ok.items()) + ".")
+    print(
+        "Times in seconds, each the best over the runs (each tool's own clock): baskets = clean the "
+        "purchase lines and form the baskets and the customer x item matrix (value = the "
+        "customer's baskets holding the item); fit; top 10 for all = a list of 10 items for every "
+        "customer (already bought items allowed, as the anchors' main rows). Whole = wall time "
+        "of the fastest process, peak = the largest max RSS over the runs (/usr/bin/time -v)."
+    )
+    print(
+        "- custos CLI native: `custos recommend FILE --method als|cooccurrence --json`, its "
+        "`timings` (baskets_seconds, fit_seconds, recommend_seconds) and n_customers."
+    )
+    print(
+        "- Python (scripts/bench.d/implicit_recommend.py, a fresh process, one thread): the same "
+        "cleaning and baskets in pandas (scripts/bench.d/retail_baskets.py; its baskets time "
+        "excludes read_csv, given in the notes), then implicit 0.7.3 "
+        "`AlternatingLeastSquares(factors=64, iterations=15, regularization=0.01, alpha=1.0, "
+        "random_state=42, num_threads=1)` fit and `recommend(all users, N=10)`; or co-occurrence: "
+        "together = BᵀB (scipy), score(j) = Σ over the customer's items i ≠ j of together(i, j), "
+        "ties → popularity → StockCode, top 10 by argpartition."
     )
 
 
