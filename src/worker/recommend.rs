@@ -80,6 +80,10 @@ fn plan(state: &mut State, params: RecommendParams) -> Result<RecommendJob, Stri
             labels: item_labels(&loaded.ingested.table, mapping, lines),
         },
         segments,
+        customers: state
+            .explored
+            .as_ref()
+            .map(|explored| explored.built.customers.ids.as_slice()),
     };
     RecommendJob::new(inputs, params, now_ms).map_err(|e| e.to_string())
 }

@@ -106,3 +106,31 @@ pub fn explore_input(
     };
     Ok((ingested, params))
 }
+
+/// Bytes of the file the basket-list check reads.
+const SAMPLE_BYTES: usize = 64 * 1024;
+
+/// A basket-list file (one basket per line) as text, whole (invalid UTF-8 replaced).
+pub fn read_basket_text(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        return Err(format!(
+            "{} is gzip-compressed: decompress it first to read it as a basket list",
+            path.display()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Whether the start of the file at `path` looks like a comma-separated basket list.
+pub fn looks_like_basket_file(path: &Path) -> bool {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(SAMPLE_BYTES);
+    let read =
+        File::open(path).and_then(|file| file.take(SAMPLE_BYTES as u64).read_to_end(&mut bytes));
+    read.is_ok()
+        && custos::core::recommend::basket_list::looks_like_basket_list(
+            &String::from_utf8_lossy(&bytes),
+            Delimiter::Comma,
+        )
+}

@@ -73,5 +73,6 @@ subcommands! {
     Predict(predict::PredictArgs),
     Value(value::ValueArgs),
     Rules(rules::RulesArgs),
+    Recommend(recommend::RecommendArgs),
     Sample(sample::SampleArgs),
 }

@@ -193,3 +193,149 @@ pub fn item_labels(table: &Table, mapping: &RoleMapping, lines: &PurchaseLines) 
         )
         .collect()
 }
+
+/// Names of lines that are services or bookkeeping, not products (compared in lower case,
+/// with any " (CODE)" suffix of an item label removed): postage, carriage, fees, bank charges,
+/// discounts, manual adjustments, samples (Online Retail's POST, DOT, C2, AMAZONFEE, BANK
+/// CHARGES, CRUK, D, M, B, S). Recommending them would mislead; they also make every basket
+/// with postage look alike.
+const SERVICE_NAMES: &[&str] = &[
+    "postage",
+    "dotcom postage",
+    "carriage",
+    "next day carriage",
+    "shipping",
+    "shipping fee",
+    "shipping charge",
+    "delivery",
+    "delivery charge",
+    "delivery fee",
+    "handling fee",
+    "service charge",
+    "amazon fee",
+    "bank charges",
+    "bank charge",
+    "cruk commission",
+    "commission",
+    "discount",
+    "manual",
+    "adjust bad debt",
+    "bad debt",
+    "samples",
+    "sample",
+    "gift card",
+    "gift voucher",
+    "voucher",
+    "tax",
+    "vat",
+    "fee",
+];
+
+/// Whether an item named `label` ("NAME" or "NAME (CODE)") is a service line, not a product
+/// (see [`SERVICE_NAMES`]).
+pub fn is_service_item(label: &str) -> bool {
+    let name = label.trim();
+    let name = match (name.ends_with(')'), name.rfind(" (")) {
+        (true, Some(at)) => name.get(..at).unwrap_or(name),
+        _ => name,
+    };
+    let name = name.trim().to_lowercase();
+    SERVICE_NAMES.contains(&name.as_str())
+}
+
+impl Baskets {
+    /// The baskets without the items flagged in `drop` (by code), and which baskets were kept
+    /// (baskets left empty are dropped).
+    pub fn without_items(&self, drop: &[bool]) -> (Baskets, Vec<bool>) {
+        let dropped = |code: &u32| drop.get(*code as usize).copied().unwrap_or(false);
+        let mut kept = Vec::with_capacity(self.baskets.len());
+        let mut baskets = Vec::with_capacity(self.baskets.len());
+        for basket in &self.baskets {
+            let left: Vec<u32> = basket.iter().copied().filter(|c| !dropped(c)).collect();
+            kept.push(!left.is_empty());
+            if !left.is_empty() {
+                baskets.push(left);
+            }
+        }
+        (
+            Baskets {
+                items: self.items.clone(),
+                baskets,
+            },
+            kept,
+        )
+    }
+}
+
+impl LineBaskets {
+    /// The baskets without the items flagged in `drop` (see [`Baskets::without_items`]).
+    pub fn without_items(&self, drop: &[bool]) -> LineBaskets {
+        let (baskets, kept) = self.baskets.without_items(drop);
+        let keep = |values: &[u32]| -> Vec<u32> {
+            values
+                .iter()
+                .zip(&kept)
+                .filter(|(_, &k)| k)
+                .map(|(&v, _)| v)
+                .collect()
+        };
+        LineBaskets {
+            baskets,
+            customers: keep(&self.customers),
+            days: self
+                .days
+                .iter()
+                .zip(&kept)
+                .filter(|(_, &k)| k)
+                .map(|(&d, _)| d)
+                .collect(),
+            lines_used: self.lines_used,
+            returns_left_out: self.returns_left_out,
+            without_product: self.without_product,
+        }
+    }
+}
+
+#[cfg(test)]
+mod service_tests {
+    use super::*;
+
+    #[test]
+    fn service_lines_are_told_from_products() {
+        for name in [
+            "POSTAGE (POST)",
+            "DOTCOM POSTAGE (DOT)",
+            "Manual (M)",
+            "Bank Charges",
+        ] {
+            assert!(is_service_item(name), "{name}");
+        }
+        for name in [
+            "POSTAGE STAMP MUG (22000)",
+            "whole milk",
+            "MANUAL COFFEE GRINDER",
+            "",
+        ] {
+            assert!(!is_service_item(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn dropping_items_drops_the_baskets_left_empty() {
+        let lines = LineBaskets {
+            baskets: Baskets {
+                items: vec!["a".into(), "POSTAGE".into()],
+                baskets: vec![vec![0, 1], vec![1], vec![0]],
+            },
+            customers: vec![0, 1, 2],
+            days: vec![10, 11, 12],
+            lines_used: 4,
+            returns_left_out: 0,
+            without_product: 0,
+        };
+        let out = lines.without_items(&[false, true]);
+        assert_eq!(out.baskets.baskets, vec![vec![0], vec![0]]);
+        assert_eq!(out.customers, vec![0, 2]);
+        assert_eq!(out.days, vec![10, 12]);
+    }
+}

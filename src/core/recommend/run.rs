@@ -23,7 +23,9 @@ use serde::{Deserialize, Serialize};
 use crate::core::features::PurchaseLines;
 use crate::core::format::{self, thousands};
 use crate::core::recommend::als::{AlsError, AlsModel, AlsParams};
-use crate::core::recommend::baskets::{baskets_from_lines, Baskets, BasketsError, LineBaskets};
+use crate::core::recommend::baskets::{
+    baskets_from_lines, is_service_item, Baskets, BasketsError, LineBaskets,
+};
 use crate::core::recommend::cooccurrence::{
     CooccurrenceError, CooccurrenceModel, CooccurrenceParams, CooccurrenceWeighting,
 };
@@ -60,6 +62,19 @@ pub struct RecommendParams {
     pub exclude_bought: bool,
     /// Seed of ALS's initial factors.
     pub seed: u64,
+    /// Run the time holdout (and choose the method on the training period); without it the
+    /// method is the user's, or popularity.
+    #[serde(default = "yes")]
+    pub evaluate: bool,
+    /// Keep service lines (postage, fees, discounts, manual adjustments: see
+    /// `baskets::is_service_item`) in the baskets; by default they are left out, as no one
+    /// should be offered postage.
+    #[serde(default)]
+    pub keep_service_items: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl RecommendParams {
@@ -84,6 +99,8 @@ impl RecommendParams {
             cutoff: None,
             exclude_bought: true,
             seed: Self::DEFAULT_SEED,
+            evaluate: true,
+            keep_service_items: false,
         }
     }
 
@@ -179,7 +196,11 @@ impl CustomerSegments {
 
 pub struct RecommendInputs<'a> {
     pub source: RecommendSource<'a>,
+    /// Segments of the lines' customers (aligned with the lines' ids).
     pub segments: Option<CustomerSegments>,
+    /// The customers to recommend to (the customer table's ids); `None` = every customer of
+    /// the lines.
+    pub customers: Option<&'a [String]>,
 }
 
 /// The step cannot run; the message says what to change.
@@ -234,6 +255,8 @@ pub struct HoldoutRun {
 pub enum NoHoldout {
     /// A basket list has no dates or customers.
     BasketList,
+    /// The user asked for no evaluation.
+    Skipped,
     /// The split or the validation failed; the message says why.
     Failed(String),
 }
@@ -284,6 +307,8 @@ pub struct BasketCounts {
     pub without_product: usize,
     /// Baskets of one item (kept; they count in the supports).
     pub single_item: usize,
+    /// Baskets that held only service lines (postage …), left out with them.
+    pub service_baskets: usize,
     pub first_day: Option<i32>,
     pub last_day: Option<i32>,
 }
@@ -312,8 +337,11 @@ pub struct RecommendRun {
     pub method: Option<Method>,
     /// Why that method, in words.
     pub method_reason: String,
-    /// Customer ids (the lines'), and each one's top N; empty for a basket list.
+    /// The customers recommended to (the customer table's), and each one's top N; empty for
+    /// a basket list.
     pub customer_ids: Vec<String>,
+    /// Each customer's index among the lines' customers (`None`: no purchase line).
+    pub customer_users: Vec<Option<usize>>,
     pub recommendations: Vec<Vec<Recommendation>>,
     /// Customers with no basket kept, given the bestsellers.
     pub cold_start: Vec<bool>,
@@ -363,6 +391,9 @@ pub struct RecommendJob {
     /// Purchase lines only: each basket's customer and day (items named by their codes).
     line_baskets: Option<LineBaskets>,
     customer_ids: Vec<String>,
+    customer_users: Vec<Option<usize>>,
+    /// Customers of the lines (users of the interactions).
+    n_users: usize,
     segments: Option<CustomerSegments>,
     counts: BasketCounts,
     plan: Vec<Stage>,
@@ -382,7 +413,7 @@ impl RecommendJob {
         params.check()?;
         let started = clock();
         let mut notes = Vec::new();
-        let (baskets, line_baskets, customer_ids, mut counts) = match inputs.source {
+        let (baskets, line_baskets, line_ids, mut counts) = match inputs.source {
             RecommendSource::Lines { lines, labels } => {
                 let made = baskets_from_lines(lines, None)?;
                 let mut baskets = made.baskets.clone();
@@ -409,6 +440,11 @@ impl RecommendJob {
                 (list.clone(), None, Vec::new(), BasketCounts::default())
             }
         };
+        let (baskets, line_baskets) = if params.keep_service_items {
+            (baskets, line_baskets)
+        } else {
+            leave_out_service_items(baskets, line_baskets, &mut counts, &mut notes)
+        };
         counts.baskets = baskets.n_baskets();
         counts.items = baskets
             .baskets
@@ -423,6 +459,25 @@ impl RecommendJob {
         if counts.single_item == counts.baskets {
             return Err(RecommendRunError::SingleItemBaskets);
         }
+        let n_users = line_ids.len();
+        let (customer_ids, customer_users) = match inputs.customers {
+            Some(ids) if line_baskets.is_some() => {
+                let index: FxHashMap<&str, usize> = line_ids
+                    .iter()
+                    .enumerate()
+                    .map(|(i, id)| (id.as_str(), i))
+                    .collect();
+                let users = ids
+                    .iter()
+                    .map(|id| index.get(id.as_str()).copied())
+                    .collect();
+                (ids.to_vec(), users)
+            }
+            _ => {
+                let users = (0..n_users).map(Some).collect();
+                (line_ids, users)
+            }
+        };
         let mut plan = vec![Stage::Rules, Stage::Cooccurrence];
         if line_baskets.is_some() {
             plan.push(Stage::Split);
@@ -444,6 +499,8 @@ impl RecommendJob {
             baskets,
             line_baskets,
             customer_ids,
+            customer_users,
+            n_users,
             segments: inputs.segments,
             counts,
             plan,
@@ -591,7 +648,7 @@ impl RecommendJob {
                 // interactions of every basket are made here.
                 let lines = self.line_baskets.as_ref();
                 self.partial.interactions = match lines {
-                    Some(lines) => Some(all_interactions(lines, self.customer_ids.len())?),
+                    Some(lines) => Some(all_interactions(lines, self.n_users)?),
                     None => None,
                 };
                 if self.partial.method_reason.is_empty() {
@@ -617,6 +674,9 @@ impl RecommendJob {
         let Some(lines) = &self.line_baskets else {
             return;
         };
+        if !self.params.evaluate {
+            return;
+        }
         let cutoff = self.params.cutoff.unwrap_or_else(|| {
             self.counts
                 .last_day
@@ -729,24 +789,26 @@ impl RecommendJob {
         };
         self.timings.fit_seconds = self.seconds_since(started);
         let started = (self.clock)();
-        let n_users = self.customer_ids.len();
-        let mut recommendations = Vec::with_capacity(n_users);
-        let mut cold_start = Vec::with_capacity(n_users);
-        for user in 0..n_users {
-            let cold = train.user_items(user).is_empty();
-            let recs = if cold {
-                let mut recs = popularity.recommend(train, user, &top)?;
-                for r in &mut recs {
-                    r.reason = format!("no purchase of theirs to learn from — {}", r.reason);
-                }
-                recs
-            } else {
+        let n = self.customer_users.len();
+        let mut recommendations = Vec::with_capacity(n);
+        let mut cold_start = Vec::with_capacity(n);
+        for &user in &self.customer_users {
+            let known = user.filter(|&u| !train.user_items(u).is_empty());
+            let cold = known.is_none();
+            let recs = if let Some(user) = known {
                 match &model {
                     Fitted::Popularity => popularity.recommend(train, user, &top)?,
                     Fitted::Cooccurrence(m) => m.recommend(train, user, &top)?,
                     Fitted::Rules(m) => m.recommend(train, user, &top)?,
                     Fitted::Als(m) => m.recommend(train, user, &top)?,
                 }
+            } else {
+                // Nothing bought to learn from (or to leave out): the bestsellers.
+                let mut recs = popularity.recommend(train, user.unwrap_or(0), &TopN::new(top.n))?;
+                for r in &mut recs {
+                    r.reason = format!("no purchase of theirs to learn from — {}", r.reason);
+                }
+                recs
             };
             recommendations.push(recs);
             cold_start.push(cold);
@@ -755,8 +817,8 @@ impl RecommendJob {
         let n_cold = cold_start.iter().filter(|&&c| c).count();
         if n_cold > 0 {
             self.notes.push(format!(
-                "{} customer(s) have no basket kept (only returns, or lines without a product): \
-                 they get the bestsellers, and their reasons say so.",
+                "{} customer(s) have no basket kept (only returns, service lines or lines \
+                 without a product): they get the bestsellers, and their reasons say so.",
                 thousands(n_cold as u64)
             ));
         }
@@ -875,6 +937,8 @@ impl RecommendJob {
         let mut notes = rule_notes(&self.params, n_pair_itemsets, rules.len());
         let holdout = if self.line_baskets.is_none() {
             Err(NoHoldout::BasketList)
+        } else if !self.params.evaluate {
+            Err(NoHoldout::Skipped)
         } else if let Some(message) = self.partial.holdout_failed.take() {
             Err(NoHoldout::Failed(message))
         } else {
@@ -909,6 +973,7 @@ impl RecommendJob {
             method,
             method_reason: self.partial.method_reason,
             customer_ids: self.customer_ids,
+            customer_users: self.customer_users,
             recommendations: self.partial.recommendations,
             cold_start: self.partial.cold_start,
             segments: self.segments,
@@ -931,6 +996,52 @@ fn method_error(method: Method, e: &dyn std::fmt::Display) -> HoldoutError {
         method: method.label(),
         message: e.to_string(),
     }
+}
+
+/// The baskets without service lines (postage, fees …), with a note naming what was left out.
+fn leave_out_service_items(
+    baskets: Baskets,
+    line_baskets: Option<LineBaskets>,
+    counts: &mut BasketCounts,
+    notes: &mut Vec<String>,
+) -> (Baskets, Option<LineBaskets>) {
+    let drop: Vec<bool> = baskets.items.iter().map(|l| is_service_item(l)).collect();
+    let mut in_baskets = vec![0usize; baskets.n_items()];
+    for &item in baskets.baskets.iter().flatten() {
+        if let Some(c) = in_baskets.get_mut(item as usize) {
+            *c += 1;
+        }
+    }
+    let mut found: Vec<(usize, usize)> = in_baskets
+        .iter()
+        .enumerate()
+        .filter(|(i, &c)| c > 0 && drop.get(*i).copied().unwrap_or(false))
+        .map(|(i, &c)| (i, c))
+        .collect();
+    if found.is_empty() {
+        return (baskets, line_baskets);
+    }
+    found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let named: Vec<String> = found
+        .iter()
+        .map(|&(i, c)| {
+            format!(
+                "{} ({} baskets)",
+                baskets.items.get(i).map_or("?", String::as_str),
+                thousands(c as u64)
+            )
+        })
+        .collect();
+    notes.push(format!(
+        "Left out as services, not products (never recommended, not in the rules): {}. Keep \
+         them with the \"keep service lines\" option.",
+        named.join(", ")
+    ));
+    let before = baskets.n_baskets();
+    let (kept, _) = baskets.without_items(&drop);
+    counts.service_baskets = before - kept.n_baskets();
+    let line_baskets = line_baskets.map(|l| l.without_items(&drop));
+    (kept, line_baskets)
 }
 
 /// Customers × items of every basket (customer = index into the lines' ids).

@@ -319,6 +319,10 @@ pub fn view(run: &RecommendRun, elapsed_ms: f64, worker_memory_bytes: u64) -> Re
                     .to_string(),
             ),
         ),
+        Err(NoHoldout::Skipped) => (
+            None,
+            Some("The holdout evaluation was not asked for.".to_string()),
+        ),
         Err(NoHoldout::Failed(message)) => (None, Some(message.clone())),
     };
     let segments = run
@@ -742,7 +746,8 @@ pub fn customer_page(
 
 fn segment_name(run: &RecommendRun, customer: usize) -> Option<String> {
     let segments = run.segments.as_ref()?;
-    let s = segments.of_customer.get(customer).copied().flatten()?;
+    let user = run.customer_users.get(customer).copied().flatten()?;
+    let s = segments.of_customer.get(user).copied().flatten()?;
     segments.names.get(s).cloned()
 }
 

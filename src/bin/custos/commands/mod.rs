@@ -6,6 +6,7 @@
 pub mod customers;
 pub mod inspect;
 pub mod predict;
+pub mod recommend;
 pub mod rules;
 pub mod sample;
 pub mod segment;

@@ -5,7 +5,7 @@
 //! thresholds inclusive. It does no numeric work of its own.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -14,19 +14,17 @@ use custos::core::csv_out::CsvWriter;
 use custos::core::features::purchase_lines;
 use custos::core::format;
 use custos::core::ingest::Delimiter;
-use custos::core::recommend::basket_list::{looks_like_basket_list, read_basket_list};
+use custos::core::recommend::basket_list::read_basket_list;
 use custos::core::recommend::baskets::{baskets_from_lines, item_labels, Baskets};
 use custos::core::recommend::fpgrowth::FpGrowthParams;
 use custos::core::recommend::rules::{AssociationRules, RulesParams};
 
-use crate::input::BadRowsArgs;
+use crate::input::{self, BadRowsArgs};
 use crate::output::{self, round4};
 use crate::roles::CustomerTableArgs;
 
 /// Rules shown by the text report (all of them go to --json and -o).
 const TEXT_RULES: usize = 20;
-/// Bytes of the file the basket-list check reads.
-const SAMPLE_BYTES: usize = 64 * 1024;
 
 /// Which products go together: frequent itemsets (FP-growth) and association rules
 /// "customers who buy X also buy Y", with support, confidence, lift, leverage and conviction.
@@ -125,7 +123,7 @@ pub fn run(args: &RulesArgs) -> Result<(), String> {
                 args.delimiter
             )
         })?;
-        let text = read_text(&args.file)?;
+        let text = input::read_basket_text(&args.file)?;
         let baskets = read_basket_list(&text, delimiter).map_err(|e| e.to_string())?;
         (baskets, "basket list", Vec::new())
     } else {
@@ -182,14 +180,12 @@ pub fn run(args: &RulesArgs) -> Result<(), String> {
 /// The baskets of a file of purchase lines; a file that looks like a basket list is refused
 /// with the flag that reads it.
 fn line_baskets(args: &RulesArgs) -> Result<(Baskets, &'static str, Vec<String>), String> {
-    if let Ok(text) = read_sample(&args.file) {
-        if looks_like_basket_list(&text, Delimiter::Comma) {
-            return Err(format!(
-                "{} looks like a basket list (one basket per line, lines of different lengths, \
-                 no header): add --baskets to read it so",
-                args.file.display()
-            ));
-        }
+    if input::looks_like_basket_file(&args.file) {
+        return Err(format!(
+            "{} looks like a basket list (one basket per line, lines of different lengths, no \
+             header): add --baskets to read it so",
+            args.file.display()
+        ));
     }
     let (ingested, params) = args.table.read(&args.file, &args.bad_rows)?;
     let lines = purchase_lines(&ingested.table, &params).map_err(|e| e.to_string())?;
@@ -210,28 +206,6 @@ fn line_baskets(args: &RulesArgs) -> Result<(Baskets, &'static str, Vec<String>)
         ));
     }
     Ok((made.baskets, "purchase lines", notes))
-}
-
-/// The whole file as text (invalid UTF-8 replaced).
-fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        return Err(format!(
-            "{} is gzip-compressed: decompress it first to read it as a basket list",
-            path.display()
-        ));
-    }
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
-/// The file's first bytes as text, for the basket-list check.
-fn read_sample(path: &Path) -> std::io::Result<String> {
-    use std::io::Read;
-    let mut bytes = Vec::with_capacity(SAMPLE_BYTES);
-    std::fs::File::open(path)?
-        .take(SAMPLE_BYTES as u64)
-        .read_to_end(&mut bytes)?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn item_name(items: &[String], code: u32) -> String {
