@@ -233,7 +233,7 @@ pub struct BasketListOffer {
 /// list with items separated by `delimiter`.
 pub fn basket_list_offer(text_sample: &str, delimiter: Delimiter) -> Option<BasketListOffer> {
     let shape = SampleShape::read(text_sample, delimiter);
-    shape.is_basket_list().then(|| BasketListOffer {
+    shape.is_basket_list().then_some(BasketListOffer {
         delimiter,
         sample_lines: shape.lengths.len(),
         distinct_items: shape.counts.len(),
