@@ -13,10 +13,11 @@ use crate::core::customer_table::CustomerSource;
 use crate::core::eda::Chart;
 use crate::core::explore::{ExploreParams, FeatureSummary};
 use crate::core::features::RoleMapping;
-use crate::core::ingest::{BadLine, Dialect, IngestOptions, IngestReport, ShapeGuess};
+use crate::core::ingest::{BadLine, Delimiter, Dialect, IngestOptions, IngestReport, ShapeGuess};
 use crate::core::predict::run::PredictParams;
 use crate::core::predict::view::{PredictSetup, PredictView, ScoreOrder};
 use crate::core::receipt::ReceiptLine;
+use crate::core::recommend::basket_list::{BasketListOffer, BasketListSummary};
 use crate::core::recommend::run::RecommendParams;
 use crate::core::recommend::view::{
     CustomerRecsPage, ItemPartners, RecommendSetup, RecommendView, RulesPage, RulesQuery,
@@ -58,6 +59,10 @@ pub enum Command {
     },
     /// Accept the file that was read with ragged rows set aside.
     SkipBadRows,
+    /// Read the current file (or sample) again as a basket list — one basket per line, items
+    /// separated by the delimiter of [`DatasetView::basket_list`] (else the sniffed one) — in
+    /// place of the customer steps' table, which stays loaded for [`Command::Reload`].
+    ReadAsBaskets,
     /// Stop the read in progress. The dataset loaded before it stays loaded.
     Cancel,
     SetColumnType {
@@ -167,8 +172,13 @@ pub enum Event {
         total_bytes: Option<u64>,
         rows: u64,
     },
-    /// A dataset is loaded (or was changed by an override); replaces the previous one.
+    /// A dataset is loaded (or was changed by an override); replaces the previous one, and
+    /// ends any reading of the file as baskets.
     Loaded(Box<DatasetView>),
+    /// The current file was read as a basket list ([`Command::ReadAsBaskets`]); the customer
+    /// table and anything built from it are dropped. A failure is [`Event::Failed`], and
+    /// leaves what was loaded as it was.
+    BasketsLoaded(Box<BasketListView>),
     /// The read succeeded but some rows have the wrong number of fields. Nothing changes
     /// until the user sends [`Command::SkipBadRows`]; the previously loaded dataset stays.
     BadRows {
@@ -333,6 +343,23 @@ pub struct DatasetView {
     pub worker_memory_bytes: u64,
     /// Options that produced this view, so the UI shows the current overrides.
     pub options: IngestOptions,
+    /// `Some` when the start of the file looks like a basket list (one basket per line, lines
+    /// of different lengths, no header): the Data step offers [`Command::ReadAsBaskets`].
+    #[serde(default)]
+    pub basket_list: Option<BasketListOffer>,
+}
+
+/// The current file read as a basket list: what the Data step shows about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BasketListView {
+    pub file_name: String,
+    /// The item separator it was read with.
+    pub delimiter: Delimiter,
+    pub summary: BasketListSummary,
+    /// Baskets per size.
+    pub size_chart: Chart,
+    /// Milliseconds the read took in the worker (read, decode, baskets, summary).
+    pub elapsed_ms: f64,
 }
 
 /// Rows `offset..offset + rows.len()` of the table, as display text (`None` = missing).

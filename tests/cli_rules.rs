@@ -1,7 +1,9 @@
 //! `custos rules` end to end: groceries.csv as a basket list gives the anchors' 463 rules with
 //! the top rule {herbs} ⇒ {root vegetables} (ANCHORS-VALUE.md §5), JSON and CSV agree; a basket
 //! list read without --baskets, and bad thresholds, are one-line errors; Online Retail's
-//! invoices give rules over StockCodes shown with their descriptions.
+//! invoices give rules over StockCodes shown with their descriptions. `custos inspect` notes a
+//! basket list and the `rules --baskets` command that reads it, and says nothing of the kind for
+//! a table.
 
 mod common;
 
@@ -113,4 +115,51 @@ fn online_retail_invoices_give_rules_over_described_stock_codes() {
     let text = format!("{} {}", top["antecedent"], top["consequent"]);
     assert!(text.contains("REGENCY TEACUP AND SAUCER ("), "{text}");
     assert!(top["lift"].as_f64().expect("lift") > 10.0);
+}
+
+#[test]
+fn inspect_notes_a_basket_list_and_the_command_that_reads_it() {
+    let file = data_dir().join("groceries.csv");
+    let output = run_ok(custos().arg("inspect").arg(&file));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let command = format!("custos rules {} --baskets", file.display());
+    assert!(
+        text.contains("note        this looks like a basket list, not a table"),
+        "{text}"
+    );
+    assert!(
+        text.contains("(the first 500 lines: 147 different items, 1 to 23 per line)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("read it as baskets with: {command}")),
+        "{text}"
+    );
+
+    let json = json_of(&[
+        OsStr::new("inspect"),
+        file.as_os_str(),
+        OsStr::new("--json"),
+    ]);
+    let note = &json["basket_list"];
+    assert_eq!(note["delimiter"], "comma");
+    assert_eq!(note["sample_lines"], 500);
+    assert_eq!(note["distinct_items"], 147);
+    assert_eq!(note["command"], command.as_str());
+}
+
+#[test]
+fn inspect_of_a_table_has_no_basket_note() {
+    for name in ["Groceries_dataset.csv", "bank-full.csv"] {
+        let file = data_dir().join(name);
+        let output = run_ok(custos().arg("inspect").arg(&file));
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(!text.contains("basket list"), "{name}: {text}");
+        let json = json_of(&[
+            OsStr::new("inspect"),
+            file.as_os_str(),
+            OsStr::new("--json"),
+        ]);
+        assert!(json.get("basket_list").is_none(), "{name}");
+    }
 }

@@ -1,7 +1,8 @@
 //! The step navigation: Data → Explore → Segment → Predict → Value & Recommend → Dashboard →
 //! Export. Data, Explore, Segment, Predict and Value work; Explore opens once a dataset is
-//! loaded, Segment, Predict and Value once the customer table is built. The later steps are
-//! shown, disabled, so the user sees the whole flow. A step that is not open is no Tab stop; opening a step moves the
+//! loaded, Segment, Predict and Value once the customer table is built. While the file is read
+//! as a basket list (no customers), Explore, Segment and Predict are closed and Value &
+//! Recommend is open. The later steps are shown, disabled, so the user sees the whole flow. A step that is not open is no Tab stop; opening a step moves the
 //! keyboard focus to its heading.
 
 use leptos::prelude::*;
@@ -57,6 +58,7 @@ const STEPS: [StepInfo; 7] = [
 pub fn StepNav(state: AppState) -> impl IntoView {
     let has_data = Memo::new(move |_| state.dataset.with(Option::is_some));
     let has_customers = Memo::new(move |_| state.explored.with(Option::is_some));
+    let has_baskets = Memo::new(move |_| state.basket_list.with(Option::is_some));
     let items = STEPS
         .iter()
         .enumerate()
@@ -66,13 +68,20 @@ pub fn StepNav(state: AppState) -> impl IntoView {
             let label = info.label;
             let enabled = move || match target {
                 Some(Step::Data) => true,
-                Some(Step::Explore) => has_data.get(),
-                Some(Step::Segment | Step::Predict | Step::Value) => has_customers.get(),
+                Some(Step::Explore) => has_data.get() && !has_baskets.get(),
+                Some(Step::Segment | Step::Predict) => has_customers.get() && !has_baskets.get(),
+                Some(Step::Value) => has_customers.get() || has_baskets.get(),
                 None => false,
             };
             let current = move || target.is_some_and(|t| state.step.get() == t);
             let title = move || match target {
                 Some(_) if enabled() => format!("Step {number}: {label}"),
+                Some(Step::Explore | Step::Segment | Step::Predict) if has_baskets.get() => {
+                    format!(
+                        "{label} needs customers: the file is read as a basket list (read it as \
+                         a table in Data to use {label})"
+                    )
+                }
                 Some(Step::Segment | Step::Predict | Step::Value) => {
                     format!("{label} opens once the customer table is built in Explore")
                 }

@@ -21,7 +21,8 @@ use crate::core::table::{ColumnType, Role};
 use crate::core::value::run::ValueParams;
 use crate::core::value::view::{ValueOrder, ValueSetup, ValueView};
 use crate::protocol::{
-    Command, DatasetView, Event, ExploreView, PreviewPage, SampleKind, ScoresPage, SegmentView,
+    BasketListView, Command, DatasetView, Event, ExploreView, PreviewPage, SampleKind, ScoresPage,
+    SegmentView,
 };
 
 use super::worker_client::{self, Crash};
@@ -48,6 +49,8 @@ pub struct Reading {
     pub bytes_read: u64,
     pub total_bytes: Option<u64>,
     pub rows: u64,
+    /// What `rows` counts ("rows", or "baskets" while reading a file as baskets).
+    pub unit: &'static str,
 }
 
 /// Rows set aside because they have the wrong number of fields.
@@ -109,6 +112,10 @@ pub struct AppState {
     /// The loaded dataset (its `columns` and `preview` are the ones at load time; the live
     /// ones are [`AppState::columns`] and [`AppState::preview`]).
     pub dataset: RwSignal<Option<Arc<DatasetView>>>,
+    /// The loaded file read as a basket list (the user accepted the Data step's offer): the
+    /// steps that need customers are closed and Value & Recommend opens. `None` again once a
+    /// file is loaded or read as a table.
+    pub basket_list: RwSignal<Option<Arc<BasketListView>>>,
     pub columns: RwSignal<Vec<ColumnSummary>>,
     /// Bumped whenever the column selects must be redrawn from [`AppState::columns`] (also
     /// after a refused change, so a select shows the type the worker kept).
@@ -174,6 +181,7 @@ impl AppState {
     pub fn new() -> AppState {
         AppState {
             dataset: RwSignal::new(None),
+            basket_list: RwSignal::new(None),
             columns: RwSignal::new(Vec::new()),
             columns_rev: RwSignal::new(0),
             shape: RwSignal::new(None),
@@ -243,9 +251,17 @@ impl AppState {
                 self.shape.set(Some(view.shape.clone()));
                 self.preview.set(view.preview.clone());
                 self.dataset.set(Some(Arc::from(view)));
+                self.basket_list.set(None);
                 self.clear_explore();
                 // A new dataset: show how it was read first.
                 self.step.set(Step::Data);
+            }
+            Event::BasketsLoaded(view) => {
+                self.reading.set(None);
+                self.problem.set(None);
+                // The worker dropped the customer table: the customer steps do not apply.
+                self.clear_explore();
+                self.basket_list.set(Some(Arc::from(view)));
             }
             Event::BadRows {
                 file_name,
@@ -494,6 +510,7 @@ impl AppState {
         self.step.set(Step::Data);
         self.reading.set(None);
         self.dataset.set(None);
+        self.basket_list.set(None);
         self.columns.set(Vec::new());
         self.shape.set(None);
         self.preview.set(PreviewPage::default());
@@ -522,12 +539,17 @@ impl AppState {
     }
 
     fn begin_reading(self, file_name: String, total_bytes: Option<u64>) {
+        self.begin_reading_as(file_name, total_bytes, "rows");
+    }
+
+    fn begin_reading_as(self, file_name: String, total_bytes: Option<u64>, unit: &'static str) {
         self.problem.set(None);
         self.reading.set(Some(Reading {
             file_name,
             bytes_read: 0,
             total_bytes,
             rows: 0,
+            unit,
         }));
     }
 
@@ -565,6 +587,27 @@ impl AppState {
         };
         self.begin_reading(dataset.file_name.clone(), Some(dataset.file_bytes));
         worker_client::send(&Command::Reload { options });
+    }
+
+    /// Read the current file again as a basket list (the Data step's offer).
+    pub fn read_as_baskets(self) {
+        let Some(dataset) = self.dataset.get_untracked() else {
+            return;
+        };
+        self.begin_reading_as(
+            dataset.file_name.clone(),
+            Some(dataset.file_bytes),
+            "baskets",
+        );
+        worker_client::send(&Command::ReadAsBaskets);
+    }
+
+    /// Read the current file again as a table, with the options it was last read with.
+    pub fn read_as_table(self) {
+        let Some(dataset) = self.dataset.get_untracked() else {
+            return;
+        };
+        self.reload(dataset.options.clone());
     }
 
     pub fn cancel(self) {

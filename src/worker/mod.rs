@@ -117,6 +117,7 @@ fn handle(command: Command, file: Option<File>) {
             STATE.with(|s| s.borrow_mut().active_job = None);
             post(&Event::Cancelled);
         }
+        Command::ReadAsBaskets => read::start_baskets(),
         Command::SkipBadRows => {
             let event = STATE.with(|s| s.borrow_mut().accept_pending());
             post(&event);

@@ -1,5 +1,5 @@
-//! Reading a file (or a generated sample) into a table, chunk by chunk, with progress and
-//! cancel.
+//! Reading a file (or a generated sample) into a table, or as a basket list, chunk by chunk,
+//! with progress and cancel.
 
 use js_sys::{Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -7,16 +7,25 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{File, WorkerGlobalScope};
 
-use crate::core::ingest::{check_browser_size, IngestError, IngestOptions, Ingested, Ingestor};
+use crate::core::ingest::{
+    check_browser_size, Delimiter, IngestError, IngestOptions, Ingested, Ingestor, TextEncoding,
+};
+use crate::core::recommend::basket_list::{
+    basket_list_offer, size_chart, summarize as summarize_baskets, BasketListError,
+    BasketListReader,
+};
 use crate::core::sample;
 use crate::core::summary::summarize;
-use crate::protocol::{Event, SampleKind};
+use crate::protocol::{BasketListView, Event, SampleKind};
 
-use super::state::{dataset_view, Loaded};
+use super::state::{dataset_view, Loaded, LoadedBaskets};
 use super::{is_active, now_ms, post, STATE};
 
 /// Bytes read from the file per step.
 pub const CHUNK_BYTES: u64 = 2 * 1024 * 1024;
+
+/// Items of a basket list the Data step lists, most frequent first.
+const TOP_ITEMS: usize = 50;
 
 /// Rows of the generated samples.
 const SAMPLE_TRANSACTION_ROWS: usize = 20_000;
@@ -50,36 +59,91 @@ pub(crate) fn start(source: Source, options: IngestOptions) {
 enum Stop {
     /// Cancelled by the user or replaced by a newer read: say nothing more.
     Abandoned,
-    Error(IngestError),
+    /// The message for the user.
+    Error(String),
 }
 
 impl From<IngestError> for Stop {
     fn from(err: IngestError) -> Stop {
-        Stop::Error(err)
+        Stop::Error(err.to_string())
     }
+}
+
+impl From<BasketListError> for Stop {
+    fn from(err: BasketListError) -> Stop {
+        Stop::Error(format!("This file cannot be read as baskets: {err}"))
+    }
+}
+
+/// What the chunks of a file go into: the table's [`Ingestor`], or a [`BasketListReader`].
+trait ChunkSink {
+    fn push(&mut self, chunk: &[u8]) -> Result<(), Stop>;
+    /// Rows (or baskets) read so far, for the progress bar.
+    fn rows(&self) -> u64;
+}
+
+impl ChunkSink for Ingestor {
+    fn push(&mut self, chunk: &[u8]) -> Result<(), Stop> {
+        Ok(Ingestor::push(self, chunk)?)
+    }
+
+    fn rows(&self) -> u64 {
+        Ingestor::rows(self)
+    }
+}
+
+impl ChunkSink for BasketListReader {
+    fn push(&mut self, chunk: &[u8]) -> Result<(), Stop> {
+        Ok(BasketListReader::push(self, chunk)?)
+    }
+
+    fn rows(&self) -> u64 {
+        self.baskets() as u64
+    }
+}
+
+/// Feed every byte of `source` to `sink`, posting progress; the size read, in bytes.
+async fn read_source(job: u64, source: &Source, sink: &mut impl ChunkSink) -> Result<u64, Stop> {
+    match source {
+        Source::File { file, .. } => read_file(job, file, sink).await,
+        Source::Sample(kind) => read_sample(job, *kind, sink).await,
+    }
+}
+
+/// End a job that stopped early: nothing more for an abandoned one, the message for an error.
+fn stopped(job: u64, stop: Stop) {
+    let Stop::Error(message) = stop else {
+        return;
+    };
+    if !is_active(job) {
+        return;
+    }
+    STATE.with(|s| s.borrow_mut().active_job = None);
+    post(&Event::Failed { message });
+}
+
+async fn read_table(
+    job: u64,
+    source: &Source,
+    options: &IngestOptions,
+) -> Result<(Ingested, u64), Stop> {
+    let mut ingestor = Ingestor::new(options.clone());
+    let size = read_source(job, source, &mut ingestor).await?;
+    Ok((ingestor.finish()?, size))
 }
 
 async fn run_job(job: u64, source: Source, options: IngestOptions) {
     let started = now_ms();
-    let result = match &source {
-        Source::File { file, .. } => read_file(job, file, &options).await,
-        Source::Sample(kind) => read_sample(job, *kind, &options).await,
-    };
+    let result = read_table(job, &source, &options).await;
     if !is_active(job) {
         return;
     }
     let (ingested, file_bytes) = match result {
         Ok(done) => done,
-        Err(Stop::Abandoned) => return,
-        Err(Stop::Error(err)) => {
-            STATE.with(|s| s.borrow_mut().active_job = None);
-            post(&Event::Failed {
-                message: err.to_string(),
-            });
-            return;
-        }
+        Err(stop) => return stopped(job, stop),
     };
     let summaries = summarize(&ingested.table);
+    let basket_offer = basket_list_offer(&ingested.head, ingested.dialect.delimiter);
     let loaded = Loaded {
         file_name: source.name(),
         source,
@@ -87,6 +151,7 @@ async fn run_job(job: u64, source: Source, options: IngestOptions) {
         file_bytes,
         elapsed_ms: now_ms() - started,
         summaries,
+        basket_offer,
         ingested,
     };
     let event = STATE.with(|s| {
@@ -95,8 +160,7 @@ async fn run_job(job: u64, source: Source, options: IngestOptions) {
         match loaded.ingested.check_bad_rows(false) {
             Ok(()) => {
                 let view = dataset_view(&loaded);
-                state.current = Some(loaded);
-                state.forget_analysis();
+                state.set_current(loaded);
                 Event::Loaded(Box::new(view))
             }
             Err(err) => {
@@ -116,11 +180,11 @@ async fn run_job(job: u64, source: Source, options: IngestOptions) {
     post(&event);
 }
 
-fn progress(ingestor: &Ingestor, total_bytes: u64) {
+fn progress(sink: &impl ChunkSink, bytes_read: u64, total_bytes: u64) {
     post(&Event::Progress {
-        bytes_read: ingestor.bytes_read(),
+        bytes_read,
         total_bytes: Some(total_bytes),
-        rows: ingestor.rows(),
+        rows: sink.rows(),
     });
 }
 
@@ -133,14 +197,73 @@ fn read_chunk(file: &File, offset: u64, size: u64) -> Result<JsFuture, Stop> {
     Ok(JsFuture::from(blob.array_buffer()))
 }
 
-async fn read_file(
-    job: u64,
-    file: &File,
-    options: &IngestOptions,
-) -> Result<(Ingested, u64), Stop> {
+/// Read the current dataset's source again as a basket list ([`crate::protocol::Command::ReadAsBaskets`]);
+/// a read already in progress is abandoned.
+pub(crate) fn start_baskets() {
+    let current = STATE.with(|s| {
+        s.borrow().current.as_ref().map(|loaded| {
+            let delimiter = loaded
+                .basket_offer
+                .as_ref()
+                .map_or(loaded.ingested.dialect.delimiter, |offer| offer.delimiter);
+            (
+                loaded.source.clone(),
+                delimiter,
+                loaded.ingested.dialect.encoding,
+            )
+        })
+    });
+    let Some((source, delimiter, encoding)) = current else {
+        post(&Event::Failed {
+            message: "There is no file to read as baskets. Load a file first.".to_string(),
+        });
+        return;
+    };
+    let job = STATE.with(|s| s.borrow_mut().start_job());
+    wasm_bindgen_futures::spawn_local(run_baskets(job, source, delimiter, encoding));
+}
+
+async fn run_baskets(job: u64, source: Source, delimiter: Delimiter, encoding: TextEncoding) {
+    let started = now_ms();
+    // The encoding the table was read with: both readings see the same text.
+    let mut reader = BasketListReader::new(delimiter, Some(encoding));
+    let result = match read_source(job, &source, &mut reader).await {
+        Ok(_) => reader.finish().map_err(Stop::from),
+        Err(stop) => Err(stop),
+    };
+    if !is_active(job) {
+        return;
+    }
+    let baskets = match result {
+        Ok(baskets) => baskets,
+        Err(stop) => return stopped(job, stop),
+    };
+    let summary = summarize_baskets(&baskets, TOP_ITEMS);
+    let file_name = source.name();
+    let view = BasketListView {
+        file_name: file_name.clone(),
+        delimiter,
+        size_chart: size_chart(&summary),
+        summary,
+        elapsed_ms: now_ms() - started,
+    };
+    STATE.with(|s| {
+        let mut state = s.borrow_mut();
+        state.active_job = None;
+        // The customer steps do not apply to baskets; the table stays for a reload.
+        state.forget_analysis();
+        state.basket_list = Some(LoadedBaskets {
+            file_name,
+            baskets,
+            delimiter,
+        });
+    });
+    post(&Event::BasketsLoaded(Box::new(view)));
+}
+
+async fn read_file(job: u64, file: &File, sink: &mut impl ChunkSink) -> Result<u64, Stop> {
     let size = file.size().max(0.0) as u64;
     check_browser_size(size)?;
-    let mut ingestor = Ingestor::new(options.clone());
     let mut buffer: Vec<u8> = Vec::new();
     let mut offset = 0u64;
     post(&Event::Progress {
@@ -159,10 +282,11 @@ async fn read_file(
         let bytes = Uint8Array::new(&array_buffer);
         let len = bytes.length() as usize;
         if len == 0 {
-            return Err(Stop::Error(IngestError::Io(
+            return Err(IngestError::Io(
                 "the browser returned no data for part of the file (was it moved or changed?)"
                     .to_string(),
-            )));
+            )
+            .into());
         }
         offset += len as u64;
         if offset < size {
@@ -170,17 +294,13 @@ async fn read_file(
         }
         buffer.resize(len, 0);
         bytes.copy_to(&mut buffer);
-        ingestor.push(&buffer)?;
-        progress(&ingestor, size);
+        sink.push(&buffer)?;
+        progress(sink, offset, size);
     }
-    Ok((ingestor.finish()?, size))
+    Ok(size)
 }
 
-async fn read_sample(
-    job: u64,
-    kind: SampleKind,
-    options: &IngestOptions,
-) -> Result<(Ingested, u64), Stop> {
+async fn read_sample(job: u64, kind: SampleKind, sink: &mut impl ChunkSink) -> Result<u64, Stop> {
     // Let the UI show the progress bar before the (synchronous) generation.
     post(&Event::Progress {
         bytes_read: 0,
@@ -197,16 +317,17 @@ async fn read_sample(
     };
     let bytes = text.as_bytes();
     let size = bytes.len() as u64;
-    let mut ingestor = Ingestor::new(options.clone());
+    let mut offset = 0u64;
     for chunk in bytes.chunks(CHUNK_BYTES as usize) {
-        ingestor.push(chunk)?;
-        progress(&ingestor, size);
+        sink.push(chunk)?;
+        offset += chunk.len() as u64;
+        progress(sink, offset, size);
         yield_now().await;
         if !is_active(job) {
             return Err(Stop::Abandoned);
         }
     }
-    Ok((ingestor.finish()?, size))
+    Ok(size)
 }
 
 /// Return to the event loop once (a macrotask), so queued messages such as Cancel run.
@@ -230,5 +351,5 @@ fn js_error(value: JsValue) -> Stop {
         .map(|err| String::from(err.message()))
         .or_else(|| value.as_string())
         .unwrap_or_else(|| "the browser could not read the file".to_string());
-    Stop::Error(IngestError::Io(text))
+    IngestError::Io(text).into()
 }

@@ -5,7 +5,8 @@
 //! CSVs and the later Dashboard and Export steps; a failed run leaves everything as it was.
 //!
 //! Recommend reads the purchase lines the Explore step keeps (its roles and cleaning, the
-//! lines the Value step reads too), with each customer's segment once segmented.
+//! lines the Value step reads too), with each customer's segment once segmented — or, when the
+//! file was read as a basket list, its baskets.
 
 use crate::core::recommend::baskets::item_labels;
 use crate::core::recommend::run::{
@@ -41,6 +42,9 @@ fn no_run() -> Event {
 pub(crate) fn setup() -> Event {
     STATE.with(|s| {
         let mut state = s.borrow_mut();
+        if let Some(list) = state.basket_list.as_ref() {
+            return Event::RecommendSetupReady(Box::new(view::setup_basket_list(&list.baskets)));
+        }
         let segmented = state.segmentation.is_some();
         match state.explored_lines() {
             Some(Ok(lines)) => match view::setup_lines(lines, segmented) {
@@ -55,6 +59,14 @@ pub(crate) fn setup() -> Event {
 
 /// Plan a run on what the worker holds (the job copies what it needs).
 fn plan(state: &mut State, params: RecommendParams) -> Result<RecommendJob, String> {
+    if let Some(list) = state.basket_list.as_ref() {
+        let inputs = RecommendInputs {
+            source: RecommendSource::BasketList(&list.baskets),
+            segments: None,
+            customers: None,
+        };
+        return RecommendJob::new(inputs, params, now_ms).map_err(|e| e.to_string());
+    }
     if let Some(Err(err)) = state.explored_lines() {
         return Err(format!("Cannot read the purchase lines: {err}."));
     }

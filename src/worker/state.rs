@@ -1,12 +1,14 @@
 //! What the worker holds between commands: the loaded dataset, a read waiting for the user's
-//! "skip bad rows", and the id of the read in progress.
+//! "skip bad rows", the file read as a basket list, and the id of the read in progress.
 
 use super::predict::Prediction;
 use crate::core::customer_table::CustomerSource;
 use crate::core::explore::{ExploreParams, Explored};
 use crate::core::features::{self, FeatureError, FeatureParams, PurchaseLines};
 use crate::core::ingest::roles::guess_shape;
-use crate::core::ingest::{IngestOptions, Ingested};
+use crate::core::ingest::{Delimiter, IngestOptions, Ingested};
+use crate::core::recommend::basket_list::BasketListOffer;
+use crate::core::recommend::baskets::Baskets;
 use crate::core::recommend::run::RecommendRun;
 use crate::core::segment::run::Segmentation;
 use crate::core::summary::{preview_rows, summarize, summarize_column, ColumnSummary};
@@ -31,6 +33,19 @@ pub(crate) struct Loaded {
     pub elapsed_ms: f64,
     /// Column summaries, kept up to date with type and role changes.
     pub summaries: Vec<ColumnSummary>,
+    /// The start of the file looks like a basket list (see [`DatasetView::basket_list`]).
+    pub basket_offer: Option<BasketListOffer>,
+}
+
+/// The current file read as a basket list ([`crate::protocol::Command::ReadAsBaskets`]); the
+/// Recommend step reads its baskets.
+pub(crate) struct LoadedBaskets {
+    #[allow(dead_code)]
+    pub file_name: String,
+    pub baskets: Baskets,
+    /// The item separator it was read with.
+    #[allow(dead_code)]
+    pub delimiter: Delimiter,
 }
 
 #[derive(Default)]
@@ -59,6 +74,9 @@ pub(crate) struct State {
     pub value: Option<ValueRun>,
     /// The last finished Recommend run (the Dashboard and Export steps read it).
     pub recommend: Option<RecommendRun>,
+    /// `current`'s file read as a basket list, while the user works with it so (the Recommend
+    /// step reads it); `None` once any file is loaded or read again as a table.
+    pub basket_list: Option<LoadedBaskets>,
 }
 
 impl State {
@@ -83,6 +101,14 @@ impl State {
         self.explored_features = (explored.built.source == CustomerSource::Transactions)
             .then(|| params.features.clone());
         self.explored = Some(explored);
+    }
+
+    /// A dataset read as a table becomes the current one: what was found from the previous
+    /// one, and any reading of a file as baskets, no longer apply.
+    pub fn set_current(&mut self, loaded: Loaded) {
+        self.current = Some(loaded);
+        self.basket_list = None;
+        self.forget_analysis();
     }
 
     /// A new file: the customer table and everything found from it no longer apply.
@@ -147,8 +173,7 @@ impl State {
         match self.pending.take() {
             Some(loaded) => {
                 let view = dataset_view(&loaded);
-                self.current = Some(loaded);
-                self.forget_analysis();
+                self.set_current(loaded);
                 Event::Loaded(Box::new(view))
             }
             None => Event::Failed {
@@ -275,5 +300,6 @@ pub(crate) fn dataset_view(loaded: &Loaded) -> DatasetView {
         table_bytes: ingested.table.heap_bytes() as u64,
         worker_memory_bytes: super::memory_bytes(),
         options: loaded.options.clone(),
+        basket_list: loaded.basket_offer.clone(),
     }
 }

@@ -113,6 +113,10 @@ pub struct Ingested {
     pub dialect: Dialect,
     pub report: IngestReport,
     pub shape: ShapeGuess,
+    /// The start of the decoded text (what the dialect was sniffed from): at most 64 KiB, cut
+    /// at a whole character, maybe inside a line. For checks that read the lines themselves,
+    /// such as [`crate::core::recommend::basket_list::basket_list_offer`].
+    pub head: String,
 }
 
 impl Ingested {
@@ -188,6 +192,8 @@ pub struct Ingestor {
     bytes_read: u64,
     /// Scratch buffer for decoded text.
     text: Vec<u8>,
+    /// The first [`SNIFF_BYTES`] of decoded text, kept for [`Ingested::head`].
+    head: String,
 }
 
 /// Decoded text gathered before the dialect is sniffed.
@@ -203,6 +209,7 @@ impl Ingestor {
             parser: None,
             bytes_read: 0,
             text: Vec::new(),
+            head: String::new(),
         }
     }
 
@@ -236,6 +243,7 @@ impl Ingestor {
             return Ok(());
         }
         let dialect = sniff::sniff(&self.pending, &self.options, self.decoder.encoding())?;
+        self.head = utf8_prefix(&self.pending, SNIFF_BYTES);
         let mut parser = parse::RecordParser::new(dialect);
         let pending = std::mem::take(&mut self.pending);
         parser.feed(&pending);
@@ -280,7 +288,20 @@ impl Ingestor {
             dialect,
             report,
             shape,
+            head: self.head,
         })
+    }
+}
+
+/// The first `max` bytes of UTF-8 `bytes` as text, cut back to a whole character.
+fn utf8_prefix(bytes: &[u8], max: usize) -> String {
+    let prefix = bytes.get(..max.min(bytes.len())).unwrap_or_default();
+    match std::str::from_utf8(prefix) {
+        Ok(text) => text.to_string(),
+        Err(err) => {
+            let valid = prefix.get(..err.valid_up_to()).unwrap_or_default();
+            String::from_utf8_lossy(valid).into_owned()
+        }
     }
 }
 

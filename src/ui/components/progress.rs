@@ -36,8 +36,10 @@ pub fn ReadProgress(state: AppState) -> impl IntoView {
         })
     };
     let rows_text = move || {
-        let rows = state.reading.with(|r| r.as_ref().map_or(0, |r| r.rows));
-        format!("{} rows parsed", thousands(rows))
+        state.reading.with(|r| {
+            let (rows, unit) = r.as_ref().map_or((0, "rows"), |r| (r.rows, r.unit));
+            format!("{} {unit} parsed", thousands(rows))
+        })
     };
     let pct_text = move || pct.get().map(|p| format!("{}%", p.floor() as u64));
     move || {

@@ -1,5 +1,7 @@
-//! Step 1, Data: load a file or a sample, see how it was read, fix types and roles, preview it.
+//! Step 1, Data: load a file or a sample, see how it was read, fix types and roles, preview it;
+//! or, for a basket-list file, read it as baskets and see what they hold.
 
+mod baskets;
 mod columns;
 mod dialect;
 mod load;
@@ -22,30 +24,41 @@ pub fn DataStep(state: AppState) -> impl IntoView {
             key=|dataset| Arc::as_ptr(dataset) as usize
             children=move |dataset| {
                 let n_rows = dataset.n_rows;
+                // The table stays drawn (hidden) while the file is read as baskets.
+                let as_baskets = move || state.basket_list.with(Option::is_some);
                 view! {
-                    <div class="overview-grid">
-                        <summary::DatasetSummary state=state dataset=dataset.clone()/>
-                        <dialect::DialectCard state=state dataset=dataset/>
-                    </div>
-                    <columns::ColumnTable state=state n_rows=n_rows/>
-                    <preview::PreviewGrid state=state/>
-                    <div class="next-step">
-                        <p class="muted">"Types and roles look right?"</p>
-                        <button
-                            type="button"
-                            class="btn btn-primary"
-                            data-testid="go-explore"
-                            on:click=move |_| {
-                                state.step.set(Step::Explore);
-                                scroll_to_top();
-                            }
-                        >
-                            "Continue to Explore ›"
-                        </button>
+                    <baskets::BasketOffer state=state dataset=dataset.clone()/>
+                    <div class="table-view" class:hidden=as_baskets>
+                        <div class="overview-grid">
+                            <summary::DatasetSummary state=state dataset=dataset.clone()/>
+                            <dialect::DialectCard state=state dataset=dataset/>
+                        </div>
+                        <columns::ColumnTable state=state n_rows=n_rows/>
+                        <preview::PreviewGrid state=state/>
+                        <div class="next-step">
+                            <p class="muted">"Types and roles look right?"</p>
+                            <button
+                                type="button"
+                                class="btn btn-primary"
+                                data-testid="go-explore"
+                                on:click=move |_| {
+                                    state.step.set(Step::Explore);
+                                    scroll_to_top();
+                                }
+                            >
+                                "Continue to Explore ›"
+                            </button>
+                        </div>
                     </div>
                 }
             }
         />
+    };
+    let basket_list = move || {
+        state
+            .basket_list
+            .get()
+            .map(|view| view! { <baskets::BasketListPanel state=state view=view/> })
     };
     view! {
         <div class="step data-step" class:hidden=move || state.step.get() != Step::Data>
@@ -61,6 +74,7 @@ pub fn DataStep(state: AppState) -> impl IntoView {
             <ReadProgress state=state/>
             <ErrorBanner state=state/>
             {loaded}
+            {basket_list}
         </div>
     }
 }

@@ -1,5 +1,6 @@
 //! `custos inspect`: the dialect, encoding, column types and roles ingest detects in a file,
-//! as a table or JSON.
+//! as a table or JSON; for a file that looks like a basket list (one basket per line), a note
+//! that `custos rules FILE --baskets` reads it so.
 
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -9,6 +10,7 @@ use serde::Serialize;
 
 use custos::core::format;
 use custos::core::ingest::{self, Delimiter};
+use custos::core::recommend::basket_list::{basket_list_offer, BasketListOffer};
 use custos::core::summary;
 
 use crate::input::{self, BadRowsArgs, DialectArgs};
@@ -57,14 +59,49 @@ struct InspectReport<'a> {
     warnings: &'a [String],
     renamed_headers: &'a [(String, String)],
     columns: Vec<InspectColumn<'a>>,
+    /// Present when the start of the file looks like a basket list, not a table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    basket_list: Option<BasketListNote>,
+}
+
+/// What the first lines of a basket-list file hold, and the command that reads it as baskets.
+#[derive(Serialize)]
+struct BasketListNote {
+    #[serde(flatten)]
+    offer: BasketListOffer,
+    command: String,
+}
+
+impl BasketListNote {
+    fn new(offer: BasketListOffer, file: &str) -> BasketListNote {
+        let file = if file.contains(char::is_whitespace) {
+            format!("'{file}'")
+        } else {
+            file.to_string()
+        };
+        let delimiter = match offer.delimiter {
+            Delimiter::Comma => String::new(),
+            Delimiter::Semicolon => " --delimiter semicolon".to_string(),
+            Delimiter::Tab => " --delimiter tab".to_string(),
+            Delimiter::Pipe => " --delimiter pipe".to_string(),
+            Delimiter::Whitespace => " --delimiter whitespace".to_string(),
+        };
+        BasketListNote {
+            offer,
+            command: format!("custos rules {file} --baskets{delimiter}"),
+        }
+    }
 }
 
 pub fn run(args: &InspectArgs) -> Result<(), String> {
     let options = args.dialect.options()?;
     let ingested = input::read(&args.file, &options, &args.bad_rows)?;
     let d = &ingested.dialect;
+    let file = args.file.display().to_string();
+    let basket_list = basket_list_offer(&ingested.head, d.delimiter)
+        .map(|offer| BasketListNote::new(offer, &file));
     let report = InspectReport {
-        file: args.file.display().to_string(),
+        file,
         bytes: ingested.report.bytes_read,
         encoding: d.encoding.label(),
         encoding_guessed: d.encoding_guessed,
@@ -95,6 +132,7 @@ pub fn run(args: &InspectArgs) -> Result<(), String> {
                     .map(|s| [s.min_text, s.max_text, s.mean_text, s.median_text]),
             })
             .collect(),
+        basket_list,
     };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -133,6 +171,21 @@ fn print_report(out: &mut impl Write, r: &InspectReport<'_>) -> std::io::Result<
     }
     for warning in r.warnings {
         writeln!(out, "warning     {warning}")?;
+    }
+    if let Some(note) = &r.basket_list {
+        let o = &note.offer;
+        writeln!(
+            out,
+            "note        this looks like a basket list, not a table: one basket per line, items \
+             separated by {}, no header (the first {} lines: {} different items, {} to {} per \
+             line)",
+            o.delimiter.label(),
+            format::thousands(o.sample_lines as u64),
+            format::thousands(o.distinct_items as u64),
+            o.shortest,
+            o.longest,
+        )?;
+        writeln!(out, "            read it as baskets with: {}", note.command)?;
     }
     writeln!(out)?;
     let width = r
