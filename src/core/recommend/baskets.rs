@@ -243,6 +243,62 @@ pub fn is_service_item(label: &str) -> bool {
     SERVICE_NAMES.contains(&name.as_str())
 }
 
+/// The service lines found in some baskets (see [`is_service_item`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceItems {
+    /// Flag per item code: a service line.
+    pub drop: Vec<bool>,
+    /// The service items in at least one basket, with their baskets, most first.
+    pub found: Vec<(u32, usize)>,
+}
+
+impl ServiceItems {
+    /// The service lines of `baskets` (named by their `items`); `None` when no basket holds one.
+    pub fn find(baskets: &Baskets) -> Option<ServiceItems> {
+        let drop: Vec<bool> = baskets.items.iter().map(|l| is_service_item(l)).collect();
+        if !drop.contains(&true) {
+            return None;
+        }
+        let mut in_baskets = vec![0usize; baskets.n_items()];
+        for &item in baskets.baskets.iter().flatten() {
+            if let Some(c) = in_baskets.get_mut(item as usize) {
+                *c += 1;
+            }
+        }
+        let mut found: Vec<(u32, usize)> = in_baskets
+            .iter()
+            .enumerate()
+            .filter(|(i, &c)| c > 0 && drop.get(*i).copied().unwrap_or(false))
+            .map(|(i, &c)| (i as u32, c))
+            .collect();
+        if found.is_empty() {
+            return None;
+        }
+        found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        Some(ServiceItems { drop, found })
+    }
+
+    /// What was left out, in words; `keep` names the way to keep them.
+    pub fn note(&self, baskets: &Baskets, keep: &str) -> String {
+        let named: Vec<String> = self
+            .found
+            .iter()
+            .map(|&(i, c)| {
+                format!(
+                    "{} ({} baskets)",
+                    baskets.items.get(i as usize).map_or("?", String::as_str),
+                    crate::core::format::thousands(c as u64)
+                )
+            })
+            .collect();
+        format!(
+            "Left out as services, not products (never recommended, not in the rules): {}. \
+             Keep them with {keep}.",
+            named.join(", ")
+        )
+    }
+}
+
 impl Baskets {
     /// The baskets without the items flagged in `drop` (by code), and which baskets were kept
     /// (baskets left empty are dropped).

@@ -24,7 +24,7 @@ use crate::core::features::PurchaseLines;
 use crate::core::format::{self, thousands};
 use crate::core::recommend::als::{AlsError, AlsModel, AlsParams};
 use crate::core::recommend::baskets::{
-    baskets_from_lines, is_service_item, Baskets, BasketsError, LineBaskets,
+    baskets_from_lines, Baskets, BasketsError, LineBaskets, ServiceItems,
 };
 use crate::core::recommend::cooccurrence::{
     CooccurrenceError, CooccurrenceModel, CooccurrenceParams, CooccurrenceWeighting,
@@ -1005,42 +1005,14 @@ fn leave_out_service_items(
     counts: &mut BasketCounts,
     notes: &mut Vec<String>,
 ) -> (Baskets, Option<LineBaskets>) {
-    let drop: Vec<bool> = baskets.items.iter().map(|l| is_service_item(l)).collect();
-    let mut in_baskets = vec![0usize; baskets.n_items()];
-    for &item in baskets.baskets.iter().flatten() {
-        if let Some(c) = in_baskets.get_mut(item as usize) {
-            *c += 1;
-        }
-    }
-    let mut found: Vec<(usize, usize)> = in_baskets
-        .iter()
-        .enumerate()
-        .filter(|(i, &c)| c > 0 && drop.get(*i).copied().unwrap_or(false))
-        .map(|(i, &c)| (i, c))
-        .collect();
-    if found.is_empty() {
+    let Some(left_out) = ServiceItems::find(&baskets) else {
         return (baskets, line_baskets);
-    }
-    found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let named: Vec<String> = found
-        .iter()
-        .map(|&(i, c)| {
-            format!(
-                "{} ({} baskets)",
-                baskets.items.get(i).map_or("?", String::as_str),
-                thousands(c as u64)
-            )
-        })
-        .collect();
-    notes.push(format!(
-        "Left out as services, not products (never recommended, not in the rules): {}. Keep \
-         them with the \"keep service lines\" option.",
-        named.join(", ")
-    ));
+    };
+    notes.push(left_out.note(&baskets, "the \"keep service lines\" option"));
     let before = baskets.n_baskets();
-    let (kept, _) = baskets.without_items(&drop);
+    let (kept, _) = baskets.without_items(&left_out.drop);
     counts.service_baskets = before - kept.n_baskets();
-    let line_baskets = line_baskets.map(|l| l.without_items(&drop));
+    let line_baskets = line_baskets.map(|l| l.without_items(&left_out.drop));
     (kept, line_baskets)
 }
 

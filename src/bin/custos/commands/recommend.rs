@@ -12,8 +12,6 @@ use serde::Serialize;
 
 use custos::core::features::{build_customer_table, purchase_lines};
 use custos::core::format;
-use custos::core::ingest::Delimiter;
-use custos::core::recommend::basket_list::read_basket_list;
 use custos::core::recommend::baskets::item_labels;
 use custos::core::recommend::holdout::Method;
 use custos::core::recommend::run::{
@@ -21,8 +19,9 @@ use custos::core::recommend::run::{
 };
 use custos::core::recommend::view::{self, EvaluationRow, RecommendView};
 
+use crate::commands::rules::BasketArgs;
 use crate::flags;
-use crate::input::{self, BadRowsArgs};
+use crate::input::BadRowsArgs;
 use crate::output::{self, round4};
 use crate::roles::CustomerTableArgs;
 
@@ -45,12 +44,8 @@ const TEXT_CUSTOMERS: usize = 5;
 #[derive(clap::Args)]
 pub struct RecommendArgs {
     file: PathBuf,
-    /// Read FILE as a basket list: one basket per line, items separated by --delimiter.
-    #[arg(long)]
-    baskets: bool,
-    /// The basket list's item separator: comma, semicolon, tab, pipe or whitespace.
-    #[arg(long, requires = "baskets", default_value = "comma")]
-    delimiter: String,
+    #[command(flatten)]
+    basket: BasketArgs,
     #[command(flatten)]
     table: CustomerTableArgs,
     /// popularity, cooccurrence, cosine, rules or als (default: the best on the training
@@ -70,19 +65,6 @@ pub struct RecommendArgs {
     /// Skip the time holdout (and the choice: --method, or popularity).
     #[arg(long)]
     no_evaluation: bool,
-    /// Least share of the baskets an itemset must be in (rules; inclusive).
-    #[arg(long, default_value_t = 0.01)]
-    min_support: f64,
-    /// Least confidence of a rule (inclusive).
-    #[arg(long, default_value_t = 0.25)]
-    min_confidence: f64,
-    /// Most items in an itemset.
-    #[arg(long, default_value_t = 4)]
-    max_len: usize,
-    /// Keep service lines (postage, carriage, fees, discounts, manual adjustments) in the
-    /// baskets; by default they are left out and never recommended.
-    #[arg(long)]
-    keep_service_lines: bool,
     /// Seed of ALS's initial factors.
     #[arg(long, default_value_t = RecommendParams::DEFAULT_SEED)]
     seed: u64,
@@ -153,9 +135,9 @@ fn now_ms() -> f64 {
 
 pub fn run(args: &RecommendArgs) -> Result<(), String> {
     let params = RecommendParams {
-        min_support: args.min_support,
-        min_confidence: args.min_confidence,
-        max_len: args.max_len,
+        min_support: args.basket.min_support,
+        min_confidence: args.basket.min_confidence,
+        max_len: args.basket.max_len,
         method: args
             .method
             .as_deref()
@@ -174,10 +156,10 @@ pub fn run(args: &RecommendArgs) -> Result<(), String> {
         exclude_bought: args.exclude_bought,
         seed: args.seed,
         evaluate: !args.no_evaluation,
-        keep_service_items: args.keep_service_lines,
+        keep_service_items: args.basket.keep_service_lines,
     };
     params.check().map_err(|e| e.to_string())?;
-    if args.baskets && args.output.is_some() {
+    if args.basket.baskets && args.output.is_some() {
         return Err(
             "a basket list has no customers to recommend to: -o writes customers' lists; use \
              `custos rules --baskets -o rules.csv` for its rules"
@@ -186,15 +168,8 @@ pub fn run(args: &RecommendArgs) -> Result<(), String> {
     }
     let started = Instant::now();
     let read_seconds;
-    let recommend_run = if args.baskets {
-        let delimiter = Delimiter::from_name(&args.delimiter).ok_or_else(|| {
-            format!(
-                "unknown delimiter '{}': use comma, semicolon, tab, pipe or whitespace",
-                args.delimiter
-            )
-        })?;
-        let text = input::read_basket_text(&args.file)?;
-        let list = read_basket_list(&text, delimiter).map_err(|e| e.to_string())?;
+    let recommend_run = if args.basket.baskets {
+        let list = args.basket.read_list(&args.file)?;
         read_seconds = started.elapsed().as_secs_f64();
         let inputs = RecommendInputs {
             source: RecommendSource::BasketList(&list),
@@ -203,13 +178,7 @@ pub fn run(args: &RecommendArgs) -> Result<(), String> {
         };
         RecommendJob::new(inputs, params, now_ms).and_then(RecommendJob::finish)
     } else {
-        if input::looks_like_basket_file(&args.file) {
-            return Err(format!(
-                "{} looks like a basket list (one basket per line, lines of different lengths, \
-                 no header): add --baskets to read it so",
-                args.file.display()
-            ));
-        }
+        args.basket.refuse_unflagged_list(&args.file)?;
         let (ingested, feature_params) = args.table.read(&args.file, &args.bad_rows)?;
         let lines = purchase_lines(&ingested.table, &feature_params).map_err(|e| e.to_string())?;
         let labels = item_labels(&ingested.table, &feature_params.mapping, &lines);

@@ -5,7 +5,7 @@
 //! thresholds inclusive. It does no numeric work of its own.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -15,7 +15,7 @@ use custos::core::features::purchase_lines;
 use custos::core::format;
 use custos::core::ingest::Delimiter;
 use custos::core::recommend::basket_list::read_basket_list;
-use custos::core::recommend::baskets::{baskets_from_lines, item_labels, Baskets};
+use custos::core::recommend::baskets::{baskets_from_lines, item_labels, Baskets, ServiceItems};
 use custos::core::recommend::fpgrowth::FpGrowthParams;
 use custos::core::recommend::rules::{AssociationRules, RulesParams};
 
@@ -40,23 +40,10 @@ const TEXT_RULES: usize = 20;
 #[derive(clap::Args)]
 pub struct RulesArgs {
     file: PathBuf,
-    /// Read FILE as a basket list: one basket per line, items separated by --delimiter.
-    #[arg(long)]
-    baskets: bool,
-    /// The basket list's item separator: comma, semicolon, tab, pipe or whitespace.
-    #[arg(long, requires = "baskets", default_value = "comma")]
-    delimiter: String,
+    #[command(flatten)]
+    basket: BasketArgs,
     #[command(flatten)]
     table: CustomerTableArgs,
-    /// Least share of the baskets an itemset must be in (0 < share ≤ 1, inclusive).
-    #[arg(long, default_value_t = 0.01)]
-    min_support: f64,
-    /// Least confidence of a rule (0…1, inclusive).
-    #[arg(long, default_value_t = 0.25)]
-    min_confidence: f64,
-    /// Most items in an itemset (a rule's both sides together).
-    #[arg(long, default_value_t = 4)]
-    max_len: usize,
     /// Print every rule as JSON instead of the text report.
     #[arg(long)]
     json: bool,
@@ -65,6 +52,61 @@ pub struct RulesArgs {
     /// Write every rule as CSV to this file.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+}
+
+/// Where the baskets come from and the rules' thresholds (shared with `custos recommend`).
+#[derive(clap::Args)]
+pub struct BasketArgs {
+    /// Read FILE as a basket list: one basket per line, items separated by --delimiter.
+    #[arg(long)]
+    pub baskets: bool,
+    /// The basket list's item separator: comma, semicolon, tab, pipe or whitespace.
+    #[arg(long, requires = "baskets", default_value = "comma")]
+    pub delimiter: String,
+    /// Least share of the baskets an itemset must be in (0 < share ≤ 1, inclusive).
+    #[arg(long, default_value_t = 0.01)]
+    pub min_support: f64,
+    /// Least confidence of a rule (0…1, inclusive).
+    #[arg(long, default_value_t = 0.25)]
+    pub min_confidence: f64,
+    /// Most items in an itemset (a rule's both sides together).
+    #[arg(long, default_value_t = 4)]
+    pub max_len: usize,
+    /// Keep service lines (postage, carriage, fees, discounts, manual adjustments) in the
+    /// baskets; by default they are left out: no one should be offered postage.
+    #[arg(long)]
+    pub keep_service_lines: bool,
+}
+
+impl BasketArgs {
+    /// The basket list's delimiter, or an error naming the known ones.
+    pub fn delimiter(&self) -> Result<Delimiter, String> {
+        Delimiter::from_name(&self.delimiter).ok_or_else(|| {
+            format!(
+                "unknown delimiter '{}': use comma, semicolon, tab, pipe or whitespace",
+                self.delimiter
+            )
+        })
+    }
+
+    /// The basket list at `path`, read with --delimiter.
+    pub fn read_list(&self, path: &Path) -> Result<Baskets, String> {
+        let delimiter = self.delimiter()?;
+        let text = input::read_basket_text(path)?;
+        read_basket_list(&text, delimiter).map_err(|e| e.to_string())
+    }
+
+    /// Refuse a file that looks like a basket list when --baskets is not given.
+    pub fn refuse_unflagged_list(&self, path: &Path) -> Result<(), String> {
+        if !self.baskets && input::looks_like_basket_file(path) {
+            return Err(format!(
+                "{} looks like a basket list (one basket per line, lines of different lengths, \
+                 no header): add --baskets to read it so",
+                path.display()
+            ));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Serialize)]
@@ -106,29 +148,31 @@ struct RulesJson {
 
 pub fn run(args: &RulesArgs) -> Result<(), String> {
     let itemset_params = FpGrowthParams {
-        max_len: Some(args.max_len),
-        ..FpGrowthParams::new(args.min_support)
+        max_len: Some(args.basket.max_len),
+        ..FpGrowthParams::new(args.basket.min_support)
     };
     itemset_params
         .check()
         .map_err(|e| format!("--min-support / --max-len: {e}"))?;
-    let rule_params = RulesParams::new(args.min_confidence);
+    let rule_params = RulesParams::new(args.basket.min_confidence);
     rule_params
         .check()
         .map_err(|e| format!("--min-confidence: {e}"))?;
-    let (baskets, source, notes) = if args.baskets {
-        let delimiter = Delimiter::from_name(&args.delimiter).ok_or_else(|| {
-            format!(
-                "unknown delimiter '{}': use comma, semicolon, tab, pipe or whitespace",
-                args.delimiter
-            )
-        })?;
-        let text = input::read_basket_text(&args.file)?;
-        let baskets = read_basket_list(&text, delimiter).map_err(|e| e.to_string())?;
-        (baskets, "basket list", Vec::new())
+    let (mut baskets, source, mut notes) = if args.basket.baskets {
+        (
+            args.basket.read_list(&args.file)?,
+            "basket list",
+            Vec::new(),
+        )
     } else {
         line_baskets(args)?
     };
+    if !args.basket.keep_service_lines {
+        if let Some(left_out) = ServiceItems::find(&baskets) {
+            notes.push(left_out.note(&baskets, "--keep-service-lines"));
+            baskets = baskets.without_items(&left_out.drop).0;
+        }
+    }
 
     let started = Instant::now();
     let itemsets = itemset_params.fit(&baskets).map_err(|e| e.to_string())?;
@@ -145,10 +189,10 @@ pub fn run(args: &RulesArgs) -> Result<(), String> {
         source,
         baskets: baskets.n_baskets(),
         items: baskets.n_items(),
-        min_support: args.min_support,
+        min_support: args.basket.min_support,
         min_count: itemsets.min_count(),
-        min_confidence: args.min_confidence,
-        max_len: args.max_len,
+        min_confidence: args.basket.min_confidence,
+        max_len: args.basket.max_len,
         itemsets: itemsets.len(),
         rules: rules
             .rules
@@ -180,13 +224,7 @@ pub fn run(args: &RulesArgs) -> Result<(), String> {
 /// The baskets of a file of purchase lines; a file that looks like a basket list is refused
 /// with the flag that reads it.
 fn line_baskets(args: &RulesArgs) -> Result<(Baskets, &'static str, Vec<String>), String> {
-    if input::looks_like_basket_file(&args.file) {
-        return Err(format!(
-            "{} looks like a basket list (one basket per line, lines of different lengths, no \
-             header): add --baskets to read it so",
-            args.file.display()
-        ));
-    }
+    args.basket.refuse_unflagged_list(&args.file)?;
     let (ingested, params) = args.table.read(&args.file, &args.bad_rows)?;
     let lines = purchase_lines(&ingested.table, &params).map_err(|e| e.to_string())?;
     let mut made = baskets_from_lines(&lines, None).map_err(|e| e.to_string())?;
