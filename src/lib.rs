@@ -42,3 +42,8 @@ mod charts_labels;
 #[allow(dead_code)]
 #[path = "charts/scale.rs"]
 mod charts_scale;
+// Likewise the Recommend form's readers of what the user typed.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[allow(dead_code)]
+#[path = "ui/recommend/input.rs"]
+mod ui_recommend_input;

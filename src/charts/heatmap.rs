@@ -1,8 +1,9 @@
 //! Matrix heatmaps: values in the cells when they fit, a colour legend bar on the right, and
 //! every row and column labelled (see [`super::labels`]).
 //!
-//! - Square (correlations): square cells, one label list for rows and columns, diverging
-//!   colours around 0.
+//! - Square (correlations, products bought together): square cells, one label list for rows
+//!   and columns, diverging colours around 0 for correlations; axis titles and a titled legend
+//!   when the chart names them.
 //! - Rows × columns (P(alive) over frequency × recency): cells filling the frame, row and column
 //!   labels of their own, axis titles, the legend titled with what the cells hold, and the
 //!   colour scale the chart asks for (a sequential one for probabilities).
@@ -26,6 +27,8 @@ const GRID_ROW_SHARE: f64 = 0.3;
 /// Most rows/columns drawn (more would be unreadable; the worker sends far fewer).
 const MAX_SIDE: usize = 200;
 const MAX_SLANTED: f64 = 110.0;
+/// Longest slanted column label of a square matrix in a frame wider than [`NARROW`].
+const MAX_SLANTED_WIDE: f64 = 150.0;
 const LEGEND_BAR: f64 = 12.0;
 const LEGEND_GAP: f64 = 18.0;
 /// Below this frame width (css px, a phone) the row labels and the legend take less room.
@@ -85,6 +88,50 @@ impl<'a> Grid<'a> {
     fn column_labels(&self) -> &'a [String] {
         self.columns.unwrap_or(self.rows)
     }
+}
+
+/// Room the titles a matrix names take, css px: the y axis title up the left side, the x axis
+/// title under the column labels, the value's name turned beside the legend's ticks.
+struct TitleRoom {
+    y_title_w: f64,
+    x_title_h: f64,
+    value_title_w: f64,
+}
+
+impl TitleRoom {
+    fn of(grid: &Grid) -> TitleRoom {
+        let title_gap = 6.0;
+        let line = |text: &str, gap: f64| {
+            if text.is_empty() {
+                0.0
+            } else {
+                TITLE_FONT.line() + gap
+            }
+        };
+        TitleRoom {
+            y_title_w: line(grid.y_label, title_gap),
+            x_title_h: line(grid.x_label, title_gap),
+            value_title_w: line(grid.value_label, 6.0),
+        }
+    }
+}
+
+/// The value's name, turned, right of the legend bar at `lx` (`lh` tall from `y0`) and its
+/// tick labels (`tick_w` wide).
+fn draw_value_title(
+    p: &mut Painter,
+    grid: &Grid,
+    lx: f64,
+    tick_w: f64,
+    (y0, lh): (f64, f64),
+) -> Drawn {
+    if grid.value_label.is_empty() {
+        return Ok(());
+    }
+    let colour = p.theme.text_2;
+    let text = p.fit(grid.value_label, TITLE_FONT, lh + 20.0);
+    let tx = lx + LEGEND_BAR + 6.0 + tick_w + 6.0 + TITLE_FONT.line() / 2.0;
+    p.text_vertical(&text, tx, y0 + lh / 2.0, TITLE_FONT, colour)
 }
 
 #[derive(Debug, Clone)]
@@ -259,6 +306,23 @@ pub fn min_frame_width(n: usize) -> f64 {
     min_matrix_width(n, TICK_GAP + legend, NARROW_ROW_SHARE)
 }
 
+/// Narrowest frame (css px) for a square matrix whose axes are named (products bought
+/// together): cells big enough to hover on a phone, row labels room for a name and its code,
+/// the axis title and the titled legend. Estimated from the labels' length in chars (no canvas
+/// to measure with here), so a phone scrolls the matrix sideways rather than shrinking it to
+/// dots.
+pub fn min_named_frame_width(labels: &[String]) -> f64 {
+    const CELL: f64 = 24.0;
+    const CHAR: f64 = 6.0;
+    const ROW_LABELS: f64 = 150.0;
+    let n = labels.len().min(MAX_SIDE);
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let rows = (longest as f64 * CHAR).min(ROW_LABELS);
+    let legend = LEGEND_GAP_NARROW + LEGEND_BAR + 6.0 + 30.0 + 6.0 + TITLE_FONT.line();
+    let y_title = TITLE_FONT.line() + 6.0;
+    y_title + rows + TICK_GAP + n as f64 * CELL + legend
+}
+
 pub fn draw(p: &mut Painter, frame: Rect, grid: &Grid) -> Result<Option<Layout>, ChartError> {
     if grid.columns.is_some() {
         draw_rows_by_columns(p, frame, grid)
@@ -281,10 +345,15 @@ fn draw_square(p: &mut Painter, frame: Rect, grid: &Grid) -> Result<Option<Layou
     let (dlo, dhi) = scale.domain();
     let ticks = inner_ticks(dlo, dhi, 4, false);
     let tick_labels = format::tick_labels(&ticks.values, ticks.step, format);
-    let legend_w = LEGEND_GAP
-        + LEGEND_BAR
-        + 6.0
-        + p.measure_max(tick_labels.iter().map(String::as_str), TICK_FONT);
+    let tick_w = p.measure_max(tick_labels.iter().map(String::as_str), TICK_FONT);
+    // Axis titles, when the chart names its rows and columns (an asymmetric matrix: "baskets
+    // with" the row's product, "also in the basket" the column's).
+    let TitleRoom {
+        y_title_w,
+        x_title_h,
+        value_title_w,
+    } = TitleRoom::of(grid);
+    let legend_w = LEGEND_GAP + LEGEND_BAR + 6.0 + tick_w + value_title_w;
 
     // Row labels (left), column labels (bottom): flat, slanted or vertical, in a font small
     // enough that every row and column is labelled (see `labels`). The plan depends on the
@@ -298,28 +367,34 @@ fn draw_square(p: &mut Painter, frame: Rect, grid: &Grid) -> Result<Option<Layou
         LEGEND_GAP
     };
     let legend_w = legend_w - LEGEND_GAP + legend_gap;
-    // (row label width, longest column label, cell side) for a plan.
+    // Long labels (product names) keep more of themselves where there is room.
+    let max_slanted = if narrow {
+        MAX_SLANTED
+    } else {
+        MAX_SLANTED_WIDE
+    };
+    // (row label width, longest column label, cell side, room under the cells) for a plan.
     let geometry = |plan: &MatrixLabels| {
         let widest = widest_full * plan.size / TICK_FONT.size;
         let row_w = widest.min(frame.w * row_share).max(10.0);
-        let label_len = widest.min(MAX_SLANTED);
+        let label_len = widest.min(max_slanted);
         let bottom = TICK_GAP
             + match plan.columns {
                 Orientation::Flat => Font::regular(plan.size).line(),
                 Orientation::Slanted => (label_len + plan.size) * FRAC_1_SQRT_2,
                 Orientation::Vertical => label_len,
             };
-        let width_room = frame.w - row_w - TICK_GAP - legend_w;
-        let cell =
-            ((width_room / n as f64).min((frame.h - bottom) / n as f64)).clamp(1.0, MAX_CELL);
-        (row_w, label_len, cell)
+        let width_room = frame.w - y_title_w - row_w - TICK_GAP - legend_w;
+        let height_room = frame.h - bottom - x_title_h;
+        let cell = ((width_room / n as f64).min(height_room / n as f64)).clamp(1.0, MAX_CELL);
+        (row_w, label_len, cell, bottom)
     };
     let mut plan = matrix_labels(MAX_CELL, TICK_FONT.size, widest_full);
     for _ in 0..3 {
-        let (_, _, cell) = geometry(&plan);
+        let (_, _, cell, _) = geometry(&plan);
         plan = matrix_labels(cell, TICK_FONT.size, widest_full);
     }
-    let (row_w, label_len, cell) = geometry(&plan);
+    let (row_w, label_len, cell, bottom) = geometry(&plan);
     if line_height(plan.size) > cell {
         // The last round's labels took more room than the plan assumed: thin them.
         plan.every = plan
@@ -328,8 +403,9 @@ fn draw_square(p: &mut Painter, frame: Rect, grid: &Grid) -> Result<Option<Layou
     }
     let label_font = Font::regular(plan.size);
     let side = cell * n as f64;
-    let block = row_w + TICK_GAP + side + legend_w;
-    let x0 = frame.x + ((frame.w - block) / 2.0).max(0.0) + row_w + TICK_GAP;
+    let block = y_title_w + row_w + TICK_GAP + side + legend_w;
+    let left = frame.x + ((frame.w - block) / 2.0).max(0.0);
+    let x0 = left + y_title_w + row_w + TICK_GAP;
     let y0 = frame.y;
 
     // Cells.
@@ -426,10 +502,22 @@ fn draw_square(p: &mut Painter, frame: Rect, grid: &Grid) -> Result<Option<Layou
         }
     }
 
-    // Legend bar: high at the top.
+    // Axis titles: up the left side, and right under the column labels.
+    let titles_frame = Rect::new(
+        left,
+        frame.y,
+        frame.right() - left,
+        (side + bottom + x_title_h).min(frame.h),
+    );
+    let plot = Rect::new(x0, y0, side, side);
+    axes::draw_side_title(p, grid.y_label, titles_frame, plot)?;
+    axes::draw_bottom_title(p, grid.x_label, titles_frame, plot)?;
+
+    // Legend bar: high at the top; titled with what the cells hold.
     let lx = x0 + side + legend_gap;
     let lh = side.max(40.0).min(frame.h);
     draw_legend_bar(p, &scale, (&ticks, &tick_labels), (lx, y0), lh)?;
+    draw_value_title(p, grid, lx, tick_w, (y0, lh))?;
     Ok(Some(Layout {
         x0,
         y0,
@@ -522,25 +610,13 @@ fn draw_rows_by_columns(
         LEGEND_GAP
     };
     let tick_w = p.measure_max(tick_labels.iter().map(String::as_str), TICK_FONT);
-    let value_title_w = if grid.value_label.is_empty() {
-        0.0
-    } else {
-        6.0 + TITLE_FONT.line()
-    };
-    let legend_w = legend_gap + LEGEND_BAR + 6.0 + tick_w + value_title_w;
-
     // Axis titles: up the left side and along the bottom.
-    let title_gap = 6.0;
-    let y_title_w = if grid.y_label.is_empty() {
-        0.0
-    } else {
-        TITLE_FONT.line() + title_gap
-    };
-    let x_title_h = if grid.x_label.is_empty() {
-        0.0
-    } else {
-        TITLE_FONT.line() + title_gap
-    };
+    let TitleRoom {
+        y_title_w,
+        x_title_h,
+        value_title_w,
+    } = TitleRoom::of(grid);
+    let legend_w = legend_gap + LEGEND_BAR + 6.0 + tick_w + value_title_w;
 
     // Cell width from the room beside the row labels; the column labels' plan from it; the
     // cell height from the room above them; the row labels' font from that.
@@ -679,11 +755,7 @@ fn draw_rows_by_columns(
     let lx = x0 + width + legend_gap;
     let lh = height.max(40.0).min(frame.h);
     draw_legend_bar(p, &scale, (&ticks, &tick_labels), (lx, y0), lh)?;
-    if !grid.value_label.is_empty() {
-        let text = p.fit(grid.value_label, TITLE_FONT, lh + 20.0);
-        let tx = lx + LEGEND_BAR + 6.0 + tick_w + 6.0 + TITLE_FONT.line() / 2.0;
-        p.text_vertical(&text, tx, y0 + lh / 2.0, TITLE_FONT, theme.text_2)?;
-    }
+    draw_value_title(p, grid, lx, tick_w, (y0, lh))?;
     Ok(Some(Layout {
         x0,
         y0,

@@ -2,6 +2,8 @@
 //! when its cells are small: flat, slanted or vertical, in a font small enough that every row and
 //! column gets its label. Only below [`SMALLEST_LABEL`] are labels thinned out (every k-th).
 //!
+//! Also which end of a long label to keep when it is shortened ([`kept_tail`]).
+//!
 //! Pure arithmetic (no canvas), so it is unit-tested natively.
 
 /// Smallest label font, css px: below this, labels are thinned rather than shrunk further.
@@ -80,6 +82,33 @@ pub fn min_matrix_width(n: usize, beside: f64, row_share: f64) -> f64 {
     (n as f64 * line_height(SMALLEST_LABEL) + beside) / (1.0 - row_share.clamp(0.0, 0.9))
 }
 
+/// Longest tail (chars) [`kept_tail`] keeps: a code, or what follows a " · ".
+const MAX_TAIL: usize = 24;
+/// Longest right-hand side of a rule (chars) [`kept_tail`] keeps.
+const MAX_RULE_TAIL: usize = 48;
+
+/// Where the part of a label that tells it from its neighbours starts, when the label has to be
+/// shortened: the right-hand side of a rule ("A + B → C (22423)"), what follows the last " · "
+/// ("Association rules · new products"), or a trailing code in parentheses ("WHITE HANGING
+/// HEART T-LIGHT HOLDER (85123A)"). Shortening then cuts the head, not that tail: "WHITE
+/// HANGING… (85123A)". `None` when there is no such tail, or when it is not short beside the
+/// rest (at most half the label, and [`MAX_RULE_TAIL`] / [`MAX_TAIL`] chars).
+pub fn kept_tail(text: &str) -> Option<usize> {
+    // A rule's own code tail would read as its left side's: keep the whole right side or none.
+    let (start, longest) = if let Some(arrow) = text.rfind(" → ") {
+        (arrow, MAX_RULE_TAIL)
+    } else if let Some(dot) = text.rfind(" · ") {
+        (dot, MAX_TAIL)
+    } else if text.ends_with(')') {
+        (text.rfind(" (")?, MAX_TAIL)
+    } else {
+        return None;
+    };
+    let tail = text.get(start..)?.chars().count();
+    let all = text.chars().count();
+    (start > 0 && tail <= longest && tail * 2 <= all).then_some(start)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,5 +172,33 @@ mod tests {
             let plan = matrix_labels(cell, TICK, 100.0);
             assert!(plan.size > 0.0 && plan.every >= 1, "{plan:?}");
         }
+    }
+
+    #[test]
+    fn the_distinguishing_tail_is_kept() {
+        let label = "WHITE HANGING HEART T-LIGHT HOLDER (85123A)";
+        assert_eq!(kept_tail(label).map(|i| &label[i..]), Some(" (85123A)"));
+        let bar = "Matrix factorisation (implicit ALS) · new products";
+        assert_eq!(kept_tail(bar).map(|i| &bar[i..]), Some(" · new products"));
+        // Not a short tail beside the rest, or none at all.
+        assert_eq!(kept_tail("Bought together (co-occurrence counts)"), None);
+        assert_eq!(kept_tail("(85123A)"), None);
+        assert_eq!(kept_tail("PARTY BUNTING"), None);
+        assert_eq!(kept_tail(""), None);
+        assert_eq!(kept_tail("A (averyveryveryveryverylongcode)"), None);
+        // A rule keeps its right-hand side whole, never just its code.
+        let rule = "REGENCY TEA PLATE GREEN (23171) + REGENCY TEA PLATE ROSES (23170) → REGENCY \
+                    TEA PLATE PINK (23172)";
+        assert_eq!(
+            kept_tail(rule).map(|i| &rule[i..]),
+            Some(" → REGENCY TEA PLATE PINK (23172)")
+        );
+        assert_eq!(
+            kept_tail("A (1) → SOMETHING WITH A VERY LONG NAME (2)"),
+            None
+        );
+        // Multi-byte text before the tail.
+        let accents = "CRÈME BRÛLÉE SET DE CUISINE (ÉTÉ)";
+        assert_eq!(kept_tail(accents).map(|i| &accents[i..]), Some(" (ÉTÉ)"));
     }
 }

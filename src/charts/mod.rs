@@ -399,8 +399,13 @@ pub fn min_width(chart: &Chart) -> Option<u32> {
             let frame = heatmap::min_grid_width(columns.min(100));
             Some((frame + PAD_LEFT + PAD_RIGHT).ceil() as u32)
         }
-        ChartKind::Heatmap { labels, .. } => {
-            let frame = heatmap::min_frame_width(labels.len().min(100));
+        ChartKind::Heatmap {
+            labels, x_label, ..
+        } => {
+            let mut frame = heatmap::min_frame_width(labels.len().min(100));
+            if !x_label.is_empty() {
+                frame = frame.max(heatmap::min_named_frame_width(labels));
+            }
             Some((frame + PAD_LEFT + PAD_RIGHT).ceil() as u32)
         }
         _ => None,

@@ -470,10 +470,15 @@ impl Painter {
             .fold(0.0, f64::max)
     }
 
-    /// `text` cut with an ellipsis to fit `max_width` css px.
+    /// `text` cut with an ellipsis to fit `max_width` css px: its head, keeping the tail that
+    /// tells it from its neighbours (a product code, "· new products"; see
+    /// [`super::labels::kept_tail`]) when that leaves room for a few letters, else its end.
     pub fn fit(&self, text: &str, font: Font, max_width: f64) -> String {
         if self.measure(text, font) <= max_width {
             return text.to_string();
+        }
+        if let Some(kept) = self.fit_keeping_tail(text, font, max_width) {
+            return kept;
         }
         let chars: Vec<char> = text.chars().collect();
         let with_ellipsis = |k: usize| {
@@ -501,5 +506,31 @@ impl Painter {
         } else {
             with_ellipsis(lo)
         }
+    }
+
+    /// "HEAD… (TAIL)" fitting `max_width`, with at least a few letters of the head;
+    /// `None` when `text` has no tail to keep or too little room is left for its head.
+    fn fit_keeping_tail(&self, text: &str, font: Font, max_width: f64) -> Option<String> {
+        const MIN_HEAD: usize = 4;
+        let start = super::labels::kept_tail(text)?;
+        let (head, tail) = (text.get(..start)?, text.get(start..)?);
+        let head: Vec<char> = head.chars().collect();
+        let with = |k: usize| {
+            let mut s: String = head.iter().take(k).collect();
+            s.truncate(s.trim_end().len());
+            s.push('…');
+            s.push_str(tail);
+            s
+        };
+        let (mut lo, mut hi) = (0usize, head.len());
+        while lo < hi {
+            let mid = (lo + hi).div_ceil(2);
+            if self.measure(&with(mid), font) <= max_width {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        (lo >= MIN_HEAD).then(|| with(lo))
     }
 }

@@ -10,6 +10,7 @@ mod explore;
 mod format;
 mod nav;
 mod predict;
+mod recommend;
 mod segment;
 mod state;
 mod value;

@@ -63,7 +63,15 @@ pub fn setup_lines(lines: &PurchaseLines, segmented: bool) -> Result<RecommendSe
     Ok(RecommendSetup {
         from_basket_list: false,
         baskets: made.baskets.n_baskets(),
-        items: made.baskets.n_items(),
+        // Products in a basket (as the run counts them), not every code of the lines: a
+        // product only ever returned is in none.
+        items: made
+            .baskets
+            .baskets
+            .iter()
+            .flatten()
+            .collect::<rustc_hash::FxHashSet<_>>()
+            .len(),
         customers: lines.ids.len(),
         first_day: first.map(iso),
         last_day: last.map(iso),

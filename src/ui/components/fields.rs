@@ -1,5 +1,5 @@
 //! Small form fields shared by the steps' forms: a bounded whole number, a decimal as typed
-//! (checked when the form is sent), a seed and a feature's include box.
+//! (checked when the form is sent), a seed, a feature's include box and a list's search box.
 
 use leptos::prelude::*;
 
@@ -118,6 +118,34 @@ pub fn feature_check(
             />
             <span class="feature-check-name">{name}</span>
             {extra}
+        </label>
+    }
+}
+
+/// A labelled search box over a list the worker filters: `value` holds the text, `on_text` gets
+/// every change as it is typed.
+pub fn search_field(
+    label: &'static str,
+    testid: &'static str,
+    placeholder: &'static str,
+    value: RwSignal<String>,
+    on_text: impl Fn(String) + 'static,
+) -> impl IntoView {
+    view! {
+        <label class="field field-inline">
+            <span class="field-label">{label}</span>
+            <input
+                type="search"
+                class="input-compact input-search"
+                data-testid=testid
+                placeholder=placeholder
+                prop:value=move || value.get()
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    value.set(text.clone());
+                    on_text(text);
+                }
+            />
         </label>
     }
 }

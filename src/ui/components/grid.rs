@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::protocol::PreviewPage;
 use crate::ui::format::thousands;
 
-use super::SortHeader;
+use super::{Pager, SortHeader};
 
 /// One header cell: the column name and whether its cells are numbers (right-aligned).
 #[derive(Debug, Clone, PartialEq)]
@@ -46,8 +46,6 @@ pub fn PagedGrid(
     let offset = Memo::new(move |_| page.with(|p| p.offset));
     let total = Memo::new(move |_| page.with(|p| p.total_rows));
     let shown = Memo::new(move |_| page.with(|p| p.rows.len()));
-    let at_start = move || offset.get() == 0;
-    let at_end = move || offset.get() + shown.get() >= total.get();
     let range_text = move || {
         let (offset, total, shown) = (offset.get(), total.get(), shown.get());
         if total == 0 || shown == 0 {
@@ -131,11 +129,6 @@ pub fn PagedGrid(
                 .collect_view()
         })
     };
-    let go = move |delta: isize| {
-        let current = offset.get_untracked() as isize;
-        let next = (current + delta * page_size as isize).max(0) as usize;
-        on_page.run(next);
-    };
     let title_id = format!("{testid}-title");
     let labelled_by = title_id.clone();
 
@@ -143,27 +136,15 @@ pub fn PagedGrid(
         <section class="card preview-card" aria-labelledby=labelled_by>
             <div class="card-head">
                 <h2 id=title_id>{title}</h2>
-                <div class="pager">
-                    <span class="pager-text" aria-live="polite">{range_text}</span>
-                    <button
-                        type="button"
-                        class="btn btn-secondary btn-small"
-                        data-testid=format!("{testid}-prev")
-                        disabled=at_start
-                        on:click=move |_| go(-1)
-                    >
-                        {format!("‹ Previous {page_size}")}
-                    </button>
-                    <button
-                        type="button"
-                        class="btn btn-secondary btn-small"
-                        data-testid=format!("{testid}-next")
-                        disabled=at_end
-                        on:click=move |_| go(1)
-                    >
-                        {format!("Next {page_size} ›")}
-                    </button>
-                </div>
+                <Pager
+                    testid=testid
+                    page_size=page_size
+                    offset=offset
+                    shown=shown
+                    total=total
+                    text=Signal::derive(range_text)
+                    on_page=on_page
+                />
             </div>
             <div
                 class="grid-scroll"

@@ -1,7 +1,8 @@
-//! Step 5, Value & Recommend — its first part, Customer value: how many purchases each
-//! customer will make, whether the customer is still "alive", and what the customer is worth,
-//! with the checks that say how far to trust it. (Recommendations will be the step's second
-//! part.)
+//! Step 5, Value & Recommend, in two tabs (each keeps its state while the other is shown):
+//! Customer value — how many purchases each customer will make, whether the customer is still
+//! "alive", and what the customer is worth, with the checks that say how far to trust it — and
+//! Recommendations ([`crate::ui::recommend`]). Without a customer table (a basket list) only
+//! the Recommendations apply, and the step opens on them.
 //!
 //! The form ([`setup`]) sends one [`crate::protocol::Command::Value`]; the worker fits BG/NBD +
 //! Gamma-Gamma and the supervised models one step at a time (progress, cancel) and sends a
@@ -21,7 +22,8 @@ use leptos::prelude::*;
 use crate::core::format::parse_iso_date;
 use crate::core::value::run::{ValueModel, ValueParams, ValueTarget};
 use crate::core::value::view::ValueSetup;
-use crate::ui::components::{StepProblem, StepProgress};
+use crate::ui::components::{panel_id, tab_id, StepProblem, StepProgress, TabInfo, TabList};
+use crate::ui::recommend::RecommendPart;
 use crate::ui::state::{AppState, Step};
 
 pub use customers::default_order;
@@ -271,9 +273,32 @@ fn iso(day: i32) -> String {
     crate::core::format::iso_date(i64::from(day))
 }
 
+/// The step's tabs, in order.
+const TABS: [TabInfo; 2] = [
+    TabInfo {
+        key: "value-part",
+        label: "Customer value",
+        testid: "value-tab",
+    },
+    TabInfo {
+        key: "recommend-part",
+        label: "Recommendations",
+        testid: "recommend-tab",
+    },
+];
+const VALUE_TAB: usize = 0;
+const RECOMMEND_TAB: usize = 1;
+
 #[component]
 pub fn ValueStep(state: AppState) -> impl IntoView {
     let form = ValueForm::new();
+    let tab = RwSignal::new(VALUE_TAB);
+    // Without a customer table (a basket list) only the Recommendations apply.
+    Effect::new(move |_| {
+        if state.step.get() == Step::Value && state.explored.with(Option::is_none) {
+            tab.set(RECOMMEND_TAB);
+        }
+    });
     // The form's choices come from the worker, asked for when the step is open and the table
     // (or its segments) changed.
     Effect::new(move |_| {
@@ -308,24 +333,59 @@ pub fn ValueStep(state: AppState) -> impl IntoView {
             || view! { <p class="muted" data-testid="value-setup-loading">"Reading the customer table and the purchases…"</p> },
         )
     };
+    let no_table = move || {
+        state.explored.with(Option::is_none).then(|| {
+            view! {
+                <p class="muted" data-testid="value-no-table">
+                    "Customer value needs a customer table, built in Explore from purchase lines or a "
+                    "customer file. A list of baskets has no customers: its rules and “bought with” "
+                    "lists are under Recommendations."
+                </p>
+            }
+        })
+    };
+    let recommend_open =
+        Signal::derive(move || state.step.get() == Step::Value && tab.get() == RECOMMEND_TAB);
+    let [value_tab, recommend_tab] = TABS;
     view! {
         <div class="step value-step" class:hidden=move || state.step.get() != Step::Value>
             <div class="step-intro">
                 <h1 tabindex="-1" data-step-heading="value">"Value & Recommend"</h1>
                 <p class="lead">
-                    "What each customer is worth: the purchases to expect, the chance the customer "
-                    "is still active and the spend to come — fitted on the purchases up to a cutoff "
-                    "and checked on the days after it, so you can see how far to trust it."
+                    "What each customer is worth — the purchases to expect, the chance the customer "
+                    "is still active and the spend to come — and what to offer each one next, from "
+                    "what is bought together. Both are fitted on the purchases up to a cutoff and "
+                    "checked on the days after it, so you can see how far to trust them."
                 </p>
             </div>
-            <section class="value-part" aria-labelledby="value-part-title" data-testid="value-part">
-                <h2 class="part-title" id="value-part-title">"Customer value"</h2>
+            <TabList label="Value & Recommend" tabs=TABS.to_vec() selected=tab/>
+            <section
+                class="value-part tab-panel"
+                role="tabpanel"
+                id=panel_id(value_tab.key)
+                aria-labelledby=tab_id(value_tab.key)
+                tabindex="0"
+                class:hidden=move || tab.get() != VALUE_TAB
+                data-testid="value-part"
+            >
+                <h2 class="part-title visually-hidden">"Customer value"</h2>
+                {no_table}
                 {waiting}
                 {setup}
                 <StepProgress state=state progress=state.valuing testid="value-progress" cancel_testid="value-cancel" label="Value progress"/>
                 <StepProblem problem=state.value_problem testid="value-error"/>
                 {results}
             </section>
+            <div
+                class="tab-panel"
+                role="tabpanel"
+                id=panel_id(recommend_tab.key)
+                aria-labelledby=tab_id(recommend_tab.key)
+                tabindex="0"
+                class:hidden=move || tab.get() != RECOMMEND_TAB
+            >
+                <RecommendPart state=state open=recommend_open/>
+            </div>
         </div>
     }
 }
