@@ -46,8 +46,12 @@ pub(crate) fn setup() -> Event {
             return Event::RecommendSetupReady(Box::new(view::setup_basket_list(&list.baskets)));
         }
         let segmented = state.segmentation.is_some();
+        let customers = state
+            .explored
+            .as_ref()
+            .map_or(0, |explored| explored.built.customers.ids.len());
         match state.explored_lines() {
-            Some(Ok(lines)) => match view::setup_lines(lines, segmented) {
+            Some(Ok(lines)) => match view::setup_lines(lines, customers, segmented) {
                 Ok(setup) => Event::RecommendSetupReady(Box::new(setup)),
                 Err(message) => failed(message),
             },

@@ -46,7 +46,12 @@ pub struct RecommendSetup {
 }
 
 /// The form for purchase lines cleaned as the Explore step cleans them.
-pub fn setup_lines(lines: &PurchaseLines, segmented: bool) -> Result<RecommendSetup, String> {
+/// `customers`: the customer table's customers, those recommended to.
+pub fn setup_lines(
+    lines: &PurchaseLines,
+    customers: usize,
+    segmented: bool,
+) -> Result<RecommendSetup, String> {
     let made = baskets_from_lines(lines, None).map_err(|e| format!("Cannot form baskets: {e}."))?;
     let first = made.days.iter().min().copied();
     let last = made.days.iter().max().copied();
@@ -72,7 +77,7 @@ pub fn setup_lines(lines: &PurchaseLines, segmented: bool) -> Result<RecommendSe
             .flatten()
             .collect::<rustc_hash::FxHashSet<_>>()
             .len(),
-        customers: lines.ids.len(),
+        customers,
         first_day: first.map(iso),
         last_day: last.map(iso),
         default_cutoff: last.map(|d| iso(d - RecommendParams::DEFAULT_TEST_DAYS)),

@@ -61,6 +61,8 @@ pub struct RecommendForm {
     /// `YYYY-MM-DD`; empty = the setup's default cutoff.
     pub cutoff: RwSignal<String>,
     pub exclude_bought: RwSignal<bool>,
+    /// Keep postage, fees and other service lines in the baskets.
+    pub keep_service_items: RwSignal<bool>,
     pub seed: RwSignal<u64>,
     /// Why the form cannot be sent, shown under the button.
     pub error: RwSignal<Option<String>>,
@@ -77,6 +79,7 @@ impl RecommendForm {
             top: RwSignal::new(String::new()),
             cutoff: RwSignal::new(String::new()),
             exclude_bought: RwSignal::new(true),
+            keep_service_items: RwSignal::new(false),
             seed: RwSignal::new(RecommendParams::DEFAULT_SEED),
             error: RwSignal::new(None),
             adopted_for: RwSignal::new(None),
@@ -94,6 +97,7 @@ impl RecommendForm {
         self.top.set(defaults.top.to_string());
         self.cutoff.set(String::new());
         self.exclude_bought.set(defaults.exclude_bought);
+        self.keep_service_items.set(defaults.keep_service_items);
         self.seed.set(defaults.seed);
     }
 
@@ -126,6 +130,7 @@ impl RecommendForm {
                 min_support,
                 min_confidence,
                 max_len,
+                keep_service_items: self.keep_service_items.get_untracked(),
                 ..defaults.clone()
             });
         }
@@ -140,6 +145,8 @@ impl RecommendForm {
             cutoff,
             exclude_bought: self.exclude_bought.get_untracked(),
             seed: self.seed.get_untracked(),
+            evaluate: defaults.evaluate,
+            keep_service_items: self.keep_service_items.get_untracked(),
         })
     }
 

@@ -162,6 +162,11 @@ fn Summary(state: AppState, view: Arc<RecommendView>) -> impl IntoView {
             data-cold-start=view.cold_start.to_string()
             data-method=method_key(view.method)
             data-versus-popularity=versus.map(|v| format!("{v:.4}"))
+            data-baskets-ms=format!("{:.0}", 1000.0 * view.timings.baskets_seconds)
+            data-rules-ms=format!("{:.0}", 1000.0 * view.timings.rules_seconds)
+            data-evaluation-ms=format!("{:.0}", 1000.0 * view.timings.evaluation_seconds)
+            data-fit-ms=format!("{:.0}", 1000.0 * view.timings.fit_seconds)
+            data-recommend-ms=format!("{:.0}", 1000.0 * view.timings.recommend_seconds)
         >
             <div class="card-head">
                 <div>

@@ -157,6 +157,19 @@ fn RuleFields(form: RecommendForm, setup: Arc<RecommendSetup>) -> impl IntoView 
                 |t| parse_max_len(t).err(),
                 "Products in a rule, both sides together (2 = pairs only).",
             )}
+            <label class="switch-row">
+                <input
+                    type="checkbox"
+                    class="switch"
+                    data-testid="recommend-keep-service"
+                    prop:checked=move || form.keep_service_items.get()
+                    on:change=move |ev| form.keep_service_items.set(event_target_checked(&ev))
+                />
+                <span class="switch-text">
+                    <span class="switch-title">"Keep service lines"</span>
+                    <span class="switch-hint">"Postage, carriage, fees, discounts and manual adjustments are left out of the baskets by default: no one should be offered postage. The results list what was left out."</span>
+                </span>
+            </label>
         </fieldset>
     }
 }
