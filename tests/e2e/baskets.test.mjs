@@ -1,7 +1,8 @@
 // A basket-list file in the Data step (issue 14): groceries.csv (one basket per line, no header)
 // loads as a table with an offer to read it as baskets; accepted, the Data step shows 9,835
 // baskets of 169 items (R arules' numbers), a chart of basket sizes and the most frequent items,
-// Explore / Segment / Predict close and Value & Recommend opens; "Read as a table" goes back.
+// Explore / Segment / Predict close and Value & Recommend opens, where the Recommend part finds
+// arules' 463 rules at 0.6 % / 25 % and what goes with herbs; "Read as a table" goes back.
 // An ordinary table gets no offer. Screenshots of the offer and of the baskets are written to
 // artifacts/.
 import { it } from "node:test";
@@ -129,6 +130,40 @@ describeApp("basket lists", (app) => {
 
     await navStep(page, "value").click();
     await page.locator('[data-step-heading="value"]').waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+
+    // Recommend on the baskets: the anchors' rules (arules at 0.6 % support, 25 % confidence),
+    // what goes with an item, and no holdout (a basket list has no dates).
+    await page.getByTestId("recommend-tab").click();
+    const run = page.getByTestId("recommend-run");
+    await poll(async () => (await run.count()) > 0 && !(await run.isDisabled()), {
+      message: "the Recommend form did not get ready",
+    });
+    assert.equal(await page.getByTestId("recommend-holdout-fields").count(), 0, "no cutoff for a basket list");
+    await page.getByTestId("recommend-min-support").fill("0.6");
+    await page.getByTestId("recommend-min-confidence").fill("25");
+    await run.click();
+    const summary = page.getByTestId("recommend-summary");
+    await summary.waitFor({ state: "visible", timeout: LOAD_TIMEOUT_MS });
+    assert.equal(await summary.getAttribute("data-baskets"), "9835");
+    assert.equal(await summary.getAttribute("data-items"), "169");
+    assert.equal(await summary.getAttribute("data-itemsets"), "747");
+    assert.equal(await summary.getAttribute("data-rules"), "463");
+    const rules = page.getByTestId("recommend-rules");
+    await rules.waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+    await poll(async () => /herbs[\s\S]*root vegetables/.test(await rules.innerText()), {
+      message: "the top rule by lift is not {herbs} ⇒ {root vegetables}",
+    });
+    assert.ok(await page.getByTestId("recommend-no-evaluation").isVisible(), "says why there is no holdout");
+    assert.equal(await page.getByTestId("recommend-customers").count(), 0, "no customers to list");
+    await page.getByTestId("item-search").fill("herbs");
+    await page.getByTestId("item-search").press("Enter");
+    const partners = page.getByTestId("item-partners");
+    await partners.waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
+    await poll(async () => /other vegetables/.test(await partners.innerText()), {
+      message: "herbs' bought-with list does not start with other vegetables",
+    });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(ensureArtifactsDir(), "baskets-recommend.png"), fullPage: true });
     await navStep(page, "data").click();
 
     // Back to the table: the offer again, the customer steps as before.

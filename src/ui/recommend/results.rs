@@ -125,15 +125,25 @@ fn Summary(state: AppState, view: Arc<RecommendView>) -> impl IntoView {
         }
     });
     let t = &view.timings;
-    let timing = format!(
-        "Computed in {} in this tab: baskets {}, rules {}, evaluation {}, final fit {}, lists {}.",
-        duration(view.elapsed_ms),
-        duration(t.baskets_seconds * 1000.0),
-        duration(t.rules_seconds * 1000.0),
-        duration(t.evaluation_seconds * 1000.0),
-        duration(t.fit_seconds * 1000.0),
-        duration(t.recommend_seconds * 1000.0),
-    );
+    let timing = if view.from_basket_list {
+        format!(
+            "Computed in {} in this tab: baskets {}, rules {}.",
+            duration(view.elapsed_ms),
+            duration(t.baskets_seconds * 1000.0),
+            duration(t.rules_seconds * 1000.0),
+        )
+    } else {
+        format!(
+            "Computed in {} in this tab: baskets {}, rules {}, evaluation {}, final fit {}, \
+             lists {}.",
+            duration(view.elapsed_ms),
+            duration(t.baskets_seconds * 1000.0),
+            duration(t.rules_seconds * 1000.0),
+            duration(t.evaluation_seconds * 1000.0),
+            duration(t.fit_seconds * 1000.0),
+            duration(t.recommend_seconds * 1000.0),
+        )
+    };
     let download = (!view.from_basket_list).then(|| {
         view! {
             <button
@@ -223,11 +233,17 @@ fn BasketsUsed(view: Arc<RecommendView>) -> impl IntoView {
         .iter()
         .map(|line| view! { <li>{line.clone()}</li> })
         .collect_view();
+    let what = if view.from_basket_list {
+        "A basket is one line of the file; its products are counted once each."
+    } else {
+        "A basket is one order (invoice), or one customer's day without an order column; its \
+         products are counted once each."
+    };
     view! {
         <section class="card receipt-card" aria-labelledby="recommend-receipt-title">
             <div class="card-head">
                 <h3 id="recommend-receipt-title" class="card-title">"Baskets used"</h3>
-                <p class="muted small">"A basket is one order (invoice); its products are counted once each."</p>
+                <p class="muted small">{what}</p>
             </div>
             <ul class="recommend-receipt" data-testid="recommend-receipt">{lines}</ul>
         </section>
