@@ -47,7 +47,12 @@ const keepService = take("--keep-service-lines", false, false);
 const method = take("--method", true, null);
 const minSupport = take("--min-support", true, null);
 const minConfidence = take("--min-confidence", true, null);
-const maxLen = take("--max-len", true, null);
+// The form takes itemsets of up to 10 products (MAX_ITEMSET_LEN); a longer limit (the bench's
+// "no limit") is typed as 10 and said in the output: no itemset that long is frequent in these
+// data at these supports.
+const FORM_MAX_LEN = 10;
+const maxLenAsked = take("--max-len", true, null);
+const maxLen = maxLenAsked === null ? null : String(Math.min(Number(maxLenAsked), FORM_MAX_LEN));
 if (!["rules", "recommend"].includes(kind)) {
   console.error(`${TAG}: --kind takes rules or recommend`);
   process.exit(2);
@@ -59,7 +64,7 @@ const percent = (share) => String(Number((Number(share) * 100).toPrecision(6)));
 async function openRecommend(page, timeoutMs) {
   if (basketList) {
     await page.locator("[data-testid=read-as-baskets]").click();
-    await page.locator("[data-testid=basket-summary]").waitFor({ state: "visible", timeout: timeoutMs });
+    await page.locator("[data-testid=basket-summary]").waitFor({ state: "attached", timeout: timeoutMs });
     await page.locator("[data-testid=go-value]").click();
   } else {
     await openExplore(page);
@@ -107,6 +112,7 @@ async function measure(page, file, { timeoutMs, recommendTimeoutMs }) {
   const s = result.first();
   return {
     kind,
+    max_len: maxLen,
     baskets: await attr(s, "data-baskets"),
     items: await attr(s, "data-items"),
     itemsets: await attr(s, "data-itemsets"),

@@ -35,6 +35,30 @@ pub fn number_field(
     }
 }
 
+/// An on/off switch with its title and a one-line hint, bound to `on`.
+pub fn switch_field(
+    testid: &'static str,
+    title: &'static str,
+    hint: &'static str,
+    on: RwSignal<bool>,
+) -> impl IntoView {
+    view! {
+        <label class="switch-row">
+            <input
+                type="checkbox"
+                class="switch"
+                data-testid=testid
+                prop:checked=move || on.get()
+                on:change=move |ev| on.set(event_target_checked(&ev))
+            />
+            <span class="switch-text">
+                <span class="switch-title">{title}</span>
+                <span class="switch-hint">{hint}</span>
+            </span>
+        </label>
+    }
+}
+
 /// The random seed of a step (any whole number ≥ 0).
 pub fn seed_field(testid: &'static str, seed: RwSignal<u64>) -> impl IntoView {
     view! {

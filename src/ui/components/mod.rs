@@ -12,7 +12,9 @@ mod table;
 mod tabs;
 
 pub use banner::{ErrorBanner, StepProblem};
-pub use fields::{decimal_field, feature_check, number_field, search_field, seed_field};
+pub use fields::{
+    decimal_field, feature_check, number_field, search_field, seed_field, switch_field,
+};
 pub use grid::{GridColumn, GridSort, PagedGrid};
 pub use pager::Pager;
 pub use progress::{ReadProgress, StepProgress};

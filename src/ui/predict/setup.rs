@@ -12,7 +12,7 @@ use crate::core::predict::derived::DerivedSetup;
 use crate::core::predict::leakage::LeakSeverity;
 use crate::core::predict::search::ModelKind;
 use crate::core::predict::view::PredictSetup;
-use crate::ui::components::{decimal_field, feature_check, number_field, seed_field};
+use crate::ui::components::{decimal_field, feature_check, number_field, seed_field, switch_field};
 use crate::ui::format::{percent_text, thousands};
 use crate::ui::state::AppState;
 
@@ -573,19 +573,12 @@ pub fn SetupCard(state: AppState, form: PredictForm, setup: Arc<PredictSetup>) -
                     <div class:hidden=move || form.search.get() != SearchChoice::Random>
                         {number_field("Candidates per model", "predict-candidates", form.random_candidates, 2, MAX_CANDIDATES)}
                     </div>
-                    <label class="switch-row">
-                        <input
-                            type="checkbox"
-                            class="switch"
-                            data-testid="predict-log"
-                            prop:checked=move || form.log_skewed.get()
-                            on:change=move |ev| form.log_skewed.set(event_target_checked(&ev))
-                        />
-                        <span class="switch-text">
-                            <span class="switch-title">"Log-transform skewed features"</span>
-                            <span class="switch-hint">"Helps logistic regression on spend-like columns; trees do not care"</span>
-                        </span>
-                    </label>
+                    {switch_field(
+                        "predict-log",
+                        "Log-transform skewed features",
+                        "Helps logistic regression on spend-like columns; trees do not care",
+                        form.log_skewed,
+                    )}
                     {seed_field("predict-seed", form.seed)}
                     <p class="muted small">
                         "The test customers are held out first (stratified); folds, preparation, "

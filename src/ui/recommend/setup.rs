@@ -11,7 +11,7 @@ use crate::core::format::parse_iso_date;
 use crate::core::recommend::holdout::Method;
 use crate::core::recommend::run::RecommendParams;
 use crate::core::recommend::view::RecommendSetup;
-use crate::ui::components::seed_field;
+use crate::ui::components::{seed_field, switch_field};
 use crate::ui::format::thousands;
 use crate::ui::state::AppState;
 
@@ -157,19 +157,12 @@ fn RuleFields(form: RecommendForm, setup: Arc<RecommendSetup>) -> impl IntoView 
                 |t| parse_max_len(t).err(),
                 "Products in a rule, both sides together (2 = pairs only).",
             )}
-            <label class="switch-row">
-                <input
-                    type="checkbox"
-                    class="switch"
-                    data-testid="recommend-keep-service"
-                    prop:checked=move || form.keep_service_items.get()
-                    on:change=move |ev| form.keep_service_items.set(event_target_checked(&ev))
-                />
-                <span class="switch-text">
-                    <span class="switch-title">"Keep service lines"</span>
-                    <span class="switch-hint">"Postage, carriage, fees, discounts and manual adjustments are left out of the baskets by default: no one should be offered postage. The results list what was left out."</span>
-                </span>
-            </label>
+            {switch_field(
+                "recommend-keep-service",
+                "Keep service lines",
+                "Postage, carriage, fees, discounts and manual adjustments are left out of the baskets by default: no one should be offered postage. The results list what was left out.",
+                form.keep_service_items,
+            )}
         </fieldset>
     }
 }
@@ -267,19 +260,12 @@ fn MethodFields(form: RecommendForm) -> impl IntoView {
                 |t| parse_top(t).err(),
                 "From 1 to 100; also the N of the evaluation (hit rate at N …).",
             )}
-            <label class="switch-row">
-                <input
-                    type="checkbox"
-                    class="switch"
-                    data-testid="recommend-exclude-bought"
-                    prop:checked=move || form.exclude_bought.get()
-                    on:change=move |ev| form.exclude_bought.set(event_target_checked(&ev))
-                />
-                <span class="switch-text">
-                    <span class="switch-title">"Only products the customer has not bought"</span>
-                    <span class="switch-hint">"New products to suggest. The evaluation shows both figures: on all products and on new ones."</span>
-                </span>
-            </label>
+            {switch_field(
+                "recommend-exclude-bought",
+                "Only products the customer has not bought",
+                "New products to suggest. The evaluation shows both figures: on all products and on new ones.",
+                form.exclude_bought,
+            )}
             {seed_field("recommend-seed", form.seed)}
             <p class="muted small">"The seed starts the matrix factorisation (ALS); the other methods are exact."</p>
         </fieldset>

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::core::segment::run::Algorithm;
 use crate::protocol::ExploreView;
-use crate::ui::components::{decimal_field, number_field, seed_field};
+use crate::ui::components::{decimal_field, number_field, seed_field, switch_field};
 use crate::ui::state::AppState;
 
 use super::SegmentForm;
@@ -127,21 +127,12 @@ pub fn SetupCard(state: AppState, form: SegmentForm, view: Arc<ExploreView>) -> 
                     <p class="muted small">
                         {move || format!("{} chosen. Every feature is standardized (mean 0, sd 1) so each counts the same.", form.features.with(Vec::len))}
                     </p>
-                    <label class="switch-row">
-                        <input
-                            type="checkbox"
-                            class="switch"
-                            data-testid="segment-log"
-                            prop:checked=move || form.log_skewed.get()
-                            on:change=move |ev| form.log_skewed.set(event_target_checked(&ev))
-                        />
-                        <span class="switch-text">
-                            <span class="switch-title">"Log-transform skewed features first"</span>
-                            <span class="switch-hint">
-                                "Spend and order counts are long-tailed: without log(1 + x) a few big customers decide the segments"
-                            </span>
-                        </span>
-                    </label>
+                    {switch_field(
+                        "segment-log",
+                        "Log-transform skewed features first",
+                        "Spend and order counts are long-tailed: without log(1 + x) a few big customers decide the segments",
+                        form.log_skewed,
+                    )}
                 </fieldset>
                 <fieldset class="segment-algorithms">
                     <legend class="field-label">"Algorithm"</legend>

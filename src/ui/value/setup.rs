@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use crate::core::format::parse_iso_date;
 use crate::core::value::run::ValueModel;
 use crate::core::value::view::ValueSetup;
-use crate::ui::components::{decimal_field, feature_check, number_field, seed_field};
+use crate::ui::components::{decimal_field, feature_check, number_field, seed_field, switch_field};
 use crate::ui::format::thousands;
 use crate::ui::state::AppState;
 
@@ -420,19 +420,12 @@ pub fn SetupCard(state: AppState, form: ValueForm, setup: Arc<ValueSetup>) -> im
                 <fieldset class="predict-validation value-validation">
                     <legend class="field-label">"Value and validation"</legend>
                     {discount}
-                    <label class="switch-row">
-                        <input
-                            type="checkbox"
-                            class="switch"
-                            data-testid="value-log-target"
-                            prop:checked=move || form.log_target.get()
-                            on:change=move |ev| form.log_target.set(event_target_checked(&ev))
-                        />
-                        <span class="switch-text">
-                            <span class="switch-title">"Learn log(1 + value)"</span>
-                            <span class="switch-hint">"Tames a few very large customers; predictions are turned back into money"</span>
-                        </span>
-                    </label>
+                    {switch_field(
+                        "value-log-target",
+                        "Learn log(1 + value)",
+                        "Tames a few very large customers; predictions are turned back into money",
+                        form.log_target,
+                    )}
                     {number_field("Cross-validation folds", "value-folds", form.folds, 2, MAX_FOLDS)}
                     {number_field("Test share (%)", "value-test-percent", form.test_percent, 10, 50)}
                     {seed_field("value-seed", form.seed)}
