@@ -254,12 +254,7 @@ mod simd {
             }
             horizontal_sum(_mm_add_ps(s0, s1))
         };
-        let tail: f32 = a
-            .iter()
-            .zip(b)
-            .skip(4 * blocks)
-            .map(|(x, y)| x * y)
-            .sum();
+        let tail: f32 = a.iter().zip(b).skip(4 * blocks).map(|(x, y)| x * y).sum();
         sum + tail
     }
 
@@ -289,6 +284,44 @@ mod simd {
         }
         for (y, &x) in y.iter_mut().zip(x).skip(4 * blocks) {
             *y += a * x;
+        }
+    }
+
+    #[inline(always)]
+    pub fn axpy4(a: [f32; 4], x: [&[f32]; 4], y: &mut [f32]) {
+        let n = x.iter().map(|r| r.len()).fold(y.len(), usize::min);
+        let blocks = n / 4;
+        let [x0, x1, x2, x3] = x;
+        // SAFETY: SSE is part of x86-64; every load and store touches 4 floats at 4i + 3 < n,
+        // and n is at most each slice's length.
+        unsafe {
+            let (a0, a1, a2, a3) = (
+                _mm_set1_ps(a[0]),
+                _mm_set1_ps(a[1]),
+                _mm_set1_ps(a[2]),
+                _mm_set1_ps(a[3]),
+            );
+            let py = y.as_mut_ptr();
+            for i in 0..blocks {
+                let at = 4 * i;
+                let sum = _mm_add_ps(
+                    _mm_add_ps(
+                        _mm_mul_ps(a0, _mm_loadu_ps(x0.as_ptr().add(at))),
+                        _mm_mul_ps(a1, _mm_loadu_ps(x1.as_ptr().add(at))),
+                    ),
+                    _mm_add_ps(
+                        _mm_mul_ps(a2, _mm_loadu_ps(x2.as_ptr().add(at))),
+                        _mm_mul_ps(a3, _mm_loadu_ps(x3.as_ptr().add(at))),
+                    ),
+                );
+                _mm_storeu_ps(py.add(at), _mm_add_ps(_mm_loadu_ps(py.add(at)), sum));
+            }
+        }
+        for i in 4 * blocks..n {
+            let at = |x: &[f32]| x.get(i).copied().unwrap_or(0.0);
+            if let Some(y) = y.get_mut(i) {
+                *y += a[0] * at(x0) + a[1] * at(x1) + a[2] * at(x2) + a[3] * at(x3);
+            }
         }
     }
 }
@@ -340,12 +373,7 @@ mod simd {
                 + f32x4_extract_lane::<2>(v)
                 + f32x4_extract_lane::<3>(v)
         };
-        let tail: f32 = a
-            .iter()
-            .zip(b)
-            .skip(4 * blocks)
-            .map(|(x, y)| x * y)
-            .sum();
+        let tail: f32 = a.iter().zip(b).skip(4 * blocks).map(|(x, y)| x * y).sum();
         sum + tail
     }
 
@@ -370,15 +398,105 @@ mod simd {
             *y += a * x;
         }
     }
+
+    #[inline(always)]
+    pub fn axpy4(a: [f32; 4], x: [&[f32]; 4], y: &mut [f32]) {
+        let n = x.iter().map(|r| r.len()).fold(y.len(), usize::min);
+        let blocks = n / 4;
+        let [x0, x1, x2, x3] = x;
+        // SAFETY: every load and store touches 4 floats at 4i + 3 < n, and n is at most each
+        // slice's length.
+        unsafe {
+            let (a0, a1, a2, a3) = (
+                f32x4_splat(a[0]),
+                f32x4_splat(a[1]),
+                f32x4_splat(a[2]),
+                f32x4_splat(a[3]),
+            );
+            let py = y.as_mut_ptr();
+            let load = |x: &[f32], at: usize| v128_load(x.as_ptr().add(at) as *const v128);
+            for i in 0..blocks {
+                let at = 4 * i;
+                let sum = f32x4_add(
+                    f32x4_add(f32x4_mul(a0, load(x0, at)), f32x4_mul(a1, load(x1, at))),
+                    f32x4_add(f32x4_mul(a2, load(x2, at)), f32x4_mul(a3, load(x3, at))),
+                );
+                let out = py.add(at) as *mut v128;
+                v128_store(out, f32x4_add(v128_load(out as *const v128), sum));
+            }
+        }
+        for i in 4 * blocks..n {
+            let at = |x: &[f32]| x.get(i).copied().unwrap_or(0.0);
+            if let Some(y) = y.get_mut(i) {
+                *y += a[0] * at(x0) + a[1] * at(x1) + a[2] * at(x2) + a[3] * at(x3);
+            }
+        }
+    }
 }
 
 /// `out = sign · M v` for the symmetric `k × k` matrix `m`, as a sum of its rows (`Σ_a v_a
-/// M_a`: no horizontal sums, so it vectorises fully).
+/// M_a`: no horizontal sums), four rows at a time so that `out` is read and written once per
+/// four rows.
 #[inline(always)]
 fn matvec(m: &[f32], v: &[f32], out: &mut [f32], sign: f32) {
     out.fill(0.0);
-    for (&va, m_row) in v.iter().zip(m.chunks_exact(v.len().max(1))) {
+    let k = v.len();
+    if k == 0 {
+        return;
+    }
+    let mut rows = m.chunks_exact(k);
+    let mut weights = v.chunks_exact(4);
+    for w in weights.by_ref() {
+        let (Some(r0), Some(r1), Some(r2), Some(r3)) =
+            (rows.next(), rows.next(), rows.next(), rows.next())
+        else {
+            return;
+        };
+        let (Some(&w0), Some(&w1), Some(&w2), Some(&w3)) =
+            (w.first(), w.get(1), w.get(2), w.get(3))
+        else {
+            return;
+        };
+        axpy4(
+            [sign * w0, sign * w1, sign * w2, sign * w3],
+            [r0, r1, r2, r3],
+            out,
+        );
+    }
+    for (&va, m_row) in weights.remainder().iter().zip(rows) {
         axpy(sign * va, m_row, out);
+    }
+}
+
+/// `y += Σ a_j · x_j` for four rows `x_j` (over the shortest length).
+#[inline(always)]
+fn axpy4(a: [f32; 4], x: [&[f32]; 4], y: &mut [f32]) {
+    let n = x.iter().map(|r| r.len()).fold(y.len(), usize::min);
+    let Some(y) = y.get_mut(..n) else {
+        return;
+    };
+    let [x0, x1, x2, x3] = x;
+    let (Some(x0), Some(x1), Some(x2), Some(x3)) =
+        (x0.get(..n), x1.get(..n), x2.get(..n), x3.get(..n))
+    else {
+        return;
+    };
+    #[cfg(any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    ))]
+    {
+        simd::axpy4(a, [x0, x1, x2, x3], y)
+    }
+    #[cfg(not(any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    )))]
+    {
+        for (i, y) in y.iter_mut().enumerate() {
+            let at = |x: &[f32]| x.get(i).copied().unwrap_or(0.0);
+            *y += a[0] * at(x0) + a[1] * at(x1) + a[2] * at(x2) + a[3] * at(x3);
+        }
     }
 }
 
@@ -404,11 +522,33 @@ mod tests {
             let x: Vec<f32> = (0..n).map(|v| v as f32).collect();
             let mut y = vec![1.0f32; n];
             axpy(2.0, &x, &mut y);
-            assert!(y.iter().enumerate().all(|(i, &v)| v == 1.0 + 2.0 * i as f32), "n = {n}");
+            assert!(
+                y.iter()
+                    .enumerate()
+                    .all(|(i, &v)| v == 1.0 + 2.0 * i as f32),
+                "n = {n}"
+            );
         }
         let mut short = [0.0f32; 2];
         axpy(1.0, &[1.0, 2.0, 3.0], &mut short);
         assert_eq!(short, [1.0, 2.0]);
+    }
+
+    #[test]
+    fn matvec_blocks_of_four_rows_match_the_plain_product() {
+        for k in [1usize, 3, 4, 5, 8, 9, 13] {
+            let m: Vec<f32> = (0..k * k).map(|i| ((i * 7) % 11) as f32 - 5.0).collect();
+            let v: Vec<f32> = (0..k).map(|i| i as f32 * 0.5 - 1.0).collect();
+            let mut out = vec![9.0f32; k];
+            matvec(&m, &v, &mut out, -1.0);
+            for (c, &got) in out.iter().enumerate() {
+                let expected: f32 = (0..k).map(|a| -v[a] * m[a * k + c]).sum();
+                assert!(
+                    (got - expected).abs() < 1e-4,
+                    "k {k} column {c}: {got} vs {expected}"
+                );
+            }
+        }
     }
 
     #[test]
