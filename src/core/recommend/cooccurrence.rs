@@ -213,14 +213,31 @@ impl CooccurrenceModel {
     }
 
     /// Score of every item for a user who bought the distinct `items`.
+    ///
+    /// Σ over the user's items i of weight(i, j, together(i, j)); the cosine's factor
+    /// 1/√popularity(j) is the same for every i, so it is applied once per item at the end
+    /// (the inner loop is then a plain scatter-add, the step's hottest loop).
     pub fn scores(&self, items: &[u32]) -> Vec<f64> {
+        let cosine = self.weighting == CooccurrenceWeighting::Cosine;
+        let scale = |k: u32| {
+            self.inverse_sqrt_popularity
+                .get(k as usize)
+                .copied()
+                .unwrap_or(0.0)
+        };
         let mut scores = vec![0.0; self.n_items()];
         for &i in items {
             let (partners, counts) = self.row(i);
+            let w = if cosine { scale(i) } else { 1.0 };
             for (&j, &c) in partners.iter().zip(counts) {
                 if let Some(s) = scores.get_mut(j as usize) {
-                    *s += self.weight(i, j, c);
+                    *s += w * f64::from(c);
                 }
+            }
+        }
+        if cosine {
+            for (j, s) in scores.iter_mut().enumerate() {
+                *s *= scale(j as u32);
             }
         }
         scores
