@@ -321,3 +321,23 @@ fn bad_inputs_are_messages() {
         assert!(err.to_string().contains(expected), "{err}");
     }
 }
+
+#[test]
+fn a_shop_where_no_product_reaches_the_support_still_gets_recommendations() {
+    // Superstore: 5,009 orders of 1,862 products, the most common in 18 orders, so nothing
+    // reaches the default 1 % support: no rules (said so), but every customer gets a list.
+    let (lines, labels) = lines_and_labels("Sample - Superstore.csv");
+    let run = run_lines(&lines, &labels, RecommendParams::new(), None).expect("run");
+    assert!(run.rules.is_empty());
+    assert_eq!(run.n_itemsets, 0);
+    assert!(
+        run.notes
+            .iter()
+            .any(|n| n.contains("lower the minimum support")),
+        "{:?}",
+        run.notes
+    );
+    assert!(run.holdout.is_ok());
+    assert_eq!(run.recommendations.len(), lines.ids.len());
+    assert!(run.recommendations.iter().all(|r| r.len() == 10));
+}

@@ -586,14 +586,25 @@ impl RecommendJob {
         let started = (self.clock)();
         match stage {
             Stage::Rules => {
-                let itemsets = self.params.itemset_params().fit(&self.baskets)?;
-                let pairs = itemsets.iter().filter(|(set, _)| set.len() >= 2).count();
-                let rules = self
-                    .params
-                    .rule_params()
-                    .fit(&itemsets, &self.baskets.items)?;
-                self.partial.itemsets = Some((itemsets.len(), pairs, itemsets.min_count()));
-                self.partial.rules = Some(rules);
+                let itemset_params = self.params.itemset_params();
+                match itemset_params.fit(&self.baskets) {
+                    Ok(itemsets) => {
+                        let pairs = itemsets.iter().filter(|(set, _)| set.len() >= 2).count();
+                        let rules = self
+                            .params
+                            .rule_params()
+                            .fit(&itemsets, &self.baskets.items)?;
+                        self.partial.itemsets = Some((itemsets.len(), pairs, itemsets.min_count()));
+                        self.partial.rules = Some(rules);
+                    }
+                    // No product reaches the support: no rules, which the notes say; the
+                    // recommenders do not need them.
+                    Err(FpGrowthError::NoFrequentItems { min_count, .. }) => {
+                        self.partial.itemsets = Some((0, 0, min_count));
+                        self.partial.rules = Some(AssociationRules::default());
+                    }
+                    Err(err) => return Err(err.into()),
+                }
                 self.timings.rules_seconds = self.seconds_since(started);
             }
             Stage::Cooccurrence => {
