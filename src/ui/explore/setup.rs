@@ -15,6 +15,7 @@ use crate::core::prep::{
     OutlierMethod, OutlierParams, PrepParams, ScaleMethod, ScaleParams,
 };
 use crate::core::table::Role;
+use crate::ui::components::switch_field;
 use crate::ui::state::AppState;
 
 /// The roles the mapping form asks for, in order, and whether each is required.
@@ -51,10 +52,6 @@ fn parse_iso_date(text: &str) -> Option<i32> {
     days_from_civil(year, month, day).and_then(|d| i32::try_from(d).ok())
 }
 
-fn checked(ev: &web_sys::Event) -> bool {
-    event_target_checked(ev)
-}
-
 /// A labelled on/off switch with an optional body shown when on.
 fn toggle(
     testid: &'static str,
@@ -65,19 +62,7 @@ fn toggle(
 ) -> impl IntoView {
     view! {
         <div class="recipe-step" class:off=move || !on.get()>
-            <label class="switch-row">
-                <input
-                    type="checkbox"
-                    class="switch"
-                    data-testid=testid
-                    prop:checked=move || on.get()
-                    on:change=move |ev| on.set(checked(&ev))
-                />
-                <span class="switch-text">
-                    <span class="switch-title">{title}</span>
-                    <span class="switch-hint">{hint}</span>
-                </span>
-            </label>
+            {switch_field(testid, title, hint, on)}
             {body.map(|body| view! { <div class="recipe-options" class:hidden=move || !on.get()>{body}</div> })}
         </div>
     }
